@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// The `posbridge` command: diagnostics of readers, cards and devices (see docs/cli.md).
+import { processContext } from '../src/cli/context.js';
+import { runCli } from '../src/cli/program.js';
+import { defaultDataDir } from '../src/config/paths.js';
+import { createLogger } from '../src/log/logger.js';
+
+const controller = new AbortController();
+process.once('SIGINT', () => controller.abort());
+process.once('SIGTERM', () => controller.abort());
+
+const logger = createLogger({ consoleLevel: process.env.POSBRIDGE_LOG_LEVEL ?? 'silent', dataDir: process.env.POSBRIDGE_LOG_FILE === '1' ? defaultDataDir() : undefined });
+const code = await runCli(processContext(logger), process.argv.slice(2), controller.signal);
+process.exitCode = code;

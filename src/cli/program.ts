@@ -1,0 +1,100 @@
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { apduCommand } from './commands/apdu.js';
+import { atrCommand } from './commands/atr.js';
+import { doctorCommand } from './commands/doctor.js';
+import { readersCommand } from './commands/readers.js';
+import { tlvCommand } from './commands/tlv.js';
+import { watchCommand } from './commands/watch.js';
+import type { CliContext } from './context.js';
+import { errorLine, EXIT, exitCodeFor } from './exit-codes.js';
+
+function positiveInt(name: string): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a whole number of at least 1`);
+    return n;
+  };
+}
+
+function positiveNumber(name: string): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a number above 0`);
+    return n;
+  };
+}
+
+/** Builds the `posbridge` command tree; each action stores its exit code in `result.code`. */
+export function buildProgram(ctx: CliContext, result: { code: number }, signal?: AbortSignal): Command {
+  const program = new Command('posbridge')
+    .description('posbridge: hardware bridge for shop checkouts — diagnose readers, cards and devices')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => ctx.out(s.replace(/\n$/, '')), writeErr: (s) => ctx.err(s.replace(/\n$/, '')) });
+
+  const run = (fn: () => Promise<number>) => async (): Promise<void> => {
+    result.code = await fn();
+  };
+
+  program
+    .command('readers')
+    .description('list the readers, whether each holds a card, and the ATR')
+    .option('--json', 'machine-readable output')
+    .action((opts: { json?: boolean }) => run(() => readersCommand(ctx, opts))());
+
+  program
+    .command('watch')
+    .description('print reader, card and PC/SC service events as they happen')
+    .option('--json', 'one JSON object per line')
+    .option('--count <n>', 'stop after N events', positiveInt('--count'))
+    .option('--timeout <seconds>', 'stop after S seconds', positiveNumber('--timeout'))
+    .action((opts: { json?: boolean; count?: number; timeout?: number }) => run(() => watchCommand(ctx, { ...opts, signal }))());
+
+  program
+    .command('apdu')
+    .description('send command APDUs (hex) to the card, with T=0 handling, and show the answers')
+    .argument('<hex...>', 'command APDUs in hex, sent in order')
+    .option('--reader <name>', 'reader to use (default: the only one with a card)')
+    .option('--json', 'machine-readable output')
+    .action((hex: string[], opts: { reader?: string; json?: boolean }) => run(() => apduCommand(ctx, hex, opts))());
+
+  program
+    .command('atr')
+    .description('decode an ATR (ISO 7816-3) and name the card from smartcard_list.txt')
+    .argument('<hex...>', 'the ATR in hex (spaces allowed)')
+    .option('--json', 'machine-readable output')
+    .action((hex: string[], opts: { json?: boolean }) => run(() => atrCommand(ctx, hex.join(' '), opts))());
+
+  program
+    .command('tlv')
+    .description('decode BER-TLV (EMV) data; card numbers are masked')
+    .argument('<hex...>', 'the TLV data in hex (spaces allowed)')
+    .option('--json', 'machine-readable output')
+    .action((hex: string[], opts: { json?: boolean }) => run(() => tlvCommand(ctx, hex.join(' '), opts))());
+
+  program
+    .command('doctor')
+    .description('check the PC/SC service, readers, drivers and permissions, and say how to fix problems')
+    .option('--json', 'machine-readable output')
+    .action((opts: { json?: boolean }) => run(() => doctorCommand(ctx, opts))());
+
+  return program;
+}
+
+/** Runs the CLI with `argv` (without node and script); resolves with the exit code. Errors go to stderr. */
+export async function runCli(ctx: CliContext, argv: readonly string[], signal?: AbortSignal): Promise<number> {
+  const result = { code: EXIT.OK as number };
+  const program = buildProgram(ctx, result, signal);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return result.code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.OK;
+      return EXIT.USAGE;
+    }
+    ctx.err(errorLine(err));
+    return exitCodeFor(err);
+  }
+}
