@@ -1,5 +1,9 @@
 #!/usr/bin/env node
 // The `posbridge` command: diagnostics of readers, cards and devices (see docs/cli.md).
+// PC/SC waits and transmits run on libuv's worker pool (4 threads by default): a few pending card exchanges
+// must not starve the rest. It must be set before the pool starts: the static imports below do not use the pool,
+// and the native binding is loaded later, on demand.
+process.env.UV_THREADPOOL_SIZE ??= '16';
 import { processContext } from '../src/cli/context.js';
 import { runCli } from '../src/cli/program.js';
 import { defaultDataDir } from '../src/config/paths.js';
