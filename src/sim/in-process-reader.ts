@@ -14,16 +14,26 @@ interface Slot {
   faults: FaultPlan;
   exclusive: boolean;
   shared: number;
+  /** Aborted when the card of this generation leaves: pending exchanges fail at once, as pcscd makes them. */
+  removal: AbortController;
+}
+
+/** One subscriber; `backlog` holds events not yet delivered while the initial state is being replayed. */
+interface Subscriber {
+  readonly listener: (e: ReaderEvent) => void;
+  backlog: ReaderEvent[] | null;
+  active: boolean;
 }
 
 /**
  * A ReaderDriver whose readers and cards live in this process: for machines without pcscd, the demo and
  * tests. It keeps the real driver's rules: removal fails pending and later exchanges with CARD_REMOVED,
- * an exclusive connection makes others fail with SHARING_VIOLATION, a mute card ends in TRANSMIT_TIMEOUT.
+ * an exclusive connection makes others fail with SHARING_VIOLATION, a mute card ends in TRANSMIT_TIMEOUT, and a
+ * new subscriber first gets the present readers and cards as events (reader-attached, card-inserted).
  */
 export class InProcessReaderDriver implements ReaderDriver {
   private readonly slots = new Map<string, Slot>();
-  private readonly listeners = new Set<(e: ReaderEvent) => void>();
+  private readonly subscribers = new Set<Subscriber>();
   private readonly locks = new KeyedMutex();
   private closed = false;
 
@@ -38,11 +48,30 @@ export class InProcessReaderDriver implements ReaderDriver {
     return [...this.slots].map(([name, s]) => ({ name, cardPresent: s.card !== null, atr: s.card ? s.card.atr : null }));
   }
 
-  /** Event subscription, as the real driver's. */
+  /**
+   * Event subscription, as the real driver's: the readers present and the cards in them are reported first
+   * (reader-attached, card-inserted), then changes, in order. Delivery of that initial state starts after
+   * `subscribe` has returned, so a listener may call the unsubscribe function from its first event on.
+   */
   subscribe(listener: (event: ReaderEvent) => void): () => void {
     this.assertOpen();
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    const at = new Date();
+    const backlog: ReaderEvent[] = [];
+    for (const [reader, s] of this.slots) {
+      backlog.push({ type: 'reader-attached', reader, at });
+      if (s.card) backlog.push({ type: 'card-inserted', reader, atr: s.card.atr, at });
+    }
+    const sub: Subscriber = { listener, backlog, active: true };
+    this.subscribers.add(sub);
+    queueMicrotask(() => {
+      // Events emitted meanwhile (also by the listener itself) join the backlog, so the order is kept.
+      for (let e = sub.backlog?.shift(); e && sub.active; e = sub.backlog?.shift()) sub.listener(e);
+      sub.backlog = null;
+    });
+    return () => {
+      sub.active = false;
+      this.subscribers.delete(sub);
+    };
   }
 
   /** Plugs in a reader. */
@@ -80,6 +109,8 @@ export class InProcessReaderDriver implements ReaderDriver {
     s.generation++;
     s.exclusive = false;
     s.shared = 0;
+    s.removal.abort();
+    s.removal = new AbortController();
     this.emit({ type: 'card-removed', reader, at: new Date() });
   }
 
@@ -110,7 +141,8 @@ export class InProcessReaderDriver implements ReaderDriver {
   /** Forgets listeners and refuses further use. */
   async close(): Promise<void> {
     this.closed = true;
-    this.listeners.clear();
+    for (const sub of this.subscribers) sub.active = false;
+    this.subscribers.clear();
   }
 
   private slot(reader: string): Slot {
@@ -120,7 +152,11 @@ export class InProcessReaderDriver implements ReaderDriver {
   }
 
   private emit(e: ReaderEvent): void {
-    for (const l of [...this.listeners]) l(e);
+    for (const sub of [...this.subscribers]) {
+      if (!sub.active) continue;
+      if (sub.backlog) sub.backlog.push(e);
+      else sub.listener(e);
+    }
   }
 
   private assertOpen(): void {
@@ -129,7 +165,7 @@ export class InProcessReaderDriver implements ReaderDriver {
 }
 
 function newSlot(): Slot {
-  return { card: null, generation: 0, faults: new FaultPlan(), exclusive: false, shared: 0 };
+  return { card: null, generation: 0, faults: new FaultPlan(), exclusive: false, shared: 0, removal: new AbortController() };
 }
 
 class InProcessConnection implements CardConnection {
@@ -160,20 +196,35 @@ class InProcessConnection implements CardConnection {
 
   private async exchange(command: Uint8Array, options?: TransmitOptions): Promise<Uint8Array> {
     const card = this.currentCard();
+    const removal = this.slot.removal.signal;
     const action = this.slot.faults.next();
     const timeoutMs = options?.timeoutMs ?? this.timeoutMs;
     const work = (async (): Promise<Uint8Array> => {
       if (action.kind === 'drop') {
         this.driver.removeCard(this.reader);
-        throw new ReaderError('CARD_REMOVED', `the card was removed (reader "${this.reader}")`, { reader: this.reader });
+        throw this.cardRemoved();
       }
       if (action.kind === 'mute') return new Promise<Uint8Array>(() => undefined);
       if (action.delayMs > 0) await new Promise((r) => setTimeout(r, action.delayMs));
+      this.currentCard(); // pulled during the delay: the command never reaches the card
       const answer = action.kind === 'garbage' ? action.bytes : await card.process(command);
       this.currentCard(); // removed while the card was working: the answer never arrives
       return answer;
     })();
-    return raceWithTimeout(work, timeoutMs, options?.signal, () => new ReaderError('TRANSMIT_TIMEOUT', `no answer from the card within ${timeoutMs} ms (reader "${this.reader}")`, { reader: this.reader, timeoutMs }));
+    // A removal fails the pending exchange at once (as pcscd does), not when the slow or mute card would answer.
+    let onRemoval = (): void => undefined;
+    const removed = new Promise<never>((_, reject) => {
+      onRemoval = () => reject(this.cardRemoved());
+      removal.addEventListener('abort', onRemoval, { once: true });
+    });
+    removed.catch(() => undefined);
+    const answer = Promise.race([work, removed]);
+    const timed = raceWithTimeout(answer, timeoutMs, options?.signal, () => new ReaderError('TRANSMIT_TIMEOUT', `no answer from the card within ${timeoutMs} ms (reader "${this.reader}")`, { reader: this.reader, timeoutMs }));
+    return timed.finally(() => removal.removeEventListener('abort', onRemoval));
+  }
+
+  private cardRemoved(): ReaderError {
+    return new ReaderError('CARD_REMOVED', `the card was removed (reader "${this.reader}")`, { reader: this.reader });
   }
 
   async control(code: number): Promise<Uint8Array> {
@@ -196,7 +247,7 @@ class InProcessConnection implements CardConnection {
   private currentCard(): VirtualCard {
     if (this.closed) throw new ReaderError('NOT_CONNECTED', `connection to "${this.reader}" is closed`, { reader: this.reader });
     if (this.slot.generation !== this.generation || !this.slot.card) {
-      throw new ReaderError('CARD_REMOVED', `the card was removed (reader "${this.reader}")`, { reader: this.reader });
+      throw this.cardRemoved();
     }
     return this.slot.card;
   }

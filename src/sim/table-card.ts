@@ -38,7 +38,7 @@ export class TableCard implements VirtualCard {
  * public test number (4761 7390 0101 0119, EMVCo/Visa test cards). T=1 ATR unless wrapped in T0Card.
  */
 export function demoCard(): TableCard {
-  return new TableCard('3B8E800180318066B1840C016E0183009000E1', {
+  return new TableCard('3B8E800180318066B1840C016E01830090001C', {
     // SELECT 1PAY.SYS.DDF01: FCI with SFI 1 and language 'en'.
     '00A404000E315041592E5359532E444446303100': '6F1A840E315041592E5359532E4444463031A5088801015F2D02656E9000',
     // READ RECORD SFI 1 record 1: directory entry for Visa credit (A0000000031010), label VISA CREDIT, priority 1.

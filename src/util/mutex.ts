@@ -1,15 +1,20 @@
 /** A FIFO async lock: `run` calls wait their turn, so their steps never interleave. */
 export class Mutex {
-  private tail: Promise<void> = Promise.resolve();
+  private locked = false;
+  private readonly waiting: Array<() => void> = [];
 
   /** Runs `fn` once every earlier call has settled; resolves or rejects with its result. */
-  run<T>(fn: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(fn);
-    this.tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    return result;
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    // Fast path without extra promise hops when free: this sits on every APDU's path.
+    if (this.locked) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.locked = true;
+    try {
+      return await fn();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.locked = false;
+    }
   }
 }
 

@@ -60,14 +60,14 @@ export class PcscCardConnection implements CardConnection {
     this.assertUsable();
     const timeoutMs = options?.timeoutMs ?? this.defaultTimeoutMs;
     const pending = this.card.transmit(Buffer.from(command.buffer, command.byteOffset, command.byteLength), { maxRecvLength: MAX_RECV });
-    this.inFlight = pending.then(
-      () => undefined,
-      () => undefined,
-    );
     let response: Buffer;
     try {
       response = await raceWithTimeout(pending, timeoutMs, options?.signal, () => {
         this.stuck = true;
+        this.inFlight = pending.then(
+          () => undefined,
+          () => undefined,
+        );
         return new ReaderError('TRANSMIT_TIMEOUT', `no answer from the card within ${timeoutMs} ms (reader "${this.reader}")`, {
           reader: this.reader,
           timeoutMs,
