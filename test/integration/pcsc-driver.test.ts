@@ -13,7 +13,7 @@ import type { FaultOptions } from '../../src/sim/faults.js';
 import { EventLog, pcscSkip, startStack, waitForCard, type StackFixture } from '../helpers/pcsc.js';
 
 const SELECT_PSE = CommandApdu.select(new TextEncoder().encode('1PAY.SYS.DDF01')).encode();
-const T1_ATR = '3B8E800180318066B1840C016E0183009000E1';
+const T1_ATR = '3B8E800180318066B1840C016E01830090001C';
 const T0_ATR = '3B6500002063CB6600';
 
 async function rejectsWith(p: Promise<unknown>, code: string): Promise<ReaderError> {
