@@ -13,7 +13,7 @@ export interface ScriptStep {
 }
 
 /** Every code a simulator error can carry (documented in docs/errors.md). */
-export const SIM_ERROR_CODES = ['SCRIPT_MISMATCH', 'SCRIPT_EXHAUSTED', 'SCRIPT_INCOMPLETE', 'VPCD_UNREACHABLE', 'VPCD_PROTOCOL', 'PCSCD_START_FAILED'] as const;
+export const SIM_ERROR_CODES = ['SCRIPT_MISMATCH', 'SCRIPT_EXHAUSTED', 'SCRIPT_INCOMPLETE', 'VPCD_UNREACHABLE', 'PCSCD_START_FAILED'] as const;
 
 /** A stable code of the simulators. */
 export type SimErrorCode = (typeof SIM_ERROR_CODES)[number];
