@@ -3,6 +3,9 @@ import { parseAtrList, SMARTCARD_LIST_PATH, type AtrListEntry } from '../apdu/at
 import { PcscReaderDriver } from '../drivers/pcsc/pcsc-driver.js';
 import type { ReaderDriver } from '../drivers/pcsc/types.js';
 import type { Logger } from '../log/logger.js';
+import { PUBLISHED_CA_KEYS } from '../emv/ca-keys.js';
+import { defaultTerminalConfig } from '../emv/terminal-defaults.js';
+import type { TerminalConfig } from '../emv/types.js';
 
 /** What every CLI command may use: output streams, a reader driver factory, the ATR list. Injected for tests. */
 export interface CliContext {
@@ -14,6 +17,8 @@ export interface CliContext {
   readonly createReaderDriver: () => Promise<ReaderDriver>;
   /** The smartcard_list.txt entries, or [] when the file is absent. */
   readonly atrList: () => AtrListEntry[];
+  /** The EMV terminal configuration `emv` commands run with. */
+  readonly terminalConfig: () => TerminalConfig;
   readonly logger?: Logger;
 }
 
@@ -25,6 +30,7 @@ export function processContext(logger?: Logger): CliContext {
     err: (line) => process.stderr.write(line + '\n'),
     createReaderDriver: () => PcscReaderDriver.create({ logger }),
     atrList: () => (list ??= existsSync(SMARTCARD_LIST_PATH) ? parseAtrList(readFileSync(SMARTCARD_LIST_PATH, 'utf8')) : []),
+    terminalConfig: () => defaultTerminalConfig(PUBLISHED_CA_KEYS),
     logger,
   };
 }

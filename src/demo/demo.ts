@@ -34,7 +34,14 @@ export async function runDemo(mode: DemoMode, print: (line: string) => void = (l
   } else {
     const driver = new InProcessReaderDriver(['Posbridge Virtual Reader 0']);
     driver.insertCard('Posbridge Virtual Reader 0', card);
-    makeDriver = async () => driver;
+    // Each command closes the driver it was given: hand out views whose close() leaves the shared reader running.
+    const borrowed: ReaderDriver = {
+      listReaders: () => driver.listReaders(),
+      subscribe: (l) => driver.subscribe(l),
+      connect: (r, o) => driver.connect(r, o),
+      close: async () => undefined,
+    };
+    makeDriver = async () => borrowed;
     print('No private PC/SC stack here (needs Linux, root and pcscd): using the in-process virtual reader.');
   }
   const ctx: CliContext = { ...processContext(), out: print, err: print, createReaderDriver: makeDriver };

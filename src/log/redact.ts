@@ -78,9 +78,12 @@ function maskObjectAt(run: string, i: number): { text: string; consumed: number 
   return { text: run.slice(i, lenAt + 2) + maskPan(pan[1]).padEnd(value.length, '*'), consumed: tag.length + 2 + 2 * len };
 }
 
-/** Masks card data in one string: digit runs, then TLV hex. */
+/**
+ * Masks card data in one string: TLV hex, then digit runs. In that order: masking a Luhn-valid digit run inside
+ * track 2's discretionary data first would break the 57 object's pattern and leave its PAN in clear.
+ */
 export function redactString(text: string): string {
-  return maskTlvHex(maskDigitRuns(text));
+  return maskDigitRuns(maskTlvHex(text));
 }
 
 /** Deep copy of a log record with card data masked and secrets removed, by key and by content. */

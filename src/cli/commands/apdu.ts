@@ -1,4 +1,5 @@
 import { CommandApdu } from '../../apdu/command-apdu.js';
+import { ApduError } from '../../apdu/errors.js';
 import { fromHex, toHex } from '../../apdu/hex.js';
 import { ResponseApdu } from '../../apdu/response-apdu.js';
 import { withT0Handling } from '../../apdu/t0.js';
@@ -6,7 +7,7 @@ import { ReaderError } from '../../drivers/pcsc/errors.js';
 import type { ReaderDriver } from '../../drivers/pcsc/types.js';
 import { redactString } from '../../log/redact.js';
 import type { CliContext } from '../context.js';
-import { EXIT, UsageError } from '../exit-codes.js';
+import { errorLine, EXIT, UsageError } from '../exit-codes.js';
 
 /** One command and its answer, as printed. */
 export interface Exchange {
@@ -34,7 +35,8 @@ export async function pickReader(driver: ReaderDriver, name?: string): Promise<s
 
 /**
  * `posbridge apdu`: sends each command in order in one reader transaction, with T=0 handling (61xx, 6Cxx).
- * Card data is masked in the output (PANs, track 2). Exit 1 when the card refused a command (error SW).
+ * Card data is masked in the output (PANs, track 2). Exit 1 when the card refused a command (error SW) or gave
+ * an unusable answer (e.g. under 2 bytes, endless 61xx): the exchanges up to then are printed, the failure on stderr.
  */
 export async function apduCommand(ctx: CliContext, hexes: readonly string[], opts: { reader?: string; json?: boolean }): Promise<number> {
   const commands = hexes.map((h, i) => {
@@ -50,6 +52,8 @@ export async function apduCommand(ctx: CliContext, hexes: readonly string[], opt
     const reader = await pickReader(driver, opts.reader);
     const conn = await driver.connect(reader);
     const exchanges: Exchange[] = [];
+    // An ApduError here comes from the card's answer, not from the user's input: exit 1, not 2 (bad usage).
+    let badAnswer: ApduError | null = null;
     try {
       await conn.transaction(async (raw) => {
         const channel = withT0Handling(raw);
@@ -58,6 +62,9 @@ export async function apduCommand(ctx: CliContext, hexes: readonly string[], opt
           exchanges.push({ command: c.toHex(), response: redactString(toHex(r.data)), sw: r.swHex, meaning: r.status.meaning });
         }
       });
+    } catch (err) {
+      if (!(err instanceof ApduError)) throw err;
+      badAnswer = err;
     } finally {
       await conn.disconnect();
     }
@@ -69,6 +76,10 @@ export async function apduCommand(ctx: CliContext, hexes: readonly string[], opt
         ctx.out(`> ${e.command}`);
         ctx.out(`< ${e.response}${e.response ? ' ' : ''}${e.sw}  (${e.meaning})`);
       }
+    }
+    if (badAnswer) {
+      ctx.err(`${errorLine(badAnswer)} (answer to command ${exchanges.length + 1}, ${commands[exchanges.length].toHex()})`);
+      return EXIT.FAILED;
     }
     const refused = exchanges.some((e) => e.sw !== '9000' && !e.sw.startsWith('62') && !e.sw.startsWith('63'));
     return refused ? EXIT.FAILED : EXIT.OK;

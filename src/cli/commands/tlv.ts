@@ -14,18 +14,30 @@ export interface TlvOut {
   readonly children?: TlvOut[];
 }
 
-/** Decoded nodes with names from the EMV dictionary; PAN and track data values masked (first 6, last 4). */
+/**
+ * Decoded nodes with names from the EMV dictionary; PAN and track data values masked (first 6, last 4).
+ * A template's value holds its children's encodings, so their masked values are put in it too: otherwise
+ * `70 … 5A 08 <PAN>` would print the masked 5A child next to the clear PAN inside the 70's value.
+ */
 export function describeTlv(nodes: readonly TlvNode[]): TlvOut[] {
   return nodes.map((n) => {
     const info = lookupTag(n.tag);
-    const hex = toHex(n.value);
-    const value = info?.sensitive ? maskSensitive(hex) : hex;
+    const children = n.constructed ? describeTlv(n.children) : undefined;
+    let value = toHex(n.value);
+    if (info?.sensitive) value = maskSensitive(value);
+    else if (children) {
+      // Every masked value has the length of its hex; children's values are views of the parent's bytes.
+      n.children.forEach((c, i) => {
+        const at = 2 * (c.value.byteOffset - n.value.byteOffset);
+        value = value.slice(0, at) + children[i].value + value.slice(at + children[i].value.length);
+      });
+    }
     return {
       tag: tagHex(n.tag),
       name: info?.name ?? null,
       length: n.value.length,
       value,
-      ...(n.constructed ? { children: describeTlv(n.children) } : {}),
+      ...(children ? { children } : {}),
     };
   });
 }

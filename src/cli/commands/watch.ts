@@ -28,23 +28,29 @@ export function eventJson(e: ReaderEvent): Record<string, string> {
 export async function watchCommand(ctx: CliContext, opts: WatchOptions): Promise<number> {
   const driver = await ctx.createReaderDriver();
   let seen = 0;
+  let timer: NodeJS.Timeout | null = null;
+  let onAbort = (): void => undefined;
+  let unsubscribe = (): void => undefined;
   try {
     await new Promise<void>((resolve) => {
-      const timer = opts.timeout !== undefined ? setTimeout(resolve, opts.timeout * 1000) : null;
-      opts.signal?.addEventListener('abort', () => resolve(), { once: true });
-      const unsubscribe = driver.subscribe((e) => {
+      // Every way out (count, timeout, Ctrl-C) clears the others: a pending timer would keep the process alive
+      // for the rest of --timeout after Ctrl-C, and a listener left on a shared driver would keep printing.
+      if (opts.signal?.aborted) return resolve();
+      onAbort = resolve;
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      if (opts.timeout !== undefined) timer = setTimeout(resolve, opts.timeout * 1000);
+      unsubscribe = driver.subscribe((e) => {
         if (opts.count !== undefined && seen >= opts.count) return;
         seen++;
         const j = eventJson(e);
         ctx.out(opts.json ? JSON.stringify(j) : [j.at, j.event.padEnd(15), j.reader ?? '', j.atr ? `ATR ${j.atr}` : '', j.reason ?? ''].join('  ').trimEnd());
-        if (opts.count !== undefined && seen >= opts.count) {
-          if (timer) clearTimeout(timer);
-          unsubscribe();
-          resolve();
-        }
+        if (opts.count !== undefined && seen >= opts.count) resolve();
       });
     });
   } finally {
+    if (timer) clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', onAbort);
+    unsubscribe();
     await driver.close();
   }
   return EXIT.OK;
