@@ -48,6 +48,17 @@ export function maskDigitRuns(text: string): string {
  * only where the length byte and the BCD content fit.
  */
 export function maskTlvHex(text: string): string {
+  // Hex written with a separator between bytes ("5A 08 47 61 …") is checked in its compact form; where it held
+  // card data it is replaced by the masked compact form.
+  const spaced = text.replace(/(?:[0-9A-Fa-f]{2}[ :]){7,}[0-9A-Fa-f]{2}/g, (run) => {
+    const compact = run.replace(/[ :]/g, '');
+    const masked = maskCompactHex(compact);
+    return masked === compact ? run : masked;
+  });
+  return maskCompactHex(spaced);
+}
+
+function maskCompactHex(text: string): string {
   return text.replace(/[0-9A-Fa-f]{16,}/g, (run) => {
     let out = '';
     let i = 0;
@@ -92,6 +103,11 @@ export function redactValue(value: unknown, key = '', depth = 0): unknown {
   if (SECRET_KEYS.has(k)) return value === undefined || value === null ? value : '[REDACTED]';
   if (PAN_KEYS.has(k) && (typeof value === 'string' || typeof value === 'number')) return maskPan(String(value));
   if (typeof value === 'string') return redactString(value);
+  if ((typeof value === 'number' && Number.isInteger(value) && value >= 1e12) || typeof value === 'bigint') {
+    const digits = typeof value === 'bigint' ? value.toString() : value.toFixed(0);
+    const masked = maskDigitRuns(digits);
+    return masked === digits ? value : masked;
+  }
   if (value === null || typeof value !== 'object') return value;
   // Too deep (or cyclic) to inspect: never hand back the raw object, which could hold card data.
   if (depth > 8) return '[too deep]';

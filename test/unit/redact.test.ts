@@ -164,3 +164,13 @@ describe('redactValue', () => {
     assertNoPan(JSON.stringify(redactValue(cyclic)));
   });
 });
+
+test('hex with separators between bytes is masked too, and left alone when it holds no card data', () => {
+  assert.equal(redactString('resp 70 10 5A 08 47 61 73 90 01 01 01 19 5F 24 03 27 12 31 end'), 'resp 70105A08476173******01195F2403271231 end');
+  assert.equal(redactString('57:13:47:61:73:90:01:01:01:19:D2:71:22:01:12:34:56:78:90:12:3F'), '5713476173******0119**********************');
+  assert.equal(redactString('cmd 00 A4 04 00 07 A0 00 00 00 03 10 10'), 'cmd 00 A4 04 00 07 A0 00 00 00 03 10 10');
+});
+
+test('a card number held as a number under any key is masked', () => {
+  assert.deepEqual(redactValue({ card: 4761739001010119, small: 12345, id: 1234567890123 }), { card: '476173******0119', small: 12345, id: 1234567890123 });
+});
