@@ -1,0 +1,115 @@
+import type { Logger } from '../log/logger.js';
+import type { Iso8583Message } from './iso8583/message.js';
+import type { HostChannel } from './channel.js';
+import { HostError } from './errors.js';
+
+/** How messages become bytes and back: the spec-driven codec, bound to a spec. */
+export interface MessageCodec {
+  pack(message: Iso8583Message): Uint8Array;
+  unpack(bytes: Uint8Array): Iso8583Message;
+}
+
+/** The MTI a request is answered with: the function digit + 1 (0200 → 0210, 0420/0421 → 0430, 0800 → 0810). */
+export function responseMti(mti: string): string {
+  if (!/^\d{4}$/.test(mti)) return mti;
+  return `${mti.slice(0, 2)}${Number(mti[2]) + 1}0`;
+}
+
+/** The key pairing a response with its request: response MTI + STAN (11) + terminal ID (41). */
+export function matchKey(m: Iso8583Message, isRequest: boolean): string {
+  const mti = isRequest ? responseMti(m.mti) : `${m.mti.slice(0, 3)}0`;
+  return `${mti}|${m.text(11) ?? ''}|${m.text(41) ?? ''}`;
+}
+
+interface Pending {
+  resolve(m: Iso8583Message): void;
+  reject(e: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * Pairs each response with its request (ARCHITECTURE practice 7, as jPOS's MUX): by MTI class, STAN and terminal
+ * ID, with a per-request timeout. Late and duplicate responses are logged and dropped; an unparseable message
+ * fails every pending request with HOST_RESPONSE_INVALID (each is then ambiguous, so the caller reverses it).
+ */
+export class RequestMatcher {
+  private readonly pending = new Map<string, Pending>();
+  private readonly unsubscribe: () => void;
+  private readonly unmatched = new Set<(m: Iso8583Message) => void>();
+
+  /** Listens on the channel for responses. */
+  constructor(
+    private readonly channel: HostChannel,
+    private readonly codec: MessageCodec,
+    private readonly logger?: Logger,
+  ) {
+    this.unsubscribe = channel.onMessage((bytes) => this.onMessage(bytes));
+  }
+
+  /** Requests in flight. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  /** Messages that matched no request (late, duplicate, or unsolicited). */
+  onUnmatched(listener: (m: Iso8583Message) => void): () => void {
+    this.unmatched.add(listener);
+    return () => this.unmatched.delete(listener);
+  }
+
+  /** Sends `request` and resolves with its response, or rejects HOST_TIMEOUT after `timeoutMs`. */
+  request(request: Iso8583Message, timeoutMs: number): Promise<Iso8583Message> {
+    const key = matchKey(request, true);
+    if (this.pending.has(key)) return Promise.reject(new HostError('HOST_RESPONSE_INVALID', `a request with key ${key} is already in flight`));
+    const bytes = this.codec.pack(request);
+    return new Promise<Iso8583Message>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(key);
+        reject(new HostError('HOST_TIMEOUT', `no response to ${request.mti} STAN ${request.text(11) ?? '?'} within ${timeoutMs} ms`, { mti: request.mti, stan: request.text(11) }));
+      }, timeoutMs);
+      this.pending.set(key, { resolve, reject, timer });
+      this.channel.send(bytes).catch((err: unknown) => {
+        const p = this.pending.get(key);
+        if (!p) return;
+        clearTimeout(p.timer);
+        this.pending.delete(key);
+        reject(err instanceof HostError ? err : new HostError('HOST_DISCONNECTED', String(err), {}, err));
+      });
+    });
+  }
+
+  /** Stops listening and fails what is still pending with HOST_CLOSED. */
+  close(): void {
+    this.unsubscribe();
+    for (const [key, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(new HostError('HOST_CLOSED', `the link closed with ${key} in flight`));
+    }
+    this.pending.clear();
+  }
+
+  private onMessage(bytes: Uint8Array): void {
+    let m: Iso8583Message;
+    try {
+      m = this.codec.unpack(bytes);
+    } catch (err) {
+      this.logger?.warn('unparseable message from the host', { length: bytes.length, code: err instanceof Error && 'code' in err ? err.code : undefined });
+      for (const [key, p] of this.pending) {
+        clearTimeout(p.timer);
+        p.reject(new HostError('HOST_RESPONSE_INVALID', `unparseable message from the host while ${key} was in flight`, {}, err));
+      }
+      this.pending.clear();
+      return;
+    }
+    const key = matchKey(m, false);
+    const p = this.pending.get(key);
+    if (!p) {
+      this.logger?.info('host message matched no request', { mti: m.mti, stan: m.text(11) });
+      for (const l of this.unmatched) l(m);
+      return;
+    }
+    clearTimeout(p.timer);
+    this.pending.delete(key);
+    p.resolve(m);
+  }
+}
