@@ -63,10 +63,22 @@ function lockHash() {
   return h.digest('hex');
 }
 
+// Native addons and the file each build produces. The PC/SC binding is optional (it needs libpcsclite-dev):
+// when its package is there it must be built. better-sqlite3 compiles from source here (~1 minute).
+const NATIVE = [
+  ['smartcard', 'smartcard_napi.node'],
+  ['better-sqlite3', 'better_sqlite3.node'],
+];
+
+function unbuiltAddons() {
+  return NATIVE.filter(([name, file]) => {
+    const pkg = join(root, 'node_modules', name);
+    return existsSync(pkg) && !existsSync(join(pkg, 'build', 'Release', file));
+  }).map(([name]) => name);
+}
+
 function nativeBuilt() {
-  // The PC/SC binding is optional (it needs libpcsclite-dev); when its package is there it must be built.
-  const pkg = join(root, 'node_modules', 'smartcard');
-  return !existsSync(pkg) || existsSync(join(pkg, 'build', 'Release', 'smartcard_napi.node'));
+  return unbuiltAddons().length === 0;
 }
 
 function npmDependencies() {
@@ -76,9 +88,10 @@ function npmDependencies() {
   log('installing npm dependencies (npm ci)');
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   if (run(npm, ['ci', '--no-audit', '--no-fund'], { shell: process.platform === 'win32' }) !== 0) throw new Error('npm ci failed');
-  if (!nativeBuilt()) {
-    log('building the PC/SC binding');
-    run(npm, ['rebuild', 'smartcard'], { shell: process.platform === 'win32' });
+  const unbuilt = unbuiltAddons();
+  if (unbuilt.length) {
+    log(`building native addons: ${unbuilt.join(', ')}`);
+    run(npm, ['rebuild', ...unbuilt], { shell: process.platform === 'win32' });
   }
   writeFileSync(stamp, want);
 }
