@@ -1,0 +1,65 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { JournalError } from './errors.js';
+
+/** The SQLite handle type the journal modules share. */
+export type Db = Database.Database;
+
+/**
+ * Schema migrations, in order; `PRAGMA user_version` records how many ran. Never edit a shipped migration: add one.
+ * 1: counters (STAN, RRN) and the host queue (reversals and advices, payloads sealed).
+ */
+export const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+   CREATE TABLE host_queue (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     kind TEXT NOT NULL CHECK (kind IN ('reversal', 'advice')),
+     ref TEXT NOT NULL,
+     mti TEXT NOT NULL,
+     payload BLOB NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('armed', 'pending', 'in-flight', 'done', 'disarmed', 'manual')),
+     attempts INTEGER NOT NULL DEFAULT 0,
+     created_at INTEGER NOT NULL,
+     next_attempt_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL,
+     last_error TEXT,
+     done_at INTEGER,
+     reason TEXT
+   );
+   CREATE INDEX host_queue_due ON host_queue (status, next_attempt_at, id);
+   CREATE INDEX host_queue_ref ON host_queue (ref);`,
+];
+
+/** Opens (creating) the journal database: WAL, full sync on commit, foreign keys, migrations applied. */
+export function openDatabase(path: string): Db {
+  let db: Db;
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    db = new Database(path);
+  } catch (err) {
+    throw new JournalError('JOURNAL_OPEN_FAILED', `cannot open the journal at ${path}: ${err instanceof Error ? err.message : String(err)}`, { path }, err);
+  }
+  // WAL with synchronous=FULL: a committed state survives power loss, which the payment rules depend on.
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}
+
+/** Applies the migrations not yet applied, each in its own transaction. */
+export function migrate(db: Db): void {
+  const current = Number(db.pragma('user_version', { simple: true }));
+  for (let i = current; i < MIGRATIONS.length; i++) {
+    try {
+      db.transaction(() => {
+        db.exec(MIGRATIONS[i]);
+        db.pragma(`user_version = ${i + 1}`);
+      })();
+    } catch (err) {
+      throw new JournalError('JOURNAL_MIGRATION_FAILED', `migration ${i + 1} failed: ${err instanceof Error ? err.message : String(err)}`, { migration: i + 1 }, err);
+    }
+  }
+}

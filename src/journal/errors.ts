@@ -1,0 +1,17 @@
+import { PosbridgeError } from '../errors.js';
+
+/** Every code a JournalError can carry (documented in docs/errors.md). */
+export const JOURNAL_ERROR_CODES = ['JOURNAL_OPEN_FAILED', 'JOURNAL_MIGRATION_FAILED', 'JOURNAL_SEAL_FAILED', 'JOURNAL_NOT_FOUND'] as const;
+
+/** A stable code of the journal. */
+export type JournalErrorCode = (typeof JOURNAL_ERROR_CODES)[number];
+
+/** Errors of the durable journal (SQLite). */
+export class JournalError extends PosbridgeError {
+  declare readonly code: JournalErrorCode;
+
+  /** Builds a journal error. */
+  constructor(code: JournalErrorCode, message: string, details: Record<string, unknown> = {}, cause?: unknown) {
+    super(code, message, { details, cause });
+  }
+}
