@@ -1,0 +1,117 @@
+import { toHex } from '../apdu/hex.js';
+import { encodeTlv, findTlv } from '../apdu/tlv.js';
+import type { Logger } from '../log/logger.js';
+import { nextStan } from '../journal/counters.js';
+import type { Db } from '../journal/database.js';
+import type { HostQueue } from '../journal/host-queue.js';
+import { HostError } from './errors.js';
+import { pack, type Iso8583Message, type Iso8583Spec } from './iso8583/index.js';
+import type { RequestMatcher } from './matcher.js';
+import { APPROVED_CODES, buildAdvice, buildAuthRequest, buildReversal, type AuthRequest, type TerminalIdentity } from './messages.js';
+
+/** How the host answered an authorisation, as the payment flow and the EMV kernel need it. */
+export interface AuthResult {
+  readonly outcome: 'approved' | 'declined' | 'unable';
+  readonly responseCode?: string;
+  readonly authCode?: string;
+  /** Issuer authentication data (91), hex. */
+  readonly issuerAuthenticationData?: string;
+  /** Issuer script templates (71/72), each whole TLV in hex. */
+  readonly scripts?: string[];
+  readonly stan: string;
+  /** The armed reversal while the sale is open (approved): `complete` or `reverse` it. */
+  readonly reversalId: number | null;
+  /** Set when the request's fate is unknown and a reversal was queued. */
+  readonly reversalQueued: boolean;
+  readonly error?: string;
+}
+
+/** Timeouts and lifetimes of the link. */
+export interface LinkPolicy {
+  readonly authTimeoutMs: number;
+  /** How long a queued reversal or advice may wait before it is flagged for manual handling. */
+  readonly queueTtlMs: number;
+}
+
+/**
+ * Authorisations with the acquirer host. Before a request leaves, its reversal is written (armed) in the journal;
+ * it is disarmed when the answer is a decline or the sale completes, and fired on exactly the reversal triggers:
+ * no answer in time, an unparseable answer, the card declining after the host approved, the card removed after
+ * approval, a cancellation after the request left. A restart fires whatever was left armed.
+ */
+export class HostLink {
+  /** Binds the link to its transport, spec, journal and identity. */
+  constructor(
+    private readonly matcher: RequestMatcher,
+    private readonly spec: Iso8583Spec,
+    private readonly db: Db,
+    private readonly queue: HostQueue,
+    private readonly identity: TerminalIdentity,
+    private readonly policy: LinkPolicy,
+    private readonly clock: () => Date,
+    private readonly onQueued: () => void = () => undefined,
+    private readonly logger?: Logger,
+  ) {}
+
+  /** Sends the authorisation and waits for its answer; never throws for host trouble (outcome 'unable'). */
+  async authorize(req: AuthRequest): Promise<AuthResult> {
+    const now = this.clock();
+    const stan = nextStan(this.db);
+    const request = buildAuthRequest(req, this.identity, stan, now);
+    const reversal = buildReversal(request, nextStan(this.db), now);
+    const reversalId = this.queue.arm(req.ref, reversal.mti, pack(this.spec, reversal), now.getTime(), this.policy.queueTtlMs);
+    let response: Iso8583Message;
+    try {
+      response = await this.matcher.request(request, this.policy.authTimeoutMs);
+    } catch (err) {
+      const e = err instanceof HostError ? err : new HostError('HOST_DISCONNECTED', String(err), {}, err);
+      if (e.code === 'HOST_UNREACHABLE' || e.code === 'HOST_CLOSED') {
+        // The request never left: nothing to reverse.
+        this.queue.disarm(reversalId);
+        return { outcome: 'unable', stan, reversalId: null, reversalQueued: false, error: e.code };
+      }
+      this.queue.fire(reversalId, e.code, this.clock().getTime());
+      this.onQueued();
+      this.logger?.warn('authorisation ambiguous; reversal queued', { ref: req.ref, stan, code: e.code });
+      return { outcome: 'unable', stan, reversalId: null, reversalQueued: true, error: e.code };
+    }
+    const code = response.text(39) ?? '';
+    if (!APPROVED_CODES.has(code)) {
+      this.queue.disarm(reversalId);
+      return { outcome: 'declined', responseCode: code, stan, reversalId: null, reversalQueued: false };
+    }
+    const icc = response.tlv(55) ?? [];
+    const iad = findTlv(icc, 0x91);
+    const scripts = icc.filter((n) => n.tag === 0x71 || n.tag === 0x72).map((n) => toHex(encodeTlv([{ tag: n.tag, value: n.value }])));
+    return {
+      outcome: 'approved',
+      responseCode: code,
+      authCode: response.text(38)?.trim(),
+      ...(iad ? { issuerAuthenticationData: toHex(iad.value) } : {}),
+      ...(scripts.length ? { scripts } : {}),
+      stan,
+      reversalId,
+      reversalQueued: false,
+    };
+  }
+
+  /** The approved sale completed at the card: its reversal is no longer needed. */
+  complete(reversalId: number): void {
+    this.queue.disarm(reversalId);
+  }
+
+  /** The approved sale must be undone (card declined, card removed, cancelled): the reversal goes out. */
+  reverse(reversalId: number, reason: string): void {
+    this.queue.fire(reversalId, reason, this.clock().getTime());
+    this.onQueued();
+  }
+
+  /** Queues the advice of an offline approval (Y1/Y3) for the host. */
+  adviseOfflineApproval(req: AuthRequest, authCode: string): number {
+    const now = this.clock();
+    const advice = buildAdvice(req, this.identity, nextStan(this.db), now, authCode);
+    const id = this.queue.enqueue('advice', req.ref, advice.mti, pack(this.spec, advice), now.getTime(), this.policy.queueTtlMs);
+    this.onQueued();
+    return id;
+  }
+}

@@ -1,0 +1,117 @@
+import type { Logger } from '../log/logger.js';
+import type { HostQueue, QueueItem } from '../journal/host-queue.js';
+import { HostError } from './errors.js';
+import { unpack, type Iso8583Message, type Iso8583Spec } from './iso8583/index.js';
+import type { RequestMatcher } from './matcher.js';
+import { repeatMti, RETRY_CODES } from './messages.js';
+
+/** Retry rules of the store-and-forward queue (config, not code). */
+export interface SafPolicy {
+  readonly responseTimeoutMs: number;
+  /** Backoff between attempts: first delay and cap, ms. */
+  readonly initialBackoffMs: number;
+  readonly maxBackoffMs: number;
+  /** After this many attempts the item is flagged for manual handling. */
+  readonly maxAttempts: number;
+}
+
+/** What one step of the worker did. */
+export type SafStep = 'idle' | 'done' | 'retry' | 'manual';
+
+/**
+ * Sends queued reversals and advices to the host, oldest first, one in flight (store and forward). The first try
+ * goes as queued (0400/0220); repeats as 0421/0221. A definitive answer ends the item; a timeout, a lost line or a
+ * host "retry" code (91, 96, 19) keeps it at the head with backoff; expiry or the attempt limit flags it for a
+ * person. Nothing is ever dropped.
+ */
+export class SafWorker {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+
+  /** Binds the worker to the queue, the matcher and the clock. */
+  constructor(
+    private readonly queue: HostQueue,
+    private readonly matcher: RequestMatcher,
+    private readonly spec: Iso8583Spec,
+    private readonly policy: SafPolicy,
+    private readonly clock: () => number,
+    private readonly logger?: Logger,
+  ) {}
+
+  /** Processes the head of the queue once. */
+  async step(): Promise<SafStep> {
+    const now = this.clock();
+    const item = this.queue.nextDue(now);
+    if (!item) return 'idle';
+    if (now > item.expiresAt) {
+      this.queue.markManual(item.id, `expired after ${item.attempts} attempt(s)${item.lastError ? `; last: ${item.lastError}` : ''}`);
+      this.logger?.error('queued host message expired: manual handling needed', { id: item.id, kind: item.kind, ref: item.ref });
+      return 'manual';
+    }
+    const message = this.messageFor(item);
+    this.queue.markInFlight(item.id);
+    try {
+      const response = await this.matcher.request(message, this.policy.responseTimeoutMs);
+      const code = response.text(39) ?? '';
+      if (RETRY_CODES.has(code)) return this.retry(item, `host asked to retry (${code})`);
+      this.queue.markDone(item.id, this.clock());
+      this.logger?.info('queued host message acknowledged', { id: item.id, kind: item.kind, ref: item.ref, code });
+      return 'done';
+    } catch (err) {
+      return this.retry(item, err instanceof HostError ? err.code : String(err));
+    }
+  }
+
+  /** Runs steps until the queue is idle or only waiting items remain. */
+  async drain(): Promise<void> {
+    while (!this.stopped) {
+      const s = await this.step();
+      if (s === 'idle') return;
+    }
+  }
+
+  /** Starts polling every `intervalMs` (and at once). */
+  start(intervalMs = 1000): void {
+    this.stopped = false;
+    const tick = (): void => {
+      this.kick();
+      if (!this.stopped) this.timer = setTimeout(tick, intervalMs);
+    };
+    tick();
+  }
+
+  /** Runs a drain now (after something was queued). */
+  kick(): void {
+    this.running ??= this.drain()
+      .catch((err: unknown) => {
+        this.logger?.error('store-and-forward step failed', { err });
+      })
+      .finally(() => {
+        this.running = null;
+      });
+  }
+
+  /** Stops polling and waits for the step in progress. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private messageFor(item: QueueItem): Iso8583Message {
+    const m = unpack(this.spec, item.message);
+    return item.attempts > 0 ? m.withMti(repeatMti(m.mti)) : m;
+  }
+
+  private retry(item: QueueItem, why: string): SafStep {
+    if (item.attempts + 1 >= this.policy.maxAttempts) {
+      this.queue.markManual(item.id, `gave up after ${item.attempts + 1} attempts: ${why}`);
+      this.logger?.error('queued host message over its retry limit: manual handling needed', { id: item.id, kind: item.kind, ref: item.ref, why });
+      return 'manual';
+    }
+    const delay = Math.min(this.policy.maxBackoffMs, this.policy.initialBackoffMs * 2 ** item.attempts);
+    this.queue.markRetry(item.id, this.clock() + delay, why);
+    return 'retry';
+  }
+}
