@@ -5,6 +5,7 @@ import type { ReaderDriver } from '../drivers/pcsc/types.js';
 import type { Logger } from '../log/logger.js';
 import { PUBLISHED_CA_KEYS } from '../emv/ca-keys.js';
 import { defaultTerminalConfig } from '../emv/terminal-defaults.js';
+import { simCaKeys } from '../sim/emv/sim-keys.js';
 import type { TerminalConfig } from '../emv/types.js';
 
 /** What every CLI command may use: output streams, a reader driver factory, the ATR list. Injected for tests. */
@@ -30,7 +31,8 @@ export function processContext(logger?: Logger): CliContext {
     err: (line) => process.stderr.write(line + '\n'),
     createReaderDriver: () => PcscReaderDriver.create({ logger }),
     atrList: () => (list ??= existsSync(SMARTCARD_LIST_PATH) ? parseAtrList(readFileSync(SMARTCARD_LIST_PATH, 'utf8')) : []),
-    terminalConfig: () => defaultTerminalConfig(PUBLISHED_CA_KEYS),
+    // The simulator's test CA sits beside the published keys so virtual cards pass ODA on the test stand.
+    terminalConfig: () => defaultTerminalConfig([...PUBLISHED_CA_KEYS, ...simCaKeys()]),
     logger,
   };
 }

@@ -2,6 +2,9 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { apduCommand } from './commands/apdu.js';
 import { atrCommand } from './commands/atr.js';
 import { doctorCommand } from './commands/doctor.js';
+import { emvPayCommand, type EmvPayOptions } from './commands/emv-pay.js';
+import { emvReadCommand } from './commands/emv-read.js';
+import { simCardCommand } from './commands/sim-card.js';
 import { readersCommand } from './commands/readers.js';
 import { tlvCommand } from './commands/tlv.js';
 import { watchCommand } from './commands/watch.js';
@@ -78,6 +81,37 @@ export function buildProgram(ctx: CliContext, result: { code: number }, signal?:
     .description('check the PC/SC service, readers, drivers and permissions, and say how to fix problems')
     .option('--json', 'machine-readable output')
     .action((opts: { json?: boolean }) => run(() => doctorCommand(ctx, opts))());
+
+  const emv = program.command('emv').description('EMV card operations');
+  emv
+    .command('read')
+    .description('read the card: applications, the selected one’s data (PAN masked), ODA, PIN tries')
+    .option('--reader <name>', 'reader to use (default: the only one with a card)')
+    .option('--contactless', 'select through the PPSE (2PAY.SYS.DDF01)')
+    .option('--apdus', 'include the APDU log (card numbers masked)')
+    .option('--json', 'machine-readable output')
+    .action((opts: { reader?: string; json?: boolean; contactless?: boolean; apdus?: boolean }) => run(() => emvReadCommand(ctx, opts))());
+  emv
+    .command('pay')
+    .description('TEST STAND: run a whole EMV transaction on the card, authorised by the built-in issuer of the virtual cards')
+    .requiredOption('--amount <amount>', 'amount, e.g. 12.34')
+    .requiredOption('--currency <code>', 'ISO 4217 numeric currency, e.g. 978')
+    .option('--type <type>', 'purchase, refund, cash or cashback', 'purchase')
+    .option('--reader <name>', 'reader to use (default: the only one with a card)')
+    .option('--pin-stdin', 'read the PIN from standard input, one line per prompt')
+    .option('--offline', 'no host: the card and terminal decide offline (Y1/Z1, Y3/Z3)')
+    .option('--json', 'machine-readable output')
+    .action((opts: EmvPayOptions) => run(() => emvPayCommand(ctx, opts))());
+
+  const sim = program.command('sim').description('device simulators for cashier-app developers and tests');
+  sim
+    .command('card')
+    .description('put a virtual EMV card in a vpcd reader of pcscd until Ctrl-C (or list the profiles)')
+    .option('--profile <name>', 'card profile')
+    .option('--vpcd <host:port>', 'vpcd slot to connect to', '127.0.0.1:35963')
+    .option('--list', 'list the profiles')
+    .option('--json', 'machine-readable output')
+    .action((opts: { profile?: string; vpcd?: string; list?: boolean; json?: boolean }) => run(() => simCardCommand(ctx, opts, signal))());
 
   return program;
 }

@@ -27,12 +27,26 @@ export type KernelEvent =
   | { readonly type: 'authorizing' }
   | { readonly type: 'completing' };
 
+/** The card data the host link needs besides field 55; kept in memory, handed only to `authorize`. */
+export interface AuthorizeContext {
+  readonly onlinePin: OnlinePinBlock | null;
+  readonly maskedPan: string;
+  /** PAN digits (5A). */
+  readonly pan: string;
+  /** PAN sequence number (5F34), 2 digits, when the card has one. */
+  readonly panSequenceNumber: string | null;
+  /** Expiry as YYMM (from 5F24). */
+  readonly expiry: string;
+  /** Track 2 equivalent data (57) as digits with D separator, when the card has it. */
+  readonly track2: string | null;
+}
+
 /** Everything the kernel needs besides the card. */
 export interface KernelOptions {
   readonly config: TerminalConfig;
   readonly pin: PinEntry;
   /** The host link; absent means the terminal cannot go online now (Y3/Z3 decisions). */
-  readonly authorize?: (iccData: Uint8Array, context: { readonly onlinePin: OnlinePinBlock | null; readonly maskedPan: string }) => Promise<OnlineResponse>;
+  readonly authorize?: (iccData: Uint8Array, context: AuthorizeContext) => Promise<OnlineResponse>;
   readonly now: () => Date;
   /** Random bytes (unpredictable number 9F37) and a number 1..99 (random selection): injected for tests. */
   readonly randomBytes: (n: number) => Uint8Array;
@@ -186,8 +200,7 @@ export class EmvKernel {
   private async refund(base: Base, enter: (s: EmvStep) => void): Promise<EmvOutcome> {
     enter('online');
     this.options.onEvent?.({ type: 'authorizing' });
-    const maskedPan = maskPan(bcdDigits(base.store.getCard(0x5a) ?? new Uint8Array(0)) ?? '');
-    const r: OnlineResponse = this.options.authorize ? await this.options.authorize(buildIccData(base.store), { onlinePin: base.cvm.onlinePin, maskedPan }) : { outcome: 'unable' };
+    const r: OnlineResponse = this.options.authorize ? await this.options.authorize(buildIccData(base.store), authorizeContext(base.store, base.cvm.onlinePin)) : { outcome: 'unable' };
     const approved = r.outcome === 'approved';
     const decidedBy = r.outcome === 'unable' ? 'unable-to-go-online' : 'host';
     return this.outcome(base, approved ? 'approved' : 'declined', decidedBy, 'AAC', r.responseCode ?? (approved ? '00' : 'Z3'), r.authCode ?? null, false, null);
@@ -197,9 +210,8 @@ export class EmvKernel {
     const { store, tvr, tsi, io, cvm, chosen } = base;
     enter('online');
     this.options.onEvent?.({ type: 'authorizing' });
-    const maskedPan = maskPan(bcdDigits(store.getCard(0x5a) ?? new Uint8Array(0)) ?? '');
     const response: OnlineResponse = this.options.authorize
-      ? await this.options.authorize(buildIccData(store), { onlinePin: cvm.onlinePin, maskedPan })
+      ? await this.options.authorize(buildIccData(store), authorizeContext(store, cvm.onlinePin))
       : { outcome: 'unable' };
     this.options.onEvent?.({ type: 'completing' });
     let arc: string;
@@ -303,4 +315,20 @@ interface Base {
   readonly tsi: ReturnType<typeof newTsi>;
   readonly io: CardIo;
   readonly firstType: CryptogramType;
+}
+
+/** The card data for the host link, from the card's records. */
+function authorizeContext(store: EmvDataStore, onlinePin: OnlinePinBlock | null): AuthorizeContext {
+  const pan = bcdDigits(store.getCard(0x5a) ?? new Uint8Array(0)) ?? '';
+  const expiry = bcdDigits(store.getCard(0x5f24) ?? new Uint8Array(0)) ?? '';
+  const psn = store.getCard(0x5f34);
+  const t2 = store.getCard(0x57);
+  return {
+    onlinePin,
+    maskedPan: maskPan(pan),
+    pan,
+    panSequenceNumber: psn ? toHex(psn) : null,
+    expiry: expiry.slice(0, 4),
+    track2: t2 ? toHex(t2).replace(/F$/, '') : null,
+  };
 }
