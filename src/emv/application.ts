@@ -34,9 +34,13 @@ export async function selectAndInitiate(
   contactless: boolean,
   hooks: SelectionHooks = {},
 ): Promise<InitiatedApplication> {
+  // Book 1 §12.3.2: a PSE that is absent, unusable or lists nothing the terminal supports sends us to the list of AIDs.
+  const fromPse = !contactless && config.usePse ? await candidatesFromPse(io, config.applications) : null;
   const found = contactless
     ? await candidatesFromPpse(io, config.applications)
-    : ((config.usePse ? await candidatesFromPse(io, config.applications) : null) ?? (await candidatesFromAidList(io, config.applications)));
+    : fromPse && fromPse.length > 0
+      ? fromPse
+      : await candidatesFromAidList(io, config.applications);
   const all = orderCandidates(found);
   let remaining = all;
   for (;;) {

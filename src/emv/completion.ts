@@ -17,9 +17,10 @@ export async function issuerAuthentication(io: CardIo, store: EmvDataStore, tvr:
   store.setTerminal(0x91, iad91);
   const aip = store.getCard(0x82) ?? new Uint8Array(2);
   if ((aip[0] & 0x04) === 0) return;
+  tsi.set('issuerAuthenticationPerformed');
+  // With 91 in CDOL2 the card checks it inside the second GENERATE AC (Book 3 §10.9).
   const cdol2 = store.getCard(0x8d);
   if (cdol2 && parseDol(cdol2).some((e) => e.tag === 0x91)) return;
-  tsi.set('issuerAuthenticationPerformed');
   const r = await io.send('issuer-authentication', CommandApdu.externalAuthenticate(iad91));
   if (!r.isOk) tvr.set('issuerAuthenticationFailed');
 }

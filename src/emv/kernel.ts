@@ -9,13 +9,13 @@ import { EmvDataStore } from './data-store.js';
 import { EmvError, type EmvStep } from './errors.js';
 import { defaultActionAnalysis, generateAc, terminalActionAnalysis } from './generate-ac.js';
 import { buildIccData } from './icc-data.js';
-import { finalSelect, getProcessingOptions, type AflEntry } from './initiate.js';
 import { bcdDigits, dateNumber, numericBytes, transactionDate, transactionTime } from './numeric.js';
 import { performOda, verifyCdaAtGenerateAc, type OdaOutcome } from './oda-step.js';
 import { readRecords } from './read-records.js';
 import { checkRestrictions } from './restrictions.js';
 import { terminalRiskManagement } from './risk.js';
-import { candidatesFromAidList, candidatesFromPpse, candidatesFromPse, orderCandidates, type Candidate } from './selection.js';
+import { selectAndInitiate } from './application.js';
+import type { Candidate } from './selection.js';
 import { newTsi, newTvr } from './tvr.js';
 import type { OnlinePinBlock, OnlineResponse, PinEntry, TerminalConfig, TransactionRequest } from './types.js';
 
@@ -124,26 +124,13 @@ export class EmvKernel {
     this.initTerminalData(store, request, tvr.bytes, tsi.bytes);
 
     enter('selection');
-    const contactless = this.options.interface === 'contactless';
-    let candidates = orderCandidates(
-      contactless ? await candidatesFromPpse(io, config.applications) : ((config.usePse ? await candidatesFromPse(io, config.applications) : null) ?? (await candidatesFromAidList(io, config.applications))),
-    );
-    let gpo: { aip: Uint8Array; afl: AflEntry[]; pdolData: Uint8Array } | null = null;
-    let chosen: Candidate | null = null;
-    while (!gpo) {
-      if (candidates.length === 0) throw new EmvError('EMV_NO_APPLICATION', 'selection', 'no application supported by both card and terminal');
-      chosen = candidates.length > 1 && this.options.choose ? await this.options.choose(candidates) : candidates[0];
-      candidates = candidates.filter((c) => c !== chosen);
-      this.options.onEvent?.({ type: 'application-selected', aid: chosen.aid, label: chosen.label, confirmationRequired: chosen.confirmationRequired });
-      store.clearCard();
-      if (!(await finalSelect(io, store, chosen))) continue;
-      store.setTerminal(0x9f09, fromHex(chosen.config.applicationVersion));
-      enter('initiate');
-      const r = await getProcessingOptions(io, store);
-      if (r.ok) gpo = r;
-      else enter('selection'); // 6985: this application cannot do this transaction; the next candidate
-    }
-    if (!chosen) throw new EmvError('EMV_NO_APPLICATION', 'selection', 'no application selected');
+    const initiated = await selectAndInitiate(io, store, config, this.options.interface === 'contactless', {
+      ...(this.options.choose ? { choose: this.options.choose } : {}),
+      onSelected: (c) => this.options.onEvent?.({ type: 'application-selected', aid: c.aid, label: c.label, confirmationRequired: c.confirmationRequired }),
+      onStep: (s) => enter(s),
+    });
+    const gpo = initiated;
+    const chosen = initiated.chosen;
     const app = chosen.config;
 
     enter('read-records');
@@ -182,7 +169,8 @@ export class EmvKernel {
 
     enter('first-generate-ac');
     tsi.set('cardRiskManagementPerformed');
-    const cda = oda.method === 'CDA';
+    // CDA is requested only with a recovered ICC key: after an earlier CDA failure the TVR bit decides (Book 2 §6.6).
+    const cda = oda.method === 'CDA' && oda.iccKey !== null;
     const first = await generateAc(io, store, 'first-generate-ac', requested, 0x8c, cda);
     let firstType = first.type;
     if (cda && first.type !== 'AAC') firstType = verifyCdaAtGenerateAc(oda, first, store, tvr) ? first.type : 'AAC';
@@ -234,9 +222,9 @@ export class EmvKernel {
       enter('scripts');
       const scriptResults: ScriptResult[] = await runIssuerScripts(io, before, tvr, tsi, 'before');
       enter('second-generate-ac');
-      const second = await generateAc(io, store, 'second-generate-ac', want, 0x8d, base.oda.method === 'CDA');
+      const second = await generateAc(io, store, 'second-generate-ac', want, 0x8d, base.oda.method === 'CDA' && base.oda.iccKey !== null);
       let finalType = second.type;
-      if (base.oda.method === 'CDA' && second.type === 'TC' && !verifyCdaAtGenerateAc(base.oda, second, store, tvr)) finalType = 'AAC';
+      if (base.oda.method === 'CDA' && base.oda.iccKey !== null && second.type === 'TC' && !verifyCdaAtGenerateAc(base.oda, second, store, tvr)) finalType = 'AAC';
       scriptResults.push(...(await runIssuerScripts(io, after, tvr, tsi, 'after')));
       const approved = finalType === 'TC';
       const decidedBy = response.outcome === 'unable' ? 'unable-to-go-online' : approved || !hostApproved ? 'host' : 'card-after-host';

@@ -27,7 +27,7 @@ export class VpcdCardClient {
   private socket: Socket | null = null;
   private buffer = Buffer.alloc(0);
   private card: VirtualCard | null = null;
-  private readonly faults = new FaultPlan();
+  private faults = new FaultPlan();
   private removal: Promise<void> | null = null;
 
   /** Builds a client for one vpcd slot; nothing connects until `insert`. */
@@ -47,7 +47,7 @@ export class VpcdCardClient {
   async insert(card: VirtualCard, faults: FaultOptions = {}): Promise<void> {
     if (this.socket) await this.remove();
     this.card = card;
-    this.faults.set(faults);
+    this.faults = new FaultPlan(faults); // each inserted card counts its own APDUs, as in-process
     const host = this.options.host ?? '127.0.0.1';
     const deadline = Date.now() + (this.options.connectTimeoutMs ?? 5000);
     for (;;) {
