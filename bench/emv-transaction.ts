@@ -7,7 +7,7 @@ import type { CardChannel } from '../src/apdu/card-channel.js';
 import { PUBLISHED_CA_KEYS } from '../src/emv/ca-keys.js';
 import { EmvKernel, type AuthorizeContext } from '../src/emv/kernel.js';
 import { defaultTerminalConfig } from '../src/emv/terminal-defaults.js';
-import { createCard, issuerKeysForPan } from '../src/sim/emv/catalog.js';
+import { createCard, issuerKeysForTransaction } from '../src/sim/emv/catalog.js';
 import { simCaKeys } from '../src/sim/emv/sim-keys.js';
 import { SimulatedPinEntry } from '../src/sim/sim-pin-entry.js';
 import type { VirtualCard } from '../src/sim/virtual-card.js';
@@ -47,7 +47,7 @@ async function oneTransaction(profile: string, pin: string): Promise<{ ourMs: nu
     pin: new SimulatedPinEntry(async () => pin),
     authorize: async (icc: Uint8Array, c: AuthorizeContext) => {
       const t0 = performance.now();
-      const keys = issuerKeysForPan(c.pan, c.panSequenceNumber ?? '00');
+      const keys = issuerKeysForTransaction(icc, c.pan, c.panSequenceNumber);
       const r = keys ? keys.respond(icc, { approve: true }) : { outcome: 'declined' as const };
       t.cardMs += performance.now() - t0; // the issuer is not our terminal code either
       return r;

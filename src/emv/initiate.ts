@@ -72,7 +72,10 @@ export async function getProcessingOptions(io: CardIo, store: EmvDataStore): Pro
       throw new EmvError('EMV_CARD_DATA_INVALID', 'initiate', `PDOL is malformed: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
-  const r = await io.send('initiate', CommandApdu.getProcessingOptions(pdolData));
+  const gpo = CommandApdu.getProcessingOptions(pdolData);
+  let r = await io.send('initiate', gpo);
+  // Field quirk: some cards refuse GPO as case 4 with 6700 (wrong length); they take it without Le (case 3).
+  if (r.sw === 0x6700) r = await io.send('initiate', gpo.withNe(0));
   if (r.sw === 0x6985) return { ok: false, sw: r.swHex };
   if (!r.isOk) throw new EmvError('EMV_CARD_REFUSED', 'initiate', `GET PROCESSING OPTIONS refused (SW ${r.swHex})`, { sw: r.swHex });
   const nodes = io.decode('initiate', r.data);

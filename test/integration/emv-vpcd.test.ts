@@ -6,7 +6,7 @@ import { PcscReaderDriver } from '../../src/drivers/pcsc/pcsc-driver.js';
 import { EmvError } from '../../src/emv/errors.js';
 import { EmvKernel, type EmvOutcome } from '../../src/emv/kernel.js';
 import { defaultTerminalConfig } from '../../src/emv/terminal-defaults.js';
-import { createCard, getProfile, issuerKeysFor } from '../../src/sim/emv/catalog.js';
+import { createCard, getProfile, issuerKeysForTransaction, listProfiles } from '../../src/sim/emv/catalog.js';
 import { simCaKeys } from '../../src/sim/emv/sim-keys.js';
 import type { FaultOptions } from '../../src/sim/faults.js';
 import { SimulatedPinEntry } from '../../src/sim/sim-pin-entry.js';
@@ -41,11 +41,10 @@ describe('virtual EMV cards on pcscd + vpcd', { skip: pcscSkip, timeout: 60_000 
   /** One purchase of 12.34 EUR on the card in slot i, the host approving through the issuer helper. */
   async function pay(i: 0 | 1, name: string): Promise<{ outcome: EmvOutcome; protocol: string }> {
     const p = getProfile(name);
-    const keys = issuerKeysFor(name);
     const kernel = new EmvKernel({
       config: defaultTerminalConfig(simCaKeys()),
       pin: new SimulatedPinEntry(async () => p.pin),
-      authorize: async (iccData) => keys.respond(iccData, { approve: true }),
+      authorize: async (iccData, card) => issuerKeysForTransaction(iccData, card.pan, card.panSequenceNumber)?.respond(iccData, { approve: true }) ?? { outcome: 'declined', responseCode: '14' },
       now: () => NOW,
       randomBytes: (n) => new Uint8Array(n).fill(0x42),
       interface: p.interfaces.includes('contact') ? 'contact' : 'contactless',
@@ -97,6 +96,22 @@ describe('virtual EMV cards on pcscd + vpcd', { skip: pcscSkip, timeout: 60_000 
       });
     } finally {
       await client.remove();
+    }
+  });
+
+  test('every profile ends as its profile says, through the real stack', async () => {
+    for (const name of listProfiles()) {
+      const p = getProfile(name);
+      await insert(0, name);
+      try {
+        const { outcome } = await pay(0, name);
+        assert.equal(outcome.result, p.expected, `${name}: ${outcome.result} (TVR ${outcome.tvr})`);
+        assert.match(outcome.maskedPan, /^\d{6}\*+\d{4}$/, `${name}: PAN masked`);
+      } catch (err) {
+        if (p.expected !== 'failed') throw err;
+        assert.ok(err instanceof EmvError, `${name}: ${String(err)}`);
+        assert.equal(err.code, p.expectedError, `${name}: ${err.message}`);
+      }
     }
   });
 });

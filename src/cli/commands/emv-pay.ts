@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { EmvKernel, type AuthorizeContext, type KernelEvent } from '../../emv/kernel.js';
 import type { OnlineResponse, TransactionRequest } from '../../emv/types.js';
-import { issuerKeysForPan } from '../../sim/emv/catalog.js';
+import { issuerKeysForTransaction } from '../../sim/emv/catalog.js';
 import { SimulatedPinEntry, type PinSupplier } from '../../sim/sim-pin-entry.js';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
@@ -46,7 +46,7 @@ function pinSupplier(fromStdin: boolean): { supplier: PinSupplier; close(): void
 
 /** The built-in issuer of the virtual cards, standing in for the acquirer host on the test stand. */
 async function simulatedIssuer(iccData: Uint8Array, card: AuthorizeContext): Promise<OnlineResponse> {
-  const keys = issuerKeysForPan(card.pan, card.panSequenceNumber ?? '00');
+  const keys = issuerKeysForTransaction(iccData, card.pan, card.panSequenceNumber);
   if (!keys) return { outcome: 'declined', responseCode: '14' };
   return keys.respond(iccData, { approve: true });
 }

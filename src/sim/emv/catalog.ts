@@ -18,6 +18,8 @@ import { EmvSimError } from './errors.js';
 import { IssuerKeys } from './issuer-keys.js';
 import { parseProfile } from './profile-loader.js';
 import type { CardProfile, ProfileInfo } from './profile-types.js';
+import { decodeTlv } from '../../apdu/tlv.js';
+import { toHex } from '../../apdu/hex.js';
 
 /** The profile sources, file name and parsed JSON, in listing order. */
 const SOURCES: ReadonlyArray<readonly [string, unknown]> = [
@@ -90,4 +92,16 @@ export function issuerKeysForPan(pan: string, psn: string, aid?: string): Issuer
     for (const a of p.applications) if (a.pan === pan && a.psn === psn && (aid === undefined || a.aid === aid.toUpperCase())) return new IssuerKeys(a);
   }
   return null;
+}
+
+/** The issuer of the card that produced field 55 (PAN and PSN from the card, the application from tag 84), or null. */
+export function issuerKeysForTransaction(iccData: Uint8Array, pan: string, psn: string | null): IssuerKeys | null {
+  let aid: string | undefined;
+  try {
+    const df = decodeTlv(iccData).find((n) => n.tag === 0x84);
+    aid = df ? toHex(df.value) : undefined;
+  } catch {
+    aid = undefined; // malformed field 55: look the card up by PAN alone; the ARQC check will refuse it
+  }
+  return issuerKeysForPan(pan, psn ?? '00', aid) ?? issuerKeysForPan(pan, psn ?? '00');
 }
