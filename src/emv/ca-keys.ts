@@ -1,12 +1,15 @@
 import type { CaPublicKeyConfig } from './types.js';
+import published from './ca-keys.json' with { type: 'json' };
 
 /**
- * Certification authority public keys the terminal ships with (EMV Book 2 §5.1). These are the schemes' published
- * keys that appear in public ODA test material (lumag/emv-tools test/sda-test.c and test/dda-test.c, copied into
- * ../shared/testdata/emv-oda): Visa index 01 (1024-bit, expired 2009-12) and Mastercard index 05 (1408-bit).
- * A shop's configuration adds its acquirer's current key list; the simulator's test CA is added by the demo.
+ * Certification authority public keys the terminal ships with (EMV Book 2 §5.1): the schemes' public keys, test keys
+ * included (Visa 92/94/95, Mastercard EF/F1/F3/FA), from `ca-keys.json` (source and checksums there; a unit test
+ * re-verifies every checksum), plus the Mastercard index 05 key of the public ODA test material (lumag/emv-tools,
+ * copied into ../shared/testdata/emv-oda). A shop's configuration adds its acquirer's current list; the simulator's
+ * test CA is added for the virtual cards.
  */
 export const PUBLISHED_CA_KEYS: readonly CaPublicKeyConfig[] = [
+  ...published.keys.filter((k) => !(k.rid === 'A000000003' && k.index === '01')),
   {
     rid: 'A000000003',
     index: '01',

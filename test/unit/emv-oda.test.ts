@@ -487,3 +487,17 @@ test('ODA_FAILURE_REASONS are unique SCREAMING_SNAKE identifiers', () => {
   assert.equal(new Set(ODA_FAILURE_REASONS).size, ODA_FAILURE_REASONS.length);
   for (const r of ODA_FAILURE_REASONS) assert.match(r, /^[A-Z][A-Z0-9_]+$/);
 });
+
+test('every shipped CA public key matches its published SHA-1 checksum', async () => {
+  const { PUBLISHED_CA_KEYS } = await import('../../src/emv/ca-keys.js');
+  const { verifyCaKeyChecksum } = await import('../../src/emv/oda/ca-key.js');
+  const published = (await import('../../src/emv/ca-keys.json', { with: { type: 'json' } })).default;
+  assert.ok(published.keys.length >= 11);
+  for (const k of published.keys) {
+    const ca = { rid: fromHex(k.rid), index: Number.parseInt(k.index, 16), modulus: fromHex(k.modulus), exponent: fromHex(k.exponent), checksum: fromHex(k.checksum) };
+    assert.ok(verifyCaKeyChecksum(ca), `${k.rid}/${k.index}`);
+  }
+  const ids = PUBLISHED_CA_KEYS.map((k) => `${k.rid}/${k.index}`);
+  assert.equal(new Set(ids).size, ids.length, 'no RID/index twice');
+  for (const id of ['A000000003/92', 'A000000003/94', 'A000000003/95', 'A000000004/F1', 'A000000004/EF', 'A000000004/05']) assert.ok(ids.includes(id), id);
+});
