@@ -9,6 +9,7 @@ export type Db = Database.Database;
 /**
  * Schema migrations, in order; `PRAGMA user_version` records how many ran. Never edit a shipped migration: add one.
  * 1: counters (STAN, RRN) and the host queue (reversals and advices, payloads sealed).
+ * 2: settlement batches and their items (the original request sealed, for batch upload).
  */
 export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
@@ -29,6 +30,29 @@ export const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX host_queue_due ON host_queue (status, next_attempt_at, id);
    CREATE INDEX host_queue_ref ON host_queue (ref);`,
+  `CREATE TABLE batches (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     status TEXT NOT NULL CHECK (status IN ('open', 'settling', 'closed')),
+     opened_at INTEGER NOT NULL,
+     closed_at INTEGER,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     last_result TEXT
+   );
+   CREATE TABLE batch_items (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     batch_id INTEGER NOT NULL REFERENCES batches (id),
+     ref TEXT NOT NULL,
+     kind TEXT NOT NULL CHECK (kind IN ('sale', 'refund')),
+     amount INTEGER NOT NULL,
+     currency TEXT NOT NULL,
+     stan TEXT NOT NULL,
+     auth_code TEXT,
+     reversed INTEGER NOT NULL DEFAULT 0,
+     created_at INTEGER NOT NULL,
+     request BLOB NOT NULL
+   );
+   CREATE INDEX batch_items_batch ON batch_items (batch_id);
+   CREATE UNIQUE INDEX batch_items_ref ON batch_items (ref, kind);`,
 ];
 
 /** Opens (creating) the journal database: WAL, full sync on commit, foreign keys, migrations applied. */

@@ -1,0 +1,112 @@
+import type { Logger } from '../log/logger.js';
+import type { Batches, CurrencyTotals } from '../journal/batches.js';
+import { nextStan } from '../journal/counters.js';
+import type { Db } from '../journal/database.js';
+import { HostError } from './errors.js';
+import { Iso8583Message, unpack, type Iso8583Spec } from './iso8583/index.js';
+import type { RequestMatcher } from './matcher.js';
+import { transmissionDateTime, type TerminalIdentity } from './messages.js';
+
+/** Settlement rules (config). */
+export interface SettlementPolicy {
+  readonly responseTimeoutMs: number;
+  /** On "totals not agreed" (95): upload every transaction (0320) and settle again (processing code 960000). */
+  readonly uploadOnMismatch: boolean;
+}
+
+/** What one settlement run did, per currency. */
+export interface SettlementResult {
+  readonly batchId: number;
+  readonly closed: boolean;
+  readonly currencies: { readonly totals: CurrencyTotals; readonly responseCode: string; readonly uploaded: number; readonly agreed: boolean }[];
+}
+
+const n = (v: number, len: number): string => String(v).padStart(len, '0');
+
+/**
+ * The reconciliation request (0500) for one currency's totals (ISO 8583:1987 fields 74/76 counts, 86/88 amounts,
+ * 97 net as C/D + 16 digits: C when sales exceed refunds, i.e. the acquirer owes the merchant).
+ */
+export function buildReconciliation(t: CurrencyTotals, batchId: number, id: TerminalIdentity, stan: string, now: Date, afterUpload: boolean): Iso8583Message {
+  const net = t.salesAmount - t.refundsAmount;
+  return Iso8583Message.of(
+    '0500',
+    {
+      3: afterUpload ? '960000' : '920000',
+      7: transmissionDateTime(now),
+      11: stan,
+      41: id.terminalId,
+      42: id.merchantId,
+      49: t.currency,
+      60: n(batchId, 6),
+      74: n(t.refundsCount, 10),
+      76: n(t.salesCount, 10),
+      86: n(t.refundsAmount, 16),
+      88: n(t.salesAmount, 16),
+      97: `${net >= 0 ? 'C' : 'D'}${n(Math.abs(net), 16)}`,
+    },
+    id.header,
+  );
+}
+
+/**
+ * Settles the pending batch (ISO 8583 0500/0510): per currency the totals go to the host; "totals not agreed" (95)
+ * triggers, when configured, a batch upload (0320 per transaction) and a second 0500. The batch closes only when the
+ * host agreed for every currency; otherwise it stays settling, to be tried again.
+ */
+export class Settlement {
+  /** Binds settlement to the link's matcher, the journal and the terminal identity. */
+  constructor(
+    private readonly matcher: RequestMatcher,
+    private readonly batches: Batches,
+    private readonly db: Db,
+    private readonly spec: Iso8583Spec,
+    private readonly identity: TerminalIdentity,
+    private readonly policy: SettlementPolicy,
+    private readonly clock: () => Date,
+    private readonly logger?: Logger,
+  ) {}
+
+  /** Settles the waiting batch; null when there is none. Host trouble leaves the batch settling (HostError thrown). */
+  async settle(): Promise<SettlementResult | null> {
+    const batch = this.batches.toSettle();
+    if (!batch) return null;
+    this.batches.startSettling(batch.id);
+    const currencies: SettlementResult['currencies'][number][] = [];
+    for (const totals of this.batches.totals(batch.id)) {
+      let code = await this.reconcile(totals, batch.id, false);
+      let uploaded = 0;
+      if (code === '95' && this.policy.uploadOnMismatch) {
+        uploaded = await this.upload(batch.id, totals.currency);
+        code = await this.reconcile(totals, batch.id, true);
+      }
+      currencies.push({ totals, responseCode: code, uploaded, agreed: code === '00' });
+    }
+    const closed = currencies.every((c) => c.agreed);
+    const summary = currencies.map((c) => `${c.totals.currency}:${c.responseCode}`).join(' ') || 'empty batch';
+    if (closed) this.batches.close(batch.id, this.clock().getTime(), summary);
+    else this.batches.note(batch.id, summary);
+    this.logger?.info('settlement', { batch: batch.id, closed, summary });
+    return { batchId: batch.id, closed, currencies };
+  }
+
+  private async reconcile(t: CurrencyTotals, batchId: number, afterUpload: boolean): Promise<string> {
+    const msg = buildReconciliation(t, batchId, this.identity, nextStan(this.db), this.clock(), afterUpload);
+    const r = await this.matcher.request(msg, this.policy.responseTimeoutMs);
+    return r.text(39) ?? '';
+  }
+
+  /** Sends each unreversed transaction of the currency as a batch upload (0320); returns how many went. */
+  private async upload(batchId: number, currency: string): Promise<number> {
+    let count = 0;
+    for (const item of this.batches.items(batchId)) {
+      if (item.reversed || item.currency !== currency) continue;
+      const original = unpack(this.spec, item.request);
+      const msg = original.withMti('0320').with(11, nextStan(this.db)).with(38, (item.authCode ?? '').padEnd(6, ' ').slice(0, 6));
+      const r = await this.matcher.request(msg, this.policy.responseTimeoutMs);
+      if ((r.text(39) ?? '') !== '00') throw new HostError('HOST_RESPONSE_INVALID', `batch upload of ${item.ref} refused (${r.text(39) ?? '?'})`, { ref: item.ref });
+      count++;
+    }
+    return count;
+  }
+}

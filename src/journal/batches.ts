@@ -1,0 +1,145 @@
+import type { Db } from './database.js';
+import type { Sealer } from './sealed.js';
+
+/** A transaction counted in a settlement batch. */
+export interface BatchItem {
+  readonly ref: string;
+  readonly kind: 'sale' | 'refund';
+  /** Minor units. */
+  readonly amount: number;
+  /** ISO 4217 numeric, 3 digits. */
+  readonly currency: string;
+  readonly stan: string;
+  readonly authCode: string | null;
+  /** The packed authorisation request, sealed at rest (batch upload resends its data). */
+  readonly request: Uint8Array;
+}
+
+/** Totals of one currency in a batch (ISO 8583 settlement fields 74/76/86/88). */
+export interface CurrencyTotals {
+  readonly currency: string;
+  readonly salesCount: number;
+  readonly salesAmount: number;
+  readonly refundsCount: number;
+  readonly refundsAmount: number;
+  readonly reversalsCount: number;
+  readonly reversalsAmount: number;
+}
+
+/** A batch row. */
+export interface Batch {
+  readonly id: number;
+  readonly status: 'open' | 'settling' | 'closed';
+  readonly openedAt: number;
+  readonly closedAt: number | null;
+  readonly attempts: number;
+  readonly lastResult: string | null;
+}
+
+interface BatchRow {
+  id: number;
+  status: Batch['status'];
+  opened_at: number;
+  closed_at: number | null;
+  attempts: number;
+  last_result: string | null;
+}
+
+/** Settlement batches in the journal: one open batch collects approved sales and refunds until it settles. */
+export class Batches {
+  /** Binds to the journal and the sealer for stored requests. */
+  constructor(
+    private readonly db: Db,
+    private readonly sealer: Sealer,
+  ) {}
+
+  /** The open batch, opened now when there is none (a settling batch stays apart until it closes). */
+  open(now: number): Batch {
+    const row = this.db.prepare(`SELECT * FROM batches WHERE status = 'open' ORDER BY id DESC LIMIT 1`).get() as BatchRow | undefined;
+    if (row) return toBatch(row);
+    const r = this.db.prepare(`INSERT INTO batches (status, opened_at) VALUES ('open', ?)`).run(now);
+    return this.get(Number(r.lastInsertRowid)) as Batch;
+  }
+
+  /** Adds a completed transaction to the open batch (once per ref and kind). */
+  record(item: BatchItem, now: number): void {
+    const batch = this.open(now);
+    this.db
+      .prepare(`INSERT OR IGNORE INTO batch_items (batch_id, ref, kind, amount, currency, stan, auth_code, created_at, request) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(batch.id, item.ref, item.kind, item.amount, item.currency, item.stan, item.authCode, now, Buffer.from(this.sealer.seal(item.request)));
+  }
+
+  /** Marks the transaction reversed: it stays listed but counts as a reversal. */
+  markReversed(ref: string): void {
+    this.db.prepare(`UPDATE batch_items SET reversed = 1 WHERE ref = ?`).run(ref);
+  }
+
+  /** Totals per currency of a batch. */
+  totals(batchId: number): CurrencyTotals[] {
+    const rows = this.db
+      .prepare(
+        `SELECT currency,
+           SUM(kind = 'sale' AND reversed = 0) AS sc, COALESCE(SUM(CASE WHEN kind = 'sale' AND reversed = 0 THEN amount END), 0) AS sa,
+           SUM(kind = 'refund' AND reversed = 0) AS rc, COALESCE(SUM(CASE WHEN kind = 'refund' AND reversed = 0 THEN amount END), 0) AS ra,
+           SUM(reversed = 1) AS vc, COALESCE(SUM(CASE WHEN reversed = 1 THEN amount END), 0) AS va
+         FROM batch_items WHERE batch_id = ? GROUP BY currency ORDER BY currency`,
+      )
+      .all(batchId) as { currency: string; sc: number; sa: number; rc: number; ra: number; vc: number; va: number }[];
+    return rows.map((r) => ({ currency: r.currency, salesCount: r.sc, salesAmount: r.sa, refundsCount: r.rc, refundsAmount: r.ra, reversalsCount: r.vc, reversalsAmount: r.va }));
+  }
+
+  /** The unreversed items of a batch with their requests opened, oldest first (for batch upload). */
+  items(batchId: number): (BatchItem & { reversed: boolean })[] {
+    const rows = this.db.prepare(`SELECT * FROM batch_items WHERE batch_id = ? ORDER BY id`).all(batchId) as {
+      ref: string;
+      kind: 'sale' | 'refund';
+      amount: number;
+      currency: string;
+      stan: string;
+      auth_code: string | null;
+      reversed: number;
+      request: Buffer;
+    }[];
+    return rows.map((r) => ({
+      ref: r.ref,
+      kind: r.kind,
+      amount: r.amount,
+      currency: r.currency,
+      stan: r.stan,
+      authCode: r.auth_code,
+      reversed: r.reversed === 1,
+      request: this.sealer.open(new Uint8Array(r.request)),
+    }));
+  }
+
+  /** Moves a batch to settling (new transactions go to a new open batch) and counts the attempt. */
+  startSettling(batchId: number): void {
+    this.db.prepare(`UPDATE batches SET status = 'settling', attempts = attempts + 1 WHERE id = ? AND status IN ('open', 'settling')`).run(batchId);
+  }
+
+  /** Records how the last settlement attempt went, without closing. */
+  note(batchId: number, result: string): void {
+    this.db.prepare(`UPDATE batches SET last_result = ? WHERE id = ?`).run(result, batchId);
+  }
+
+  /** Closes a batch the host agreed to. */
+  close(batchId: number, now: number, result: string): void {
+    this.db.prepare(`UPDATE batches SET status = 'closed', closed_at = ?, last_result = ? WHERE id = ?`).run(now, result, batchId);
+  }
+
+  /** The batch waiting to settle: an unfinished settling one first, else the open one; null when none. */
+  toSettle(): Batch | null {
+    const row = this.db.prepare(`SELECT * FROM batches WHERE status IN ('settling', 'open') ORDER BY status = 'open', id LIMIT 1`).get() as BatchRow | undefined;
+    return row ? toBatch(row) : null;
+  }
+
+  /** One batch. */
+  get(id: number): Batch | null {
+    const row = this.db.prepare(`SELECT * FROM batches WHERE id = ?`).get(id) as BatchRow | undefined;
+    return row ? toBatch(row) : null;
+  }
+}
+
+function toBatch(r: BatchRow): Batch {
+  return { id: r.id, status: r.status, openedAt: r.opened_at, closedAt: r.closed_at, attempts: r.attempts, lastResult: r.last_result };
+}
