@@ -65,7 +65,9 @@ export class HostLink {
       response = await this.matcher.request(request, this.policy.authTimeoutMs);
     } catch (err) {
       const e = err instanceof HostError ? err : new HostError('HOST_DISCONNECTED', String(err), {}, err);
-      if (e.code === 'HOST_UNREACHABLE' || e.code === 'HOST_CLOSED') {
+      // HOST_CLOSED after the request was handed to the channel (the link shut down while waiting) is as ambiguous
+      // as a timeout: only a request that never left needs no reversal.
+      if (e.code === 'HOST_UNREACHABLE' || (e.code === 'HOST_CLOSED' && e.details.sent !== true)) {
         // The request never left: nothing to reverse.
         this.queue.disarm(reversalId);
         return { outcome: 'unable', stan, reversalId: null, reversalQueued: false, error: e.code };

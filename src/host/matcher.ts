@@ -25,12 +25,15 @@ interface Pending {
   resolve(m: Iso8583Message): void;
   reject(e: Error): void;
   timer: NodeJS.Timeout;
+  /** The channel accepted the bytes: from here on the request may have reached the host. */
+  sent: boolean;
 }
 
 /**
  * Pairs each response with its request (ARCHITECTURE practice 7, as jPOS's MUX): by MTI class, STAN and terminal
  * ID, with a per-request timeout. Late and duplicate responses are logged and dropped; an unparseable message
- * fails every pending request with HOST_RESPONSE_INVALID (each is then ambiguous, so the caller reverses it).
+ * fails every pending request with HOST_RESPONSE_INVALID, and a dropped connection with HOST_DISCONNECTED (each
+ * is then ambiguous, so the caller reverses it).
  */
 export class RequestMatcher {
   private readonly pending = new Map<string, Pending>();
@@ -43,7 +46,15 @@ export class RequestMatcher {
     private readonly codec: MessageCodec,
     private readonly logger?: Logger,
   ) {
-    this.unsubscribe = channel.onMessage((bytes) => this.onMessage(bytes));
+    const offMessage = channel.onMessage((bytes) => this.onMessage(bytes));
+    // A response never crosses connections: when the line drops, what is in flight has no answer to wait for.
+    const offState = channel.onState((state) => {
+      if (state === 'disconnected') this.failAll((key) => new HostError('HOST_DISCONNECTED', `the host connection dropped with ${key} in flight`));
+    });
+    this.unsubscribe = () => {
+      offMessage();
+      offState();
+    };
   }
 
   /** Requests in flight. */
@@ -67,8 +78,11 @@ export class RequestMatcher {
         this.pending.delete(key);
         reject(new HostError('HOST_TIMEOUT', `no response to ${request.mti} STAN ${request.text(11) ?? '?'} within ${timeoutMs} ms`, { mti: request.mti, stan: request.text(11) }));
       }, timeoutMs);
-      this.pending.set(key, { resolve, reject, timer });
-      this.channel.send(bytes).catch((err: unknown) => {
+      const entry: Pending = { resolve, reject, timer, sent: false };
+      this.pending.set(key, entry);
+      this.channel.send(bytes).then(() => {
+        entry.sent = true;
+      }, (err: unknown) => {
         const p = this.pending.get(key);
         if (!p) return;
         clearTimeout(p.timer);
@@ -78,12 +92,19 @@ export class RequestMatcher {
     });
   }
 
-  /** Stops listening and fails what is still pending with HOST_CLOSED. */
+  /**
+   * Stops listening and fails what is still pending with HOST_CLOSED; `details.sent` tells whether the request had
+   * been handed to the channel (then it may have reached the host, and its fate is unknown).
+   */
   close(): void {
     this.unsubscribe();
+    this.failAll((key, sent) => new HostError('HOST_CLOSED', `the link closed with ${key} in flight`, { sent }));
+  }
+
+  private failAll(error: (key: string, sent: boolean) => HostError): void {
     for (const [key, p] of this.pending) {
       clearTimeout(p.timer);
-      p.reject(new HostError('HOST_CLOSED', `the link closed with ${key} in flight`));
+      p.reject(error(key, p.sent));
     }
     this.pending.clear();
   }
@@ -94,11 +115,7 @@ export class RequestMatcher {
       m = this.codec.unpack(bytes);
     } catch (err) {
       this.logger?.warn('unparseable message from the host', { length: bytes.length, code: err instanceof Error && 'code' in err ? err.code : undefined });
-      for (const [key, p] of this.pending) {
-        clearTimeout(p.timer);
-        p.reject(new HostError('HOST_RESPONSE_INVALID', `unparseable message from the host while ${key} was in flight`, {}, err));
-      }
-      this.pending.clear();
+      this.failAll((key) => new HostError('HOST_RESPONSE_INVALID', `unparseable message from the host while ${key} was in flight`, {}, err));
       return;
     }
     const key = matchKey(m, false);

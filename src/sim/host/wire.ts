@@ -1,0 +1,99 @@
+// Wiring of the real host link (ARCHITECTURE practice 7: framer, channel, matcher, steps), for the tests and the
+// daemon's composition root: TcpHostChannel → RequestMatcher (codec bound to the spec) → HostLink + SafWorker over
+// the journal in `dataDir`. Nothing here is simulated: point it at the simulator or at a real acquirer.
+import { join } from 'node:path';
+import type { Logger } from '../../log/logger.js';
+import { TcpHostChannel, type TcpChannelOptions } from '../../host/channel.js';
+import { DEFAULT_SPEC, encodeTpdu, pack, unpack, type Iso8583Spec } from '../../host/iso8583/index.js';
+import { HostLink, type LinkPolicy } from '../../host/link.js';
+import { RequestMatcher, type MessageCodec } from '../../host/matcher.js';
+import type { TerminalIdentity } from '../../host/messages.js';
+import { SafWorker, type SafPolicy } from '../../host/saf-worker.js';
+import { openDatabase, type Db } from '../../journal/database.js';
+import { HostQueue } from '../../journal/host-queue.js';
+import { Sealer } from '../../journal/sealed.js';
+
+/** Where the host is, where the journal lives, and the link's rules (every part optional but the first three). */
+export interface HostStackOptions {
+  readonly host?: string;
+  readonly port: number;
+  /** Holds `journal.db` and the queue's sealing key `saf.key` (mode 0600). */
+  readonly dataDir: string;
+  readonly spec?: Iso8583Spec;
+  readonly identity?: Partial<TerminalIdentity>;
+  readonly link?: Partial<LinkPolicy>;
+  readonly saf?: Partial<SafPolicy>;
+  /** Transport tuning (backoff, connect timeout, TLS). */
+  readonly channel?: Omit<Partial<TcpChannelOptions>, 'host' | 'port'>;
+  /** Clock, ms since the epoch (tests move it to pass backoffs and expiry). */
+  readonly now?: () => number;
+  readonly logger?: Logger;
+  /** Kick the store-and-forward worker whenever something is queued (the daemon does); default false. */
+  readonly autoForward?: boolean;
+}
+
+/** The wired parts; `close` releases them in reverse order. */
+export interface HostStack {
+  readonly channel: TcpHostChannel;
+  readonly matcher: RequestMatcher;
+  readonly db: Db;
+  readonly queue: HostQueue;
+  readonly link: HostLink;
+  readonly worker: SafWorker;
+  readonly spec: Iso8583Spec;
+  readonly identity: TerminalIdentity;
+  close(): Promise<void>;
+}
+
+/** Defaults of an attended shop terminal: 30 s to answer an authorisation, a day to deliver a reversal. */
+export const DEFAULT_LINK_POLICY: LinkPolicy = { authTimeoutMs: 30_000, queueTtlMs: 24 * 3600_000 };
+
+/** Store-and-forward defaults: 30 s per answer, backoff 5 s doubling to 5 min, 10 attempts before a person looks. */
+export const DEFAULT_SAF_POLICY: SafPolicy = { responseTimeoutMs: 30_000, initialBackoffMs: 5_000, maxBackoffMs: 300_000, maxAttempts: 10 };
+
+/** The journal database file in `dataDir`. */
+export function journalPath(dataDir: string): string {
+  return join(dataDir, 'journal.db');
+}
+
+/** The queue's sealing key file in `dataDir`. */
+export function sealKeyPath(dataDir: string): string {
+  return join(dataDir, 'saf.key');
+}
+
+/** A codec bound to `spec`, as the matcher takes it. */
+export function codecFor(spec: Iso8583Spec): MessageCodec {
+  return { pack: (m) => pack(spec, m), unpack: (b) => unpack(spec, b) };
+}
+
+/** Opens the journal and wires channel → matcher → link and worker. */
+export function createHostStack(o: HostStackOptions): HostStack {
+  const spec = o.spec ?? DEFAULT_SPEC;
+  const now = o.now ?? Date.now;
+  const identity: TerminalIdentity = { terminalId: 'POSB0001', merchantId: 'POSBRIDGE000001', header: encodeTpdu(0x0001, 0x0000), ...o.identity };
+  const channel = new TcpHostChannel({ ...o.channel, host: o.host ?? '127.0.0.1', port: o.port, ...(o.logger ? { logger: o.logger } : {}) });
+  const matcher = new RequestMatcher(channel, codecFor(spec), o.logger);
+  const db = openDatabase(journalPath(o.dataDir));
+  const queue = new HostQueue(db, Sealer.fromKeyFile(sealKeyPath(o.dataDir)));
+  const worker = new SafWorker(queue, matcher, spec, { ...DEFAULT_SAF_POLICY, ...o.saf }, now, o.logger);
+  const onQueued = o.autoForward ? () => worker.kick() : () => undefined;
+  const link = new HostLink(matcher, spec, db, queue, identity, { ...DEFAULT_LINK_POLICY, ...o.link }, () => new Date(now()), onQueued, o.logger);
+  return {
+    channel,
+    matcher,
+    db,
+    queue,
+    link,
+    worker,
+    spec,
+    identity,
+    async close() {
+      // Stop the worker first (no new step), then fail what is in flight, then wait for the step to end.
+      const stopping = worker.stop();
+      matcher.close();
+      await stopping;
+      await channel.close();
+      db.close();
+    },
+  };
+}
