@@ -4,6 +4,7 @@ import type { Logger } from '../log/logger.js';
 import { nextStan } from '../journal/counters.js';
 import type { Db } from '../journal/database.js';
 import type { HostQueue } from '../journal/host-queue.js';
+import type { Batches } from '../journal/batches.js';
 import { HostError } from './errors.js';
 import { pack, type Iso8583Message, type Iso8583Spec } from './iso8583/index.js';
 import type { RequestMatcher } from './matcher.js';
@@ -51,7 +52,11 @@ export class HostLink {
     private readonly clock: () => Date,
     private readonly onQueued: () => void = () => undefined,
     private readonly logger?: Logger,
+    private readonly batches?: Batches,
   ) {}
+
+  /** Approved sales waiting for `complete` or `reverse`: what the settlement batch will need. */
+  private readonly open = new Map<number, { req: AuthRequest; request: Uint8Array; stan: string; authCode: string | null }>();
 
   /** Sends the authorisation and waits for its answer; never throws for host trouble (outcome 'unable'). */
   async authorize(req: AuthRequest): Promise<AuthResult> {
@@ -85,6 +90,7 @@ export class HostLink {
     const icc = response.tlv(55) ?? [];
     const iad = findTlv(icc, 0x91);
     const scripts = icc.filter((n) => n.tag === 0x71 || n.tag === 0x72).map((n) => toHex(encodeTlv([{ tag: n.tag, value: n.value }])));
+    this.open.set(reversalId, { req, request: pack(this.spec, request), stan, authCode: response.text(38)?.trim() ?? null });
     return {
       outcome: 'approved',
       responseCode: code,
@@ -100,10 +106,20 @@ export class HostLink {
   /** The approved sale completed at the card: its reversal is no longer needed. */
   complete(reversalId: number): void {
     this.queue.disarm(reversalId);
+    const o = this.open.get(reversalId);
+    this.open.delete(reversalId);
+    if (o && o.req.kind !== 'preauth') this.recordInBatch(o.req, o.request, o.stan, o.authCode);
   }
 
   /** The approved sale must be undone (card declined, card removed, cancelled): the reversal goes out. */
   reverse(reversalId: number, reason: string): void {
+    // The host counted the approval and will count its reversal: the batch keeps both (ISO 8583 fields 76/77).
+    const o = this.open.get(reversalId);
+    this.open.delete(reversalId);
+    if (o && o.req.kind !== 'preauth') {
+      this.recordInBatch(o.req, o.request, o.stan, o.authCode);
+      this.batches?.markReversed(o.req.ref);
+    }
     this.queue.fire(reversalId, reason, this.clock().getTime());
     this.onQueued();
   }
@@ -112,8 +128,15 @@ export class HostLink {
   adviseOfflineApproval(req: AuthRequest, authCode: string): number {
     const now = this.clock();
     const advice = buildAdvice(req, this.identity, nextStan(this.db), now, authCode);
-    const id = this.queue.enqueue('advice', req.ref, advice.mti, pack(this.spec, advice), now.getTime(), this.policy.queueTtlMs);
+    const packed = pack(this.spec, advice);
+    const id = this.queue.enqueue('advice', req.ref, advice.mti, packed, now.getTime(), this.policy.queueTtlMs);
+    this.recordInBatch(req, packed, advice.text(11) ?? '', authCode);
     this.onQueued();
     return id;
+  }
+
+  private recordInBatch(req: AuthRequest, request: Uint8Array, stan: string, authCode: string | null): void {
+    const kind = req.kind === 'refund' ? 'refund' : 'sale';
+    this.batches?.record({ ref: req.ref, kind, amount: req.amount, currency: req.currency, stan, authCode, request }, this.clock().getTime());
   }
 }

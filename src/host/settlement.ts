@@ -24,11 +24,12 @@ export interface SettlementResult {
 const n = (v: number, len: number): string => String(v).padStart(len, '0');
 
 /**
- * The reconciliation request (0500) for one currency's totals (ISO 8583:1987 fields 74/76 counts, 86/88 amounts,
- * 97 net as C/D + 16 digits: C when sales exceed refunds, i.e. the acquirer owes the merchant).
+ * The reconciliation request (0500) for one currency's totals (ISO 8583:1987): credits (refunds) 74/86, their
+ * reversals 75/87, debits (sales) 76/88, their reversals 77/89, and 97 the net as C/D + 16 digits — C when what
+ * stands of the sales exceeds what stands of the refunds, i.e. the acquirer owes the merchant.
  */
 export function buildReconciliation(t: CurrencyTotals, batchId: number, id: TerminalIdentity, stan: string, now: Date, afterUpload: boolean): Iso8583Message {
-  const net = t.salesAmount - t.refundsAmount;
+  const net = t.salesAmount - t.salesReversedAmount - (t.refundsAmount - t.refundsReversedAmount);
   return Iso8583Message.of(
     '0500',
     {
@@ -40,9 +41,13 @@ export function buildReconciliation(t: CurrencyTotals, batchId: number, id: Term
       49: t.currency,
       60: n(batchId, 6),
       74: n(t.refundsCount, 10),
+      75: n(t.refundsReversedCount, 10),
       76: n(t.salesCount, 10),
+      77: n(t.salesReversedCount, 10),
       86: n(t.refundsAmount, 16),
+      87: n(t.refundsReversedAmount, 16),
       88: n(t.salesAmount, 16),
+      89: n(t.salesReversedAmount, 16),
       97: `${net >= 0 ? 'C' : 'D'}${n(Math.abs(net), 16)}`,
     },
     id.header,
@@ -102,7 +107,8 @@ export class Settlement {
     for (const item of this.batches.items(batchId)) {
       if (item.reversed || item.currency !== currency) continue;
       const original = unpack(this.spec, item.request);
-      const msg = original.withMti('0320').with(11, nextStan(this.db)).with(38, (item.authCode ?? '').padEnd(6, ' ').slice(0, 6));
+      // The upload carries the original STAN, so the host recognises what it already counted.
+      const msg = original.withMti('0320').with(38, (item.authCode ?? '').padEnd(6, ' ').slice(0, 6));
       const r = await this.matcher.request(msg, this.policy.responseTimeoutMs);
       if ((r.text(39) ?? '') !== '00') throw new HostError('HOST_RESPONSE_INVALID', `batch upload of ${item.ref} refused (${r.text(39) ?? '?'})`, { ref: item.ref });
       count++;

@@ -22,8 +22,11 @@ export interface CurrencyTotals {
   readonly salesAmount: number;
   readonly refundsCount: number;
   readonly refundsAmount: number;
-  readonly reversalsCount: number;
-  readonly reversalsAmount: number;
+  /** Sales and refunds later reversed (counted in the sales/refunds above too, as ISO 8583 fields 75–77/87–89 expect). */
+  readonly salesReversedCount: number;
+  readonly salesReversedAmount: number;
+  readonly refundsReversedCount: number;
+  readonly refundsReversedAmount: number;
 }
 
 /** A batch row. */
@@ -79,13 +82,24 @@ export class Batches {
     const rows = this.db
       .prepare(
         `SELECT currency,
-           SUM(kind = 'sale' AND reversed = 0) AS sc, COALESCE(SUM(CASE WHEN kind = 'sale' AND reversed = 0 THEN amount END), 0) AS sa,
-           SUM(kind = 'refund' AND reversed = 0) AS rc, COALESCE(SUM(CASE WHEN kind = 'refund' AND reversed = 0 THEN amount END), 0) AS ra,
-           SUM(reversed = 1) AS vc, COALESCE(SUM(CASE WHEN reversed = 1 THEN amount END), 0) AS va
+           SUM(kind = 'sale') AS sc, COALESCE(SUM(CASE WHEN kind = 'sale' THEN amount END), 0) AS sa,
+           SUM(kind = 'refund') AS rc, COALESCE(SUM(CASE WHEN kind = 'refund' THEN amount END), 0) AS ra,
+           SUM(kind = 'sale' AND reversed = 1) AS svc, COALESCE(SUM(CASE WHEN kind = 'sale' AND reversed = 1 THEN amount END), 0) AS sva,
+           SUM(kind = 'refund' AND reversed = 1) AS rvc, COALESCE(SUM(CASE WHEN kind = 'refund' AND reversed = 1 THEN amount END), 0) AS rva
          FROM batch_items WHERE batch_id = ? GROUP BY currency ORDER BY currency`,
       )
-      .all(batchId) as { currency: string; sc: number; sa: number; rc: number; ra: number; vc: number; va: number }[];
-    return rows.map((r) => ({ currency: r.currency, salesCount: r.sc, salesAmount: r.sa, refundsCount: r.rc, refundsAmount: r.ra, reversalsCount: r.vc, reversalsAmount: r.va }));
+      .all(batchId) as { currency: string; sc: number; sa: number; rc: number; ra: number; svc: number; sva: number; rvc: number; rva: number }[];
+    return rows.map((r) => ({
+      currency: r.currency,
+      salesCount: r.sc,
+      salesAmount: r.sa,
+      refundsCount: r.rc,
+      refundsAmount: r.ra,
+      salesReversedCount: r.svc,
+      salesReversedAmount: r.sva,
+      refundsReversedCount: r.rvc,
+      refundsReversedAmount: r.rva,
+    }));
   }
 
   /** The unreversed items of a batch with their requests opened, oldest first (for batch upload). */

@@ -1,6 +1,6 @@
 // The process the crash test SIGKILLs: it opens the journal in argv[2], authorises one sale against the simulator
 // on port argv[3] (which never answers) and waits. It never exits on its own before the test kills it.
-import { createHostStack } from '../../src/sim/host/wire.js';
+import { createHostStack } from '../../src/host/stack.js';
 import { saleFor } from './host-fixture.js';
 
 const [dataDir, port] = process.argv.slice(2);

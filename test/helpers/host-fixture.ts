@@ -9,7 +9,7 @@ import type { AuthRequest } from '../../src/host/messages.js';
 import { issuerKeysFor } from '../../src/sim/emv/index.js';
 import { HostSimulator, type HostSimulatorOptions } from '../../src/sim/host/host-simulator.js';
 import type { RecordedMessage } from '../../src/sim/host/record.js';
-import { createHostStack, type HostStack, type HostStackOptions } from '../../src/sim/host/wire.js';
+import { createHostStack, type HostStack, type HostStackOptions } from '../../src/host/stack.js';
 
 /** A fresh temp dir and its removal. */
 export function tempDir(prefix: string): { readonly dir: string; remove(): void } {

@@ -12,7 +12,7 @@ import { encodeFrame, FrameDecoder } from '../../src/host/framing.js';
 import { DEFAULT_SPEC, encodeTpdu, Iso8583Message, pack, parseSpec, unpack } from '../../src/host/iso8583/index.js';
 import { TcpHostChannel } from '../../src/host/channel.js';
 import { RequestMatcher } from '../../src/host/matcher.js';
-import { codecFor } from '../../src/sim/host/wire.js';
+import { codecFor } from '../../src/host/stack.js';
 import { HOST_MODES, rules, runHostSimulator } from '../../src/sim/host/index.js';
 import { iccDataFor, reversalsOf, saleFor, startSimulator, withHost } from '../helpers/host-fixture.js';
 import { runSale } from '../helpers/host-sale.js';

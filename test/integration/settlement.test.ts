@@ -48,7 +48,17 @@ test('totals per currency; 95 leads to batch upload and a second 0500; the batch
   assert.ok(result);
   assert.equal(result.closed, true);
   const eur = result.currencies.find((c) => c.totals.currency === '978');
-  assert.deepEqual(eur?.totals, { currency: '978', salesCount: 1, salesAmount: 1234, refundsCount: 1, refundsAmount: 200, reversalsCount: 1, reversalsAmount: 500 });
+  assert.deepEqual(eur?.totals, {
+    currency: '978',
+    salesCount: 2,
+    salesAmount: 1734,
+    refundsCount: 1,
+    refundsAmount: 200,
+    salesReversedCount: 1,
+    salesReversedAmount: 500,
+    refundsReversedCount: 0,
+    refundsReversedAmount: 0,
+  });
   assert.equal(eur?.uploaded, 2, 'the unreversed EUR sale and refund were uploaded');
   assert.deepEqual(seen.map((m) => `${m.mti}:${m.text(3)}:${m.text(49) ?? ''}`), [
     '0500:920000:840',
@@ -58,7 +68,10 @@ test('totals per currency; 95 leads to batch upload and a second 0500; the batch
     '0500:960000:978',
   ]);
   const first = seen.find((m) => m.text(49) === '978');
-  assert.deepEqual([first?.text(76), first?.text(88), first?.text(74), first?.text(86), first?.text(97)], ['0000000001', '0000000000001234', '0000000001', '0000000000000200', 'C0000000000001034']);
+  assert.deepEqual(
+    [76, 77, 88, 89, 74, 86, 97].map((f) => first?.text(f)),
+    ['0000000002', '0000000001', '0000000000001734', '0000000000000500', '0000000001', '0000000000000200', 'C0000000000001034'],
+  );
   assert.equal(batches.get(result.batchId)?.status, 'closed');
   assert.equal(batches.open(10).id !== result.batchId, true, 'a new batch opens for the next sales');
   db.close();
@@ -83,6 +96,6 @@ test('a batch the host does not agree to stays settling and is retried next time
   const r2 = await s.settle();
   assert.equal(r2?.batchId, r1?.batchId, 'the unfinished batch goes first');
   assert.equal(r2?.closed, true);
-  assert.equal(r2?.currencies[0].totals.salesCount, 1, 'the new sale went to a new batch');
+  assert.equal(r2?.currencies[0].totals.salesAmount, 100, 'the new sale went to a new batch');
   db.close();
 });

@@ -5,4 +5,4 @@ export { builtInCards, type ArqcVerdict, type IssuerLookup } from './issuer.js';
 export type { SimTotals } from './ledger.js';
 export type { Delivery, RecordedMessage } from './record.js';
 export { runHostSimulator, type HostSimulatorHandle, type RunHostSimulatorOptions } from './run.js';
-export { codecFor, createHostStack, DEFAULT_LINK_POLICY, DEFAULT_SAF_POLICY, journalPath, sealKeyPath, type HostStack, type HostStackOptions } from './wire.js';
+export { codecFor, createHostStack, DEFAULT_LINK_POLICY, DEFAULT_SAF_POLICY, journalPath, sealKeyPath, type HostStack, type HostStackOptions } from '../../host/stack.js';

@@ -42,6 +42,7 @@ export class SimResponder {
     if (cls === '04') return this.reversal(msg);
     if (cls === '08') return this.answer(msg, SIM_CODES.approved, null);
     if (cls === '05') return this.settlement(msg);
+    if (cls === '03') return this.batchUpload(msg);
     return this.answer(msg, SIM_CODES.invalidTransaction, `${msg.mti} is not supported by the simulator`);
   }
 
@@ -66,6 +67,12 @@ export class SimResponder {
   }
 
   private advice(msg: Iso8583Message): Decision {
+    this.ledger.record(msg, true);
+    return this.answer(msg, SIM_CODES.approved, null);
+  }
+
+  /** Batch upload (0320): a transaction the terminal counted; added to the batch unless already known. */
+  private batchUpload(msg: Iso8583Message): Decision {
     this.ledger.record(msg, true);
     return this.answer(msg, SIM_CODES.approved, null);
   }

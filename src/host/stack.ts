@@ -1,17 +1,19 @@
-// Wiring of the real host link (ARCHITECTURE practice 7: framer, channel, matcher, steps), for the tests and the
+// Wiring of the real host link and settlement (ARCHITECTURE practice 7: framer, channel, matcher, steps), for the tests and the
 // daemon's composition root: TcpHostChannel → RequestMatcher (codec bound to the spec) → HostLink + SafWorker over
 // the journal in `dataDir`. Nothing here is simulated: point it at the simulator or at a real acquirer.
 import { join } from 'node:path';
-import type { Logger } from '../../log/logger.js';
-import { TcpHostChannel, type TcpChannelOptions } from '../../host/channel.js';
-import { DEFAULT_SPEC, encodeTpdu, pack, unpack, type Iso8583Spec } from '../../host/iso8583/index.js';
-import { HostLink, type LinkPolicy } from '../../host/link.js';
-import { RequestMatcher, type MessageCodec } from '../../host/matcher.js';
-import type { TerminalIdentity } from '../../host/messages.js';
-import { SafWorker, type SafPolicy } from '../../host/saf-worker.js';
-import { openDatabase, type Db } from '../../journal/database.js';
-import { HostQueue } from '../../journal/host-queue.js';
-import { Sealer } from '../../journal/sealed.js';
+import type { Logger } from '../log/logger.js';
+import { TcpHostChannel, type TcpChannelOptions } from './channel.js';
+import { DEFAULT_SPEC, encodeTpdu, pack, unpack, type Iso8583Spec } from './iso8583/index.js';
+import { HostLink, type LinkPolicy } from './link.js';
+import { RequestMatcher, type MessageCodec } from './matcher.js';
+import type { TerminalIdentity } from './messages.js';
+import { SafWorker, type SafPolicy } from './saf-worker.js';
+import { openDatabase, type Db } from '../journal/database.js';
+import { HostQueue } from '../journal/host-queue.js';
+import { Sealer } from '../journal/sealed.js';
+import { Batches } from '../journal/batches.js';
+import { Settlement, type SettlementPolicy } from './settlement.js';
 
 /** Where the host is, where the journal lives, and the link's rules (every part optional but the first three). */
 export interface HostStackOptions {
@@ -23,6 +25,7 @@ export interface HostStackOptions {
   readonly identity?: Partial<TerminalIdentity>;
   readonly link?: Partial<LinkPolicy>;
   readonly saf?: Partial<SafPolicy>;
+  readonly settlement?: Partial<SettlementPolicy>;
   /** Transport tuning (backoff, connect timeout, TLS). */
   readonly channel?: Omit<Partial<TcpChannelOptions>, 'host' | 'port'>;
   /** Clock, ms since the epoch (tests move it to pass backoffs and expiry). */
@@ -40,6 +43,8 @@ export interface HostStack {
   readonly queue: HostQueue;
   readonly link: HostLink;
   readonly worker: SafWorker;
+  readonly batches: Batches;
+  readonly settlement: Settlement;
   readonly spec: Iso8583Spec;
   readonly identity: TerminalIdentity;
   close(): Promise<void>;
@@ -50,6 +55,9 @@ export const DEFAULT_LINK_POLICY: LinkPolicy = { authTimeoutMs: 30_000, queueTtl
 
 /** Store-and-forward defaults: 30 s per answer, backoff 5 s doubling to 5 min, 10 attempts before a person looks. */
 export const DEFAULT_SAF_POLICY: SafPolicy = { responseTimeoutMs: 30_000, initialBackoffMs: 5_000, maxBackoffMs: 300_000, maxAttempts: 10 };
+
+/** Settlement defaults: 60 s per answer; upload and re-settle when the host does not agree. */
+export const DEFAULT_SETTLEMENT_POLICY: SettlementPolicy = { responseTimeoutMs: 60_000, uploadOnMismatch: true };
 
 /** The journal database file in `dataDir`. */
 export function journalPath(dataDir: string): string {
@@ -74,10 +82,13 @@ export function createHostStack(o: HostStackOptions): HostStack {
   const channel = new TcpHostChannel({ ...o.channel, host: o.host ?? '127.0.0.1', port: o.port, ...(o.logger ? { logger: o.logger } : {}) });
   const matcher = new RequestMatcher(channel, codecFor(spec), o.logger);
   const db = openDatabase(journalPath(o.dataDir));
-  const queue = new HostQueue(db, Sealer.fromKeyFile(sealKeyPath(o.dataDir)));
+  const sealer = Sealer.fromKeyFile(sealKeyPath(o.dataDir));
+  const queue = new HostQueue(db, sealer);
+  const batches = new Batches(db, sealer);
   const worker = new SafWorker(queue, matcher, spec, { ...DEFAULT_SAF_POLICY, ...o.saf }, now, o.logger);
   const onQueued = o.autoForward ? () => worker.kick() : () => undefined;
-  const link = new HostLink(matcher, spec, db, queue, identity, { ...DEFAULT_LINK_POLICY, ...o.link }, () => new Date(now()), onQueued, o.logger);
+  const link = new HostLink(matcher, spec, db, queue, identity, { ...DEFAULT_LINK_POLICY, ...o.link }, () => new Date(now()), onQueued, o.logger, batches);
+  const settlement = new Settlement(matcher, batches, db, spec, identity, { ...DEFAULT_SETTLEMENT_POLICY, ...o.settlement }, () => new Date(now()), o.logger);
   return {
     channel,
     matcher,
@@ -85,6 +96,8 @@ export function createHostStack(o: HostStackOptions): HostStack {
     queue,
     link,
     worker,
+    batches,
+    settlement,
     spec,
     identity,
     async close() {

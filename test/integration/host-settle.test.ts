@@ -1,0 +1,43 @@
+// Completed sales land in the batch; settlement with the simulator agrees, or uploads and agrees after a 95.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { saleFor, withHost } from '../helpers/host-fixture.js';
+
+test('completed sales and refunds are batched; a reversed sale is not; the simulator agrees and the batch closes', async () => {
+  await withHost(async ({ sim, stack }) => {
+    const a = await stack.link.authorize(saleFor('visa-issuer-scripts', 1234, 's1'));
+    const b = await stack.link.authorize(saleFor('visa-sda-pse', 700, 's2'));
+    assert.equal(a.outcome, 'approved');
+    assert.equal(b.outcome, 'approved');
+    stack.link.complete(a.reversalId ?? -1);
+    stack.link.reverse(b.reversalId ?? -1, 'card declined after approval');
+    await stack.worker.drain();
+    const result = await stack.settlement.settle();
+    assert.ok(result);
+    assert.deepEqual(
+      result.currencies.map((c) => [c.totals.currency, c.totals.salesCount, c.totals.salesAmount, c.responseCode, c.uploaded]),
+      [['978', 2, 1934, '00', 0]],
+    );
+    assert.deepEqual([result.currencies[0].totals.salesReversedCount, result.currencies[0].totals.salesReversedAmount], [1, 700]);
+    assert.equal(result.closed, true);
+    assert.equal(stack.batches.get(result.batchId)?.status, 'closed');
+    assert.ok(sim.received('0500').length === 1);
+  });
+});
+
+test('totals the host does not agree with (95) are uploaded (0320) and settled again', async () => {
+  await withHost(async ({ sim, stack }) => {
+    const a = await stack.link.authorize(saleFor('visa-issuer-scripts', 1000, 't1'));
+    stack.link.complete(a.reversalId ?? -1);
+    // A sale the host never saw: the terminal approved offline and its advice has not been forwarded yet.
+    stack.link.adviseOfflineApproval(saleFor('visa-sda-pse', 250, 't2'), 'Y1');
+    const result = await stack.settlement.settle();
+    assert.ok(result);
+    assert.deepEqual(result.currencies.map((c) => [c.responseCode, c.uploaded, c.agreed]), [['00', 2, true]]);
+    assert.equal(result.closed, true);
+    assert.deepEqual(
+      sim.received().filter((m) => m.mti !== null && /^0[35]/.test(m.mti)).map((m) => m.mti),
+      ['0500', '0320', '0320', '0500'],
+    );
+  });
+});
