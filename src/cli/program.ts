@@ -5,6 +5,8 @@ import { doctorCommand } from './commands/doctor.js';
 import { emvPayCommand, type EmvPayOptions } from './commands/emv-pay.js';
 import { emvReadCommand } from './commands/emv-read.js';
 import { simCardCommand } from './commands/sim-card.js';
+import { simHostCommand } from './commands/sim-host.js';
+import { settleCommand } from './commands/settle.js';
 import { readersCommand } from './commands/readers.js';
 import { tlvCommand } from './commands/tlv.js';
 import { watchCommand } from './commands/watch.js';
@@ -93,15 +95,23 @@ export function buildProgram(ctx: CliContext, result: { code: number }, signal?:
     .action((opts: { reader?: string; json?: boolean; contactless?: boolean; apdus?: boolean }) => run(() => emvReadCommand(ctx, opts))());
   emv
     .command('pay')
-    .description('TEST STAND: run a whole EMV transaction on the card, authorised by the built-in issuer of the virtual cards')
+    .description('TEST STAND: run a whole EMV transaction on the card, authorised by --host or the host simulator')
     .requiredOption('--amount <amount>', 'amount, e.g. 12.34')
     .requiredOption('--currency <code>', 'ISO 4217 numeric currency, e.g. 978')
     .option('--type <type>', 'purchase, refund, cash or cashback', 'purchase')
     .option('--reader <name>', 'reader to use (default: the only one with a card)')
     .option('--pin-stdin', 'read the PIN from standard input, one line per prompt')
     .option('--offline', 'no host: the card and terminal decide offline (Y1/Z1, Y3/Z3)')
+    .option('--host <host:port>', 'acquirer host (ISO 8583); default: the host simulator, started here')
     .option('--json', 'machine-readable output')
     .action((opts: EmvPayOptions) => run(() => emvPayCommand(ctx, opts))());
+
+  program
+    .command('settle')
+    .description('forward queued reversals and advices, then settle the batch with the host (0500)')
+    .option('--host <host:port>', 'acquirer host (ISO 8583); default: the host simulator, started here')
+    .option('--json', 'machine-readable output')
+    .action((opts: { host?: string; json?: boolean }) => run(() => settleCommand(ctx, opts))());
 
   const sim = program.command('sim').description('device simulators for cashier-app developers and tests');
   sim
@@ -112,6 +122,13 @@ export function buildProgram(ctx: CliContext, result: { code: number }, signal?:
     .option('--list', 'list the profiles')
     .option('--json', 'machine-readable output')
     .action((opts: { profile?: string; vpcd?: string; list?: boolean; json?: boolean }) => run(() => simCardCommand(ctx, opts, signal))());
+
+  sim
+    .command('host')
+    .description('the simulated acquirer host on 127.0.0.1 until Ctrl-C (rules: .51 → 51, .05 → 05, .99 → no answer)')
+    .option('--port <n>', 'TCP port (default: a free one)')
+    .option('--json', 'machine-readable output')
+    .action((opts: { port?: string; json?: boolean }) => run(() => simHostCommand(ctx, opts, signal))());
 
   return program;
 }

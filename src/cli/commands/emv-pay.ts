@@ -1,11 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
-import { EmvKernel, type AuthorizeContext, type KernelEvent } from '../../emv/kernel.js';
+import { EmvError } from '../../emv/errors.js';
+import { EmvKernel, type AuthorizeContext, type EmvOutcome, type KernelEvent } from '../../emv/kernel.js';
 import type { OnlineResponse, TransactionRequest } from '../../emv/types.js';
-import { issuerKeysForTransaction } from '../../sim/emv/catalog.js';
+import type { AuthResult } from '../../host/link.js';
+import type { AuthRequest } from '../../host/messages.js';
+import type { HostStack } from '../../host/stack.js';
 import { SimulatedPinEntry, type PinSupplier } from '../../sim/sim-pin-entry.js';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
+import { withHostStack } from '../host-target.js';
 import { pickReader } from './apdu.js';
 
 /** Options of `posbridge emv pay`. */
@@ -16,6 +20,7 @@ export interface EmvPayOptions {
   readonly reader?: string;
   readonly pinStdin?: boolean;
   readonly offline?: boolean;
+  readonly host?: string;
   readonly json?: boolean;
 }
 
@@ -44,24 +49,61 @@ function pinSupplier(fromStdin: boolean): { supplier: PinSupplier; close(): void
   };
 }
 
-/** The built-in issuer of the virtual cards, standing in for the acquirer host on the test stand. */
-async function simulatedIssuer(iccData: Uint8Array, card: AuthorizeContext): Promise<OnlineResponse> {
-  const keys = issuerKeysForTransaction(iccData, card.pan, card.panSequenceNumber);
-  if (!keys) return { outcome: 'declined', responseCode: '14' };
-  return keys.respond(iccData, { approve: true });
+/** The host side of one sale: authorise through the link, then complete or reverse as the card decided. */
+class SaleOnLink {
+  private auth: AuthResult | null = null;
+  private request: AuthRequest | null = null;
+
+  constructor(
+    private readonly stack: HostStack,
+    private readonly base: { ref: string; amount: number; currency: string; kind: 'sale' | 'refund' },
+  ) {}
+
+  readonly authorize = async (iccData: Uint8Array, card: AuthorizeContext): Promise<OnlineResponse> => {
+    this.request = {
+      ...this.base,
+      pan: card.pan,
+      expiry: card.expiry,
+      ...(card.panSequenceNumber ? { panSequenceNumber: card.panSequenceNumber } : {}),
+      posEntryMode: '051',
+      iccData,
+      ...(card.onlinePin ? { pinBlock: card.onlinePin.block, ...(card.onlinePin.ksn ? { ksn: card.onlinePin.ksn } : {}) } : {}),
+    };
+    this.auth = await this.stack.link.authorize(this.request);
+    const { outcome, responseCode, authCode, issuerAuthenticationData, scripts } = this.auth;
+    return { outcome, ...(responseCode ? { responseCode } : {}), ...(authCode ? { authCode } : {}), ...(issuerAuthenticationData ? { issuerAuthenticationData } : {}), ...(scripts ? { scripts } : {}) };
+  };
+
+  /** After the card's verdict: complete, reverse, or advise an offline approval; then forward the queue. */
+  async settle(outcome: EmvOutcome | null, error: unknown): Promise<void> {
+    const id = this.auth?.reversalId ?? null;
+    if (id !== null) {
+      if (outcome?.result === 'approved') this.stack.link.complete(id);
+      else this.stack.link.reverse(id, error instanceof EmvError ? `${error.code} at ${error.step}` : 'card declined after host approval');
+    } else if (outcome?.result === 'approved' && this.request && (outcome.responseCode === 'Y1' || outcome.responseCode === 'Y3')) {
+      this.stack.link.adviseOfflineApproval(this.request, outcome.responseCode);
+    }
+    await this.stack.worker.drain();
+  }
 }
 
 /**
- * `posbridge emv pay` (test stand): a full EMV transaction on the card in the reader, authorised by the built-in
- * issuer of the virtual cards (or decided offline with --offline). Prints the result, TVR/TSI, the steps and the
- * APDU log with PIN data and card numbers masked.
+ * `posbridge emv pay` (test stand): a full EMV transaction on the card in the reader, authorised by the acquirer at
+ * `--host` or by the host simulator started here (or decided offline with --offline), with reversals and advices
+ * through the journal. Prints the result, TVR/TSI, the steps and the APDU log with PIN data and card numbers masked.
  */
 export async function emvPayCommand(ctx: CliContext, opts: EmvPayOptions): Promise<number> {
+  if (opts.offline) return pay(ctx, opts, null);
+  return withHostStack(ctx, opts.host, (stack) => pay(ctx, opts, stack));
+}
+
+async function pay(ctx: CliContext, opts: EmvPayOptions, stack: HostStack | null): Promise<number> {
   const amount = parseAmount(opts.amount);
   if (!/^\d{3}$/.test(opts.currency)) throw new UsageError(`--currency must be an ISO 4217 numeric code like 978, got "${opts.currency}"`);
   const type = (opts.type ?? 'purchase') as TransactionRequest['type'];
   if (!['purchase', 'refund', 'cash', 'cashback'].includes(type)) throw new UsageError(`--type must be purchase, refund, cash or cashback`);
   const pin = pinSupplier(opts.pinStdin ?? false);
+  const sale = stack ? new SaleOnLink(stack, { ref: `cli-${Date.now()}`, amount, currency: opts.currency, kind: type === 'refund' ? 'refund' : 'sale' }) : null;
   const driver = await ctx.createReaderDriver();
   try {
     const reader = await pickReader(driver, opts.reader);
@@ -71,7 +113,7 @@ export async function emvPayCommand(ctx: CliContext, opts: EmvPayOptions): Promi
       const kernel = new EmvKernel({
         config: ctx.terminalConfig(),
         pin: new SimulatedPinEntry(pin.supplier),
-        ...(opts.offline ? {} : { authorize: simulatedIssuer }),
+        ...(sale ? { authorize: sale.authorize } : {}),
         now: () => new Date(),
         randomBytes: (n) => new Uint8Array(randomBytes(n)),
         onEvent: (e) => {
@@ -79,7 +121,14 @@ export async function emvPayCommand(ctx: CliContext, opts: EmvPayOptions): Promi
           if (!opts.json && e.type === 'pin-entry') ctx.err(`Enter PIN${e.triesLeft !== undefined ? ` (${e.triesLeft} tries left)` : ''}:`);
         },
       });
-      const outcome = await conn.transaction((channel) => kernel.run(channel, { amount, currency: `0${opts.currency}`, type, sequenceCounter: 1 }));
+      let outcome: EmvOutcome;
+      try {
+        outcome = await conn.transaction((channel) => kernel.run(channel, { amount, currency: `0${opts.currency}`, type, sequenceCounter: 1 }));
+      } catch (err) {
+        await sale?.settle(null, err);
+        throw err;
+      }
+      await sale?.settle(outcome, null);
       const out = {
         result: outcome.result,
         cryptogram: outcome.cryptogram,

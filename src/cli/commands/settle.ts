@@ -1,0 +1,29 @@
+import type { CliContext } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import { withHostStack } from '../host-target.js';
+
+/** `posbridge settle`: forwards queued reversals and advices, then settles the pending batch with the host. */
+export async function settleCommand(ctx: CliContext, opts: { host?: string; json?: boolean }): Promise<number> {
+  return withHostStack(ctx, opts.host, async (stack, target) => {
+    await stack.worker.drain();
+    const waiting = stack.queue.list(['pending', 'in-flight', 'manual']);
+    const result = await stack.settlement.settle();
+    const out = {
+      host: target,
+      batch: result?.batchId ?? null,
+      closed: result?.closed ?? false,
+      currencies: (result?.currencies ?? []).map((c) => ({ ...c.totals, responseCode: c.responseCode, uploaded: c.uploaded, agreed: c.agreed })),
+      queue: waiting.map((i) => ({ id: i.id, kind: i.kind, status: i.status, attempts: i.attempts, lastError: i.lastError })),
+    };
+    if (opts.json) ctx.out(JSON.stringify(out));
+    else if (!result) ctx.out(`Nothing to settle (host: ${target}).`);
+    else {
+      ctx.out(`Batch ${out.batch} ${out.closed ? 'closed: the host agreed' : 'NOT closed: the host did not agree; it will be tried again'} (host: ${target})`);
+      for (const c of out.currencies) {
+        ctx.out(`  ${c.currency}: ${c.salesCount} sales ${(c.salesAmount / 100).toFixed(2)}, ${c.refundsCount} refunds ${(c.refundsAmount / 100).toFixed(2)}, reversed ${c.salesReversedCount + c.refundsReversedCount} → ${c.responseCode}${c.uploaded ? ` after uploading ${c.uploaded}` : ''}`);
+      }
+      for (const q of out.queue) ctx.out(`  queued ${q.kind} #${q.id}: ${q.status} (${q.attempts} attempts${q.lastError ? `, ${q.lastError}` : ''})`);
+    }
+    return !result || result.closed ? EXIT.OK : EXIT.FAILED;
+  });
+}
