@@ -99,8 +99,10 @@ export class TcpHostChannel implements HostChannel {
     const { host, port, tls } = this.options;
     const timeoutMs = this.options.connectTimeoutMs ?? 5000;
     return new Promise<Socket>((resolve, reject) => {
+      // With a CA the chain and host name are verified as usual; with a pin alone the key itself is the trust anchor
+      // (self-signed acquirer certificates), checked on secureConnect before anything is sent.
       const s: Socket = tls
-        ? tlsConnect({ host, port, ca: tls.ca, servername: tls.servername ?? host, rejectUnauthorized: tls.ca !== undefined || tls.pinSha256 === undefined, checkServerIdentity: (h, cert) => this.checkPin(h, cert) })
+        ? tlsConnect({ host, port, ca: tls.ca, servername: tls.servername ?? host, rejectUnauthorized: tls.ca !== undefined || tls.pinSha256 === undefined })
         : netConnect({ host, port });
       const timer = setTimeout(() => fail(new Error(`no connection within ${timeoutMs} ms`)), timeoutMs);
       const fail = (err: Error): void => {
@@ -113,6 +115,11 @@ export class TcpHostChannel implements HostChannel {
       };
       s.once('error', fail);
       s.once(tls ? 'secureConnect' : 'connect', () => {
+        const pinError = tls ? this.checkPin((s as TLSSocket).getPeerCertificate()) : undefined;
+        if (pinError) {
+          fail(pinError);
+          return;
+        }
         clearTimeout(timer);
         s.removeListener('error', fail);
         s.setNoDelay(true);
@@ -123,7 +130,7 @@ export class TcpHostChannel implements HostChannel {
     });
   }
 
-  private checkPin(_host: string, cert: PeerCertificate): Error | undefined {
+  private checkPin(cert: PeerCertificate): HostError | undefined {
     const pin = this.options.tls?.pinSha256;
     if (!pin) return undefined;
     const got = createHash('sha256').update(cert.pubkey ?? Buffer.alloc(0)).digest('hex');

@@ -14,6 +14,7 @@ import { HostQueue } from '../journal/host-queue.js';
 import { Sealer } from '../journal/sealed.js';
 import { Batches } from '../journal/batches.js';
 import { Settlement, type SettlementPolicy } from './settlement.js';
+import { NetworkManager } from './echo.js';
 
 /** Where the host is, where the journal lives, and the link's rules (every part optional but the first three). */
 export interface HostStackOptions {
@@ -45,6 +46,8 @@ export interface HostStack {
   readonly worker: SafWorker;
   readonly batches: Batches;
   readonly settlement: Settlement;
+  /** Sign-on and the echo test; the daemon starts its timer. */
+  readonly network: NetworkManager;
   readonly spec: Iso8583Spec;
   readonly identity: TerminalIdentity;
   close(): Promise<void>;
@@ -88,6 +91,7 @@ export function createHostStack(o: HostStackOptions): HostStack {
   const worker = new SafWorker(queue, matcher, spec, { ...DEFAULT_SAF_POLICY, ...o.saf }, now, o.logger);
   const onQueued = o.autoForward ? () => worker.kick() : () => undefined;
   const link = new HostLink(matcher, spec, db, queue, identity, { ...DEFAULT_LINK_POLICY, ...o.link }, () => new Date(now()), onQueued, o.logger, batches);
+  const network = new NetworkManager(matcher, db, identity, () => new Date(now()), 10_000, o.logger);
   const settlement = new Settlement(matcher, batches, db, spec, identity, { ...DEFAULT_SETTLEMENT_POLICY, ...o.settlement }, () => new Date(now()), o.logger);
   return {
     channel,
@@ -98,10 +102,12 @@ export function createHostStack(o: HostStackOptions): HostStack {
     worker,
     batches,
     settlement,
+    network,
     spec,
     identity,
     async close() {
       // Stop the worker first (no new step), then fail what is in flight, then wait for the step to end.
+      network.stop();
       const stopping = worker.stop();
       matcher.close();
       await stopping;
