@@ -7,6 +7,7 @@ import { emvReadCommand } from './commands/emv-read.js';
 import { simCardCommand } from './commands/sim-card.js';
 import { simHostCommand } from './commands/sim-host.js';
 import { settleCommand } from './commands/settle.js';
+import { hostQueueCommand } from './commands/host-queue.js';
 import { readersCommand } from './commands/readers.js';
 import { tlvCommand } from './commands/tlv.js';
 import { watchCommand } from './commands/watch.js';
@@ -112,6 +113,15 @@ export function buildProgram(ctx: CliContext, result: { code: number }, signal?:
     .option('--host <host:port>', 'acquirer host (ISO 8583); default: the host simulator, started here')
     .option('--json', 'machine-readable output')
     .action((opts: { host?: string; json?: boolean }) => run(() => settleCommand(ctx, opts))());
+
+  program
+    .command('host')
+    .description('the acquirer link')
+    .command('queue')
+    .description('reversals and advices waiting for the host (exit 1 when any needs manual handling)')
+    .option('--status <list>', 'comma-separated: armed, pending, in-flight, done, disarmed, manual')
+    .option('--json', 'machine-readable output')
+    .action((opts: { status?: string; json?: boolean }) => run(() => hostQueueCommand(ctx, opts))());
 
   const sim = program.command('sim').description('device simulators for cashier-app developers and tests');
   sim
