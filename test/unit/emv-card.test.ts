@@ -3,73 +3,17 @@
 // try counter. Cryptograms, ODA data and issuer scripts: emv-card-crypto.test.ts.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { buildDolData, parseDol } from '../../src/apdu/dol.js';
 import { concatBytes, fromHex, toHex } from '../../src/apdu/hex.js';
 import { decodeTlv, findTlv } from '../../src/apdu/tlv.js';
 import { bigIntToBytes, bytesToBigInt } from '../../src/emv/crypto/bytes.js';
 import { modPow } from '../../src/emv/crypto/rsa.js';
-import { dolFormatOf } from '../../src/emv/data-store.js';
-import { getProfile } from '../../src/sim/emv/catalog.js';
-import { EmvCard } from '../../src/sim/emv/emv-card.js';
 import type { CardProfile } from '../../src/sim/emv/profile-types.js';
 import { simIccKey } from '../../src/sim/emv/sim-keys.js';
 import { plaintextPinBlock } from '../../src/sim/sim-pin-entry.js';
-
-/** A card and a hex-in, hex-out exchange function. */
-interface CardUnderTest {
-  readonly card: EmvCard;
-  readonly profile: CardProfile;
-  /** Sends a command (hex, spaces allowed) and returns the response hex (data + SW). */
-  x(commandHex: string): string;
-}
-
-/** Random bytes that are all `fill`: GET CHALLENGE and ICC dynamic numbers become predictable. */
-function fixedRandom(fill = 0xa5): (n: number) => Uint8Array {
-  return (n) => new Uint8Array(n).fill(fill);
-}
-
-/** A fresh T=1 EmvCard of the named profile (or a profile object) with fixed randomness. */
-function cardUnderTest(profile: string | CardProfile): CardUnderTest {
-  const p = typeof profile === 'string' ? getProfile(profile) : profile;
-  const card = new EmvCard(p, { random: fixedRandom() });
-  return { card, profile: p, x: (hex) => toHex(card.process(fromHex(hex))) };
-}
-
-
-/** Terminal data for DOLs in tests: amount 12.34 EUR, France, 15 March 2026, purchase, fixed UN 11223344. */
-const TERMINAL_DATA: Readonly<Record<string, string>> = {
-  '9F02': '000000001234',
-  '9F03': '000000000000',
-  '9F1A': '0250',
-  '95': '0000000000',
-  '5F2A': '0978',
-  '9A': '260315',
-  '9C': '00',
-  '9F37': '11223344',
-  '9F35': '22',
-  '9F34': '1F0302',
-  '9F66': '36004000',
-  '8A': '3030',
-};
-
-/** DOL-related data for `dolHex` from TERMINAL_DATA overridden by `values` (tag hex → value hex). */
-function dolData(dolHex: string, values: Readonly<Record<string, string>> = {}): string {
-  const all: Record<string, string> = { ...TERMINAL_DATA, ...values };
-  const lookup = (tag: number): Uint8Array | undefined => {
-    const v = all[tag.toString(16).toUpperCase()];
-    return v === undefined ? undefined : fromHex(v);
-  };
-  return toHex(buildDolData(parseDol(fromHex(dolHex)), lookup, dolFormatOf));
-}
-
-/** A command APDU hex with Lc computed: header (4 bytes hex) + data hex + Le. */
-function apdu(header: string, data: string, le = '00'): string {
-  const n = data.length / 2;
-  return `${header}${n ? n.toString(16).padStart(2, '0').toUpperCase() + data : ''}${le}`;
-}
-
+import { apdu, cardUnderTest, dolData, type CardUnderTest } from '../helpers/emv-card.js';
 
 const PSE_FCI = '6F1A840E315041592E5359532E4444463031A5088801015F2D02656E9000';
+
 const VISA_AID = 'A0000000031010';
 const VISA_FCI = '6F248407A0000000031010A519500B56495341204352454449548701015F2D02656E9F1101019000';
 
