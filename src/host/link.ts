@@ -1,7 +1,7 @@
 import { toHex } from '../apdu/hex.js';
 import { encodeTlv, findTlv } from '../apdu/tlv.js';
 import type { Logger } from '../log/logger.js';
-import { nextStan } from '../journal/counters.js';
+import { nextRrn, nextStan } from '../journal/counters.js';
 import type { Db } from '../journal/database.js';
 import type { HostQueue } from '../journal/host-queue.js';
 import type { Batches } from '../journal/batches.js';
@@ -62,7 +62,8 @@ export class HostLink {
   async authorize(req: AuthRequest): Promise<AuthResult> {
     const now = this.clock();
     const stan = nextStan(this.db);
-    const request = buildAuthRequest(req, this.identity, stan, now);
+    // The terminal's retrieval reference number (37) rides with the request and its reversal; durable like the STAN.
+    const request = buildAuthRequest(req, this.identity, stan, now, nextRrn(this.db, now));
     const reversal = buildReversal(request, nextStan(this.db), now);
     const reversalId = this.queue.arm(req.ref, reversal.mti, pack(this.spec, reversal), now.getTime(), this.policy.queueTtlMs);
     let response: Iso8583Message;

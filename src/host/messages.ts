@@ -48,7 +48,7 @@ export function transmissionDateTime(now: Date): string {
 }
 
 /** The authorisation or financial request (0100 pre-authorisation, 0200 sale/refund, 0220 capture) for `req`. */
-export function buildAuthRequest(req: AuthRequest, id: TerminalIdentity, stan: string, now: Date): Iso8583Message {
+export function buildAuthRequest(req: AuthRequest, id: TerminalIdentity, stan: string, now: Date, rrn?: string): Iso8583Message {
   const f: Record<number, FieldValue> = {
     2: req.pan,
     3: PROCESSING[req.kind],
@@ -64,6 +64,7 @@ export function buildAuthRequest(req: AuthRequest, id: TerminalIdentity, stan: s
     42: id.merchantId,
     49: req.currency,
   };
+  if (rrn) f[37] = rrn;
   if (req.panSequenceNumber) f[23] = req.panSequenceNumber.padStart(3, '0');
   if (req.track2) f[35] = req.track2;
   if (req.pinBlock) f[52] = Uint8Array.from(req.pinBlock.match(/../g) ?? [], (h) => Number.parseInt(h, 16));
@@ -78,7 +79,7 @@ export function buildAuthRequest(req: AuthRequest, id: TerminalIdentity, stan: s
  * original (MTI, STAN, transmission date/time; acquirer and forwarding IDs zero).
  */
 export function buildReversal(original: Iso8583Message, stan: string, now: Date): Iso8583Message {
-  const keep = [2, 3, 4, 14, 22, 23, 25, 41, 42, 49, 55];
+  const keep = [2, 3, 4, 14, 22, 23, 25, 37, 41, 42, 49, 55];
   const fields: [number, FieldValue][] = [];
   for (const n of keep) {
     const v = original.fields.get(n);

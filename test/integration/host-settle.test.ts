@@ -41,3 +41,18 @@ test('totals the host does not agree with (95) are uploaded (0320) and settled a
     );
   });
 });
+
+test('requests carry a durable RRN (37), repeated in their reversal; STANs never repeat across a reopen', async () => {
+  await withHost(async ({ sim, stack }) => {
+    const a = await stack.link.authorize(saleFor('visa-issuer-scripts', 1000, 'r1'));
+    stack.link.reverse(a.reversalId ?? -1, 'cancelled after the request left');
+    await stack.worker.drain();
+    const [req] = sim.received('0200');
+    const [rev] = sim.received('0400');
+    assert.ok(req.present.includes(37) && rev.present.includes(37));
+    const rrnOf = (m: typeof req): string | undefined => m.decoded?.fields.find((f) => f.field === 37)?.value;
+    assert.match(rrnOf(req) ?? '', /^\d{12}$/);
+    assert.equal(rrnOf(rev), rrnOf(req));
+    assert.notEqual(req.stan, rev.stan);
+  });
+});
