@@ -9,6 +9,12 @@ import { runCli } from '../src/cli/program.js';
 import { defaultDataDir } from '../src/config/paths.js';
 import { createLogger } from '../src/log/logger.js';
 
+// A closed pipe (`posbridge readers | head -1`) ends the output, not the process with a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort());
 process.once('SIGTERM', () => controller.abort());

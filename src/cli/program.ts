@@ -8,6 +8,7 @@ import { simCardCommand } from './commands/sim-card.js';
 import { simHostCommand } from './commands/sim-host.js';
 import { settleCommand } from './commands/settle.js';
 import { hostQueueCommand } from './commands/host-queue.js';
+import { clientsCommand, pairCommand } from './commands/clients.js';
 import { readersCommand } from './commands/readers.js';
 import { tlvCommand } from './commands/tlv.js';
 import { watchCommand } from './commands/watch.js';
@@ -122,6 +123,22 @@ export function buildProgram(ctx: CliContext, result: { code: number }, signal?:
     .option('--status <list>', 'comma-separated: armed, pending, in-flight, done, disarmed, manual')
     .option('--json', 'machine-readable output')
     .action((opts: { status?: string; json?: boolean }) => run(() => hostQueueCommand(ctx, opts))());
+
+  program
+    .command('pair')
+    .description('pair a cashier app with the API: prints its token once (stored only as a hash)')
+    .requiredOption('--role <role>', 'cashier, supervisor or admin')
+    .option('--name <name>', 'a name to recognise the client by')
+    .option('--json', 'machine-readable output')
+    .action((opts: { role: string; name?: string; json?: boolean }) => run(() => pairCommand(ctx, opts))());
+
+  program
+    .command('clients')
+    .description('list the paired API clients, or revoke one')
+    .argument('<action>', 'list | revoke')
+    .argument('[id]', 'the client id to revoke')
+    .option('--json', 'machine-readable output')
+    .action((action: string, id: string | undefined, opts: { json?: boolean }) => run(() => clientsCommand(ctx, action, id, opts))());
 
   const sim = program.command('sim').description('device simulators for cashier-app developers and tests');
   sim

@@ -10,6 +10,7 @@ export type Db = Database.Database;
  * Schema migrations, in order; `PRAGMA user_version` records how many ran. Never edit a shipped migration: add one.
  * 1: counters (STAN, RRN) and the host queue (reversals and advices, payloads sealed).
  * 2: settlement batches and their items (the original request sealed, for batch upload).
+ * 3: API clients: name, role and the SHA-256 of their token (the token itself is never stored).
  */
 export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
@@ -53,6 +54,15 @@ export const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX batch_items_batch ON batch_items (batch_id);
    CREATE UNIQUE INDEX batch_items_ref ON batch_items (ref, kind);`,
+  `CREATE TABLE api_clients (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     name TEXT NOT NULL,
+     role TEXT NOT NULL CHECK (role IN ('cashier', 'supervisor', 'admin')),
+     token_hash TEXT NOT NULL UNIQUE,
+     created_at INTEGER NOT NULL,
+     revoked_at INTEGER,
+     last_seen_at INTEGER
+   );`,
 ];
 
 /** Opens (creating) the journal database: WAL, full sync on commit, foreign keys, migrations applied. */

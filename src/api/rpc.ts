@@ -1,0 +1,66 @@
+import { ApiError } from './errors.js';
+import type { ApiClient, Role } from './clients.js';
+
+/** A JSON-RPC 2.0 request (EMV-free: params is an object or absent). */
+export interface RpcRequest {
+  readonly id: string | number | null;
+  readonly method: string;
+  readonly params: Record<string, unknown>;
+  /** A notification (no id member): no answer is sent. */
+  readonly notification: boolean;
+}
+
+/** Who is calling: set by session.hello. */
+export interface Session {
+  client: ApiClient | null;
+  readonly connectionId: number;
+}
+
+/** One API method: the least role that may call it, and its handler. */
+export interface MethodSpec {
+  readonly role: Role | null;
+  handler(params: Record<string, unknown>, session: Session): Promise<unknown> | unknown;
+}
+
+/** Parses one JSON-RPC 2.0 message (JSON-RPC 2.0 §4); batches are refused. Throws ApiError with the stable code. */
+export function parseRequest(text: string): RpcRequest {
+  let msg: unknown;
+  try {
+    msg = JSON.parse(text);
+  } catch {
+    throw new ApiError('PARSE_ERROR', 'the message is not valid JSON');
+  }
+  if (Array.isArray(msg)) throw new ApiError('INVALID_REQUEST', 'batch requests are not supported: send one request per message');
+  if (typeof msg !== 'object' || msg === null) throw new ApiError('INVALID_REQUEST', 'a request is a JSON object');
+  const o = msg as Record<string, unknown>;
+  if (o.jsonrpc !== '2.0') throw new ApiError('INVALID_REQUEST', 'jsonrpc must be "2.0"');
+  if (typeof o.method !== 'string' || o.method.length === 0 || o.method.length > 64) throw new ApiError('INVALID_REQUEST', 'method must be a non-empty string');
+  const hasId = Object.prototype.hasOwnProperty.call(o, 'id');
+  if (hasId && !(typeof o.id === 'string' || typeof o.id === 'number' || o.id === null)) throw new ApiError('INVALID_REQUEST', 'id must be a string, a number or null');
+  if (o.params !== undefined && (typeof o.params !== 'object' || o.params === null || Array.isArray(o.params))) {
+    throw new ApiError('INVALID_PARAMS', 'params must be an object (named parameters)');
+  }
+  return { id: hasId ? (o.id as string | number | null) : null, method: o.method, params: (o.params as Record<string, unknown> | undefined) ?? {}, notification: !hasId };
+}
+
+/** The id of a message that failed to parse as a request, when it can still be read (to answer it). */
+export function idOf(text: string): string | number | null {
+  try {
+    const o = JSON.parse(text) as unknown;
+    if (typeof o === 'object' && o !== null && !Array.isArray(o)) {
+      const id = (o as Record<string, unknown>).id;
+      if (typeof id === 'string' || typeof id === 'number') return id;
+    }
+  } catch {
+    return null; // not JSON: JSON-RPC answers such errors with a null id
+  }
+  return null;
+}
+
+/** A string parameter, or INVALID_PARAMS naming it. */
+export function stringParam(params: Record<string, unknown>, name: string, opts: { optional?: boolean; max?: number } = {}): string | undefined {
+  const v = params[name];
+  if (v === undefined && opts.optional) return undefined;
+  if (typeof v !== 'string' || v.length === 0 || v.length > (opts.max ?? 200)) throw new ApiError('INVALID_PARAMS', `${name} must be a non-empty string${opts.max ? ` of at most ${opts.max} characters` : ''}`, { param: name });
+  return v;
+}

@@ -1,0 +1,188 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { Logger } from '../log/logger.js';
+import { redactValue } from '../log/redact.js';
+import { roleAllows, type ClientRegistry, type Role } from './clients.js';
+import { ApiError } from './errors.js';
+import { TokenBucket } from './rate-limit.js';
+import { idOf, parseRequest, stringParam, type MethodSpec, type Session } from './rpc.js';
+
+/** The API's documented default port. */
+export const DEFAULT_API_PORT = 17620;
+/** The API version `session.hello` reports. */
+export const API_VERSION = '1';
+
+/** Limits of one connection. */
+export interface ApiLimits {
+  /** Larger messages get MESSAGE_TOO_LARGE; four times this closes the connection (1009). */
+  readonly maxMessageBytes: number;
+  readonly ratePerSecond: number;
+  readonly burst: number;
+}
+
+/** How the server runs. */
+export interface ApiServerOptions {
+  /** 0 picks a free port (tests). */
+  readonly port: number;
+  /** Origins (scheme://host:port) allowed besides the daemon's own page on 127.0.0.1 and localhost. */
+  readonly allowedOrigins: readonly string[];
+  readonly clients: ClientRegistry;
+  readonly methods: ReadonlyMap<string, MethodSpec>;
+  readonly limits?: Partial<ApiLimits>;
+  readonly logger?: Logger;
+  readonly clock?: () => number;
+  /** Lanes reported by session.hello. */
+  readonly lanes?: () => unknown[];
+}
+
+const DEFAULT_LIMITS: ApiLimits = { maxMessageBytes: 64 * 1024, ratePerSecond: 20, burst: 40 };
+
+interface Connection {
+  readonly ws: WebSocket;
+  readonly session: Session;
+  readonly bucket: TokenBucket;
+}
+
+/**
+ * The local WebSocket API: JSON-RPC 2.0 on ws://127.0.0.1:<port>/v1. Listens on loopback only; refuses the upgrade
+ * with HTTP 403 (before any WebSocket exists) when Host is not localhost/127.0.0.1/[::1] with our port (DNS
+ * rebinding) or when Origin is present and not allowed; then every connection must `session.hello` with a paired
+ * token before anything else, and each method checks the caller's role.
+ */
+export class ApiServer {
+  private readonly http: Server;
+  private readonly wss: WebSocketServer;
+  private readonly connections = new Set<Connection>();
+  private readonly limits: ApiLimits;
+  private readonly clock: () => number;
+  private nextId = 1;
+  private boundPort = 0;
+
+  /** Builds the server; `start` listens. */
+  constructor(private readonly options: ApiServerOptions) {
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.clock = options.clock ?? Date.now;
+    this.http = createServer((req, res) => {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('posbridge: the API is a WebSocket at /v1\n');
+    });
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: this.limits.maxMessageBytes * 4 });
+    this.http.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
+  }
+
+  /** The port listened on. */
+  get port(): number {
+    return this.boundPort;
+  }
+
+  /** Listens on 127.0.0.1; resolves with the port. */
+  async start(): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen(this.options.port, '127.0.0.1', () => resolve());
+    });
+    const a = this.http.address();
+    this.boundPort = typeof a === 'object' && a ? a.port : this.options.port;
+    return this.boundPort;
+  }
+
+  /** Closes every connection (1001 going away) and stops listening. */
+  async stop(): Promise<void> {
+    for (const c of this.connections) c.ws.close(1001, 'server shutting down');
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+  }
+
+  /** Sends a notification to every authenticated connection (whose role passes `role`). */
+  notify(method: string, params: Record<string, unknown>, role: Role = 'cashier'): number {
+    const text = JSON.stringify({ jsonrpc: '2.0', method, params });
+    let sent = 0;
+    for (const c of this.connections) {
+      if (c.session.client && roleAllows(c.session.client.role, role)) {
+        c.ws.send(text);
+        sent++;
+      }
+    }
+    return sent;
+  }
+
+  /** Why an upgrade must be refused, or null (exported logic for tests: Host and Origin rules). */
+  refusal(req: IncomingMessage): string | null {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname !== '/v1') return 'the API path is /v1';
+    const host = (req.headers.host ?? '').toLowerCase();
+    const allowedHosts = [`127.0.0.1:${this.boundPort}`, `localhost:${this.boundPort}`, `[::1]:${this.boundPort}`];
+    if (!allowedHosts.includes(host)) return `Host "${host}" is not this daemon (DNS rebinding protection)`;
+    const origin = req.headers.origin;
+    if (origin !== undefined) {
+      const own = [`http://127.0.0.1:${this.boundPort}`, `http://localhost:${this.boundPort}`, `http://[::1]:${this.boundPort}`];
+      if (!own.includes(origin) && !this.options.allowedOrigins.includes(origin)) return `Origin "${origin}" is not allowed`;
+    }
+    return null;
+  }
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const why = this.refusal(req);
+    if (why) {
+      this.options.logger?.warn('API upgrade refused', { reason: why, remote: req.socket.remoteAddress });
+      socket.end(`HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${why}\n`);
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
+  }
+
+  private accept(ws: WebSocket): void {
+    const conn: Connection = { ws, session: { client: null, connectionId: this.nextId++ }, bucket: new TokenBucket(this.limits.ratePerSecond, this.limits.burst, this.clock()) };
+    this.connections.add(conn);
+    ws.on('message', (data: RawData, isBinary: boolean) => void this.onMessage(conn, data, isBinary));
+    ws.on('close', () => this.connections.delete(conn));
+    ws.on('error', (err) => this.options.logger?.warn('API connection error', { message: err.message }));
+  }
+
+  private async onMessage(conn: Connection, data: RawData, isBinary: boolean): Promise<void> {
+    const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    const text = bytes.toString('utf8');
+    // The id is read first so that even a refused message is answered to the request it came from.
+    let id: string | number | null = isBinary ? null : idOf(text);
+    try {
+      if (isBinary) throw new ApiError('INVALID_REQUEST', 'send JSON text frames, not binary');
+      if (bytes.length > this.limits.maxMessageBytes) {
+        throw new ApiError('MESSAGE_TOO_LARGE', `message of ${bytes.length} bytes; the limit is ${this.limits.maxMessageBytes}`, { limit: this.limits.maxMessageBytes });
+      }
+      if (!conn.bucket.take(this.clock())) throw new ApiError('RATE_LIMITED', `more than ${this.limits.ratePerSecond} requests a second; slow down`);
+      const req = parseRequest(text);
+      id = req.id;
+      const result = await this.dispatch(req.method, req.params, conn);
+      if (!req.notification) conn.ws.send(JSON.stringify({ jsonrpc: '2.0', id: req.id, result: result ?? null }));
+    } catch (err) {
+      const e = err instanceof ApiError ? err : this.internal(err);
+      conn.ws.send(JSON.stringify({ jsonrpc: '2.0', id, error: e.toRpc() }));
+      // A wrong token ends the connection: guessing tokens costs a new connection each time.
+      if (e.code === 'UNAUTHENTICATED' && e.details.hello === true) conn.ws.close(1008, 'authentication failed');
+    }
+  }
+
+  private async dispatch(method: string, params: Record<string, unknown>, conn: Connection): Promise<unknown> {
+    if (method === 'session.hello') return this.hello(params, conn);
+    const client = conn.session.client;
+    if (!client) throw new ApiError('UNAUTHENTICATED', 'call session.hello with your token first');
+    const spec = this.options.methods.get(method);
+    if (!spec) throw new ApiError('METHOD_NOT_FOUND', `no method "${method}"`);
+    if (spec.role && !roleAllows(client.role, spec.role)) throw new ApiError('FORBIDDEN', `${method} needs the ${spec.role} role; this client is ${client.role}`);
+    return spec.handler(params, conn.session);
+  }
+
+  private hello(params: Record<string, unknown>, conn: Connection): unknown {
+    const token = stringParam(params, 'token', { max: 200 }) ?? '';
+    const client = this.options.clients.authenticate(token, this.clock());
+    if (!client) throw new ApiError('UNAUTHENTICATED', 'unknown or revoked token: pair this client with `posbridge pair`', { hello: true });
+    conn.session.client = client;
+    return { role: client.role, apiVersion: API_VERSION, client: client.name, lanes: this.options.lanes?.() ?? [] };
+  }
+
+  private internal(err: unknown): ApiError {
+    this.options.logger?.error('API method failed', { err: redactValue(err) });
+    return new ApiError('INTERNAL_ERROR', 'the daemon failed to handle the request; it was logged');
+  }
+}
