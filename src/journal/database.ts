@@ -11,6 +11,7 @@ export type Db = Database.Database;
  * 1: counters (STAN, RRN) and the host queue (reversals and advices, payloads sealed).
  * 2: settlement batches and their items (the original request sealed, for batch upload).
  * 3: API clients: name, role and the SHA-256 of their token (the token itself is never stored).
+ * 4: payments (state machine, masked PAN and keyed hash only) and their append-only event log.
  */
 export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
@@ -63,6 +64,40 @@ export const MIGRATIONS: readonly string[] = [
      revoked_at INTEGER,
      last_seen_at INTEGER
    );`,
+  `CREATE TABLE payments (
+     id TEXT PRIMARY KEY,
+     reference TEXT NOT NULL UNIQUE,
+     lane TEXT NOT NULL,
+     type TEXT NOT NULL CHECK (type IN ('sale', 'refund', 'preauth')),
+     amount INTEGER NOT NULL CHECK (amount > 0),
+     currency TEXT NOT NULL,
+     state TEXT NOT NULL,
+     result TEXT,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL,
+     masked_pan TEXT,
+     pan_hash TEXT,
+     aid TEXT,
+     scheme TEXT,
+     cvm TEXT,
+     auth_code TEXT,
+     response_code TEXT,
+     reversal_id INTEGER,
+     reason TEXT
+   );
+   CREATE INDEX payments_lane_state ON payments (lane, state);
+   CREATE INDEX payments_created ON payments (created_at);
+   CREATE INDEX payments_pan_hash ON payments (pan_hash);
+   CREATE TABLE payment_events (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     payment_id TEXT NOT NULL REFERENCES payments (id),
+     at INTEGER NOT NULL,
+     state TEXT NOT NULL,
+     detail TEXT
+   );
+   CREATE INDEX payment_events_payment ON payment_events (payment_id, id);
+   CREATE TRIGGER payment_events_append_only_u BEFORE UPDATE ON payment_events BEGIN SELECT RAISE(ABORT, 'payment events are append-only'); END;
+   CREATE TRIGGER payment_events_append_only_d BEFORE DELETE ON payment_events BEGIN SELECT RAISE(ABORT, 'payment events are append-only'); END;`,
 ];
 
 /** Opens (creating) the journal database: WAL, full sync on commit, foreign keys, migrations applied. */

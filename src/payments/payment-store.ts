@@ -1,0 +1,212 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import type { Db } from '../journal/database.js';
+import { maskPan } from '../log/redact.js';
+import { PaymentError } from './errors.js';
+import { canMove, FINAL_STATES, recoveryTarget, type PaymentState } from './states.js';
+
+/** What the cashier app asked for. */
+export interface NewPayment {
+  readonly lane: string;
+  readonly type: 'sale' | 'refund' | 'preauth';
+  /** Minor units. */
+  readonly amount: number;
+  /** ISO 4217 numeric, 3 digits. */
+  readonly currency: string;
+  /** The caller's unique id: the same reference twice is the same payment. */
+  readonly reference: string;
+}
+
+/** A payment as stored (no full PAN, ever). */
+export interface Payment extends NewPayment {
+  readonly id: string;
+  readonly state: PaymentState;
+  readonly result: string | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly maskedPan: string | null;
+  readonly aid: string | null;
+  readonly scheme: string | null;
+  readonly cvm: string | null;
+  readonly authCode: string | null;
+  readonly responseCode: string | null;
+  readonly reversalId: number | null;
+  readonly reason: string | null;
+}
+
+/** Fields a transition may set along with the state. */
+export interface PaymentUpdate {
+  readonly result?: string;
+  readonly pan?: string;
+  readonly aid?: string;
+  readonly scheme?: string;
+  readonly cvm?: string;
+  readonly authCode?: string;
+  readonly responseCode?: string;
+  readonly reversalId?: number;
+  readonly reason?: string;
+}
+
+interface Row {
+  id: string;
+  reference: string;
+  lane: string;
+  type: Payment['type'];
+  amount: number;
+  currency: string;
+  state: PaymentState;
+  result: string | null;
+  created_at: number;
+  updated_at: number;
+  masked_pan: string | null;
+  aid: string | null;
+  scheme: string | null;
+  cvm: string | null;
+  auth_code: string | null;
+  response_code: string | null;
+  reversal_id: number | null;
+  reason: string | null;
+}
+
+/**
+ * Payments in the journal: each state committed (with an append-only event) before the step it announces.
+ * Idempotent by reference; one payment in progress per lane; PANs stored only masked plus a keyed hash (HMAC-SHA256
+ * under the shop's key) so a card's payments can be found without storing its number.
+ */
+export class PaymentStore {
+  /** Binds to the journal and the PAN look-up key. */
+  constructor(
+    private readonly db: Db,
+    private readonly panKey: Uint8Array,
+  ) {}
+
+  /**
+   * Creates the payment, or returns the existing one with the same reference (never a second charge).
+   * PAYMENT_LANE_BUSY when another payment is in progress on the lane; PAYMENT_INVALID for a reference reused with
+   * different details.
+   */
+  create(p: NewPayment, now: number): { payment: Payment; created: boolean } {
+    return this.db.transaction(() => {
+      const existing = this.byReference(p.reference);
+      if (existing) {
+        if (existing.lane !== p.lane || existing.amount !== p.amount || existing.currency !== p.currency || existing.type !== p.type) {
+          throw new PaymentError('PAYMENT_INVALID', `reference ${p.reference} was already used for another payment`, { reference: p.reference });
+        }
+        return { payment: existing, created: false };
+      }
+      const busy = this.db.prepare(`SELECT id FROM payments WHERE lane = ? AND state NOT IN ('completed','declined','cancelled','failed','reversed','reversal-pending') LIMIT 1`).get(p.lane) as { id: string } | undefined;
+      if (busy) throw new PaymentError('PAYMENT_LANE_BUSY', `lane ${p.lane} has a payment in progress`, { lane: p.lane, paymentId: busy.id });
+      const id = randomUUID();
+      this.db
+        .prepare(`INSERT INTO payments (id, reference, lane, type, amount, currency, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'created', ?, ?)`)
+        .run(id, p.reference, p.lane, p.type, p.amount, p.currency, now, now);
+      this.event(id, 'created', now, null);
+      return { payment: this.get(id), created: true };
+    })();
+  }
+
+  /** Moves a payment to `to`, atomically with its event; PAYMENT_STATE_CONFLICT when the move is not allowed. */
+  move(id: string, to: PaymentState, now: number, update: PaymentUpdate = {}): Payment {
+    return this.db.transaction(() => {
+      const p = this.get(id);
+      if (!canMove(p.state, to)) throw new PaymentError('PAYMENT_STATE_CONFLICT', `payment ${id} cannot go from ${p.state} to ${to}`, { from: p.state, to });
+      this.db
+        .prepare(
+          `UPDATE payments SET state = ?, updated_at = ?,
+             result = COALESCE(?, result), masked_pan = COALESCE(?, masked_pan), pan_hash = COALESCE(?, pan_hash),
+             aid = COALESCE(?, aid), scheme = COALESCE(?, scheme), cvm = COALESCE(?, cvm), auth_code = COALESCE(?, auth_code),
+             response_code = COALESCE(?, response_code), reversal_id = COALESCE(?, reversal_id), reason = COALESCE(?, reason)
+           WHERE id = ?`,
+        )
+        .run(
+          to,
+          now,
+          update.result ?? null,
+          update.pan ? maskPan(update.pan) : null,
+          update.pan ? this.panHash(update.pan) : null,
+          update.aid ?? null,
+          update.scheme ?? null,
+          update.cvm ?? null,
+          update.authCode ?? null,
+          update.responseCode ?? null,
+          update.reversalId ?? null,
+          update.reason ?? null,
+          id,
+        );
+      this.event(id, to, now, update.reason ?? update.result ?? null);
+      return this.get(id);
+    })();
+  }
+
+  /** The keyed hash of a PAN (look-ups by card without storing the number). */
+  panHash(pan: string): string {
+    return createHmac('sha256', this.panKey).update(pan.replace(/\D/g, '')).digest('hex');
+  }
+
+  /** One payment; PAYMENT_NOT_FOUND when there is none. */
+  get(id: string): Payment {
+    const row = this.db.prepare(`SELECT * FROM payments WHERE id = ?`).get(id) as Row | undefined;
+    if (!row) throw new PaymentError('PAYMENT_NOT_FOUND', `no payment ${id}`, { paymentId: id });
+    return toPayment(row);
+  }
+
+  /** The payment with this reference, or null. */
+  byReference(reference: string): Payment | null {
+    const row = this.db.prepare(`SELECT * FROM payments WHERE reference = ?`).get(reference) as Row | undefined;
+    return row ? toPayment(row) : null;
+  }
+
+  /** Payments created in [from, to), oldest first. */
+  list(from: number, to: number): Payment[] {
+    return (this.db.prepare(`SELECT * FROM payments WHERE created_at >= ? AND created_at < ? ORDER BY created_at, id`).all(from, to) as Row[]).map(toPayment);
+  }
+
+  /** Payments of a card (by keyed hash), newest first. */
+  byPan(pan: string): Payment[] {
+    return (this.db.prepare(`SELECT * FROM payments WHERE pan_hash = ? ORDER BY created_at DESC`).all(this.panHash(pan)) as Row[]).map(toPayment);
+  }
+
+  /** The event log of a payment, in order. */
+  events(id: string): { at: number; state: PaymentState; detail: string | null }[] {
+    return this.db.prepare(`SELECT at, state, detail FROM payment_events WHERE payment_id = ? ORDER BY id`).all(id) as { at: number; state: PaymentState; detail: string | null }[];
+  }
+
+  /** After a restart: every payment not in a final state moved by rule (`recoveryTarget`); returns what moved. */
+  recover(now: number): { id: string; from: PaymentState; to: PaymentState }[] {
+    const open = (this.db.prepare(`SELECT * FROM payments WHERE state NOT IN ('completed','declined','cancelled','failed','reversed')`).all() as Row[]).map(toPayment);
+    const moved: { id: string; from: PaymentState; to: PaymentState }[] = [];
+    for (const p of open) {
+      const to = recoveryTarget(p.state);
+      if (!to || FINAL_STATES.has(p.state)) continue;
+      this.move(p.id, to, now, { reason: `restart: left in ${p.state}` });
+      moved.push({ id: p.id, from: p.state, to });
+    }
+    return moved;
+  }
+
+  private event(id: string, state: PaymentState, at: number, detail: string | null): void {
+    this.db.prepare(`INSERT INTO payment_events (payment_id, at, state, detail) VALUES (?, ?, ?, ?)`).run(id, at, state, detail);
+  }
+}
+
+function toPayment(r: Row): Payment {
+  return {
+    id: r.id,
+    reference: r.reference,
+    lane: r.lane,
+    type: r.type,
+    amount: r.amount,
+    currency: r.currency,
+    state: r.state,
+    result: r.result,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    maskedPan: r.masked_pan,
+    aid: r.aid,
+    scheme: r.scheme,
+    cvm: r.cvm,
+    authCode: r.auth_code,
+    responseCode: r.response_code,
+    reversalId: r.reversal_id,
+    reason: r.reason,
+  };
+}
