@@ -1,7 +1,7 @@
 import { PosbridgeError } from '../errors.js';
 
 /** Every code a PaymentError can carry (documented in docs/errors.md). */
-export const PAYMENT_ERROR_CODES = ['PAYMENT_NOT_FOUND', 'PAYMENT_STATE_CONFLICT', 'PAYMENT_LANE_BUSY', 'PAYMENT_INVALID'] as const;
+export const PAYMENT_ERROR_CODES = ['PAYMENT_NOT_FOUND', 'PAYMENT_STATE_CONFLICT', 'PAYMENT_LANE_BUSY', 'PAYMENT_INVALID', 'PAYMENT_NO_CARD'] as const;
 
 /** A stable code of the payments layer. */
 export type PaymentErrorCode = (typeof PAYMENT_ERROR_CODES)[number];

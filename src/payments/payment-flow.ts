@@ -1,0 +1,226 @@
+import type { CardConnection, ReaderDriver } from '../drivers/pcsc/types.js';
+import { EmvError } from '../emv/errors.js';
+import { EmvKernel, type AuthorizeContext, type EmvOutcome } from '../emv/kernel.js';
+import type { OnlineResponse, PinEntry, TerminalConfig } from '../emv/types.js';
+import type { HostLink } from '../host/link.js';
+import type { AuthRequest } from '../host/messages.js';
+import type { HostQueue } from '../journal/host-queue.js';
+import type { Logger } from '../log/logger.js';
+import { PaymentError } from './errors.js';
+import type { NewPayment, Payment, PaymentStore } from './payment-store.js';
+
+/** What the flow reports while a payment runs (the API's payment.progress). */
+export interface PaymentProgress {
+  readonly paymentId: string;
+  readonly step: string;
+  readonly message: string;
+}
+
+/** The parts one lane's payments need. */
+export interface PaymentFlowOptions {
+  readonly lane: string;
+  readonly reader: string;
+  readonly store: PaymentStore;
+  readonly driver: ReaderDriver;
+  /** The host link; null runs offline only (Y3/Z3 decisions). */
+  readonly link: HostLink | null;
+  readonly config: TerminalConfig;
+  readonly pin: PinEntry;
+  readonly clock: () => number;
+  readonly randomBytes: (n: number) => Uint8Array;
+  /** How long to wait for a card after start. */
+  readonly cardTimeoutMs: number;
+  readonly onProgress?: (p: PaymentProgress) => void;
+  readonly onCompleted?: (p: Payment) => void;
+  readonly logger?: Logger;
+}
+
+const MESSAGES: Readonly<Record<string, string>> = {
+  'waiting-for-card': 'Insert, tap or swipe the card',
+  selection: 'Reading the card',
+  'read-records': 'Reading the card',
+  cvm: 'Cardholder verification',
+  'pin-entry': 'Enter PIN',
+  authorizing: 'Authorising',
+  completing: 'Completing',
+};
+
+/**
+ * Runs the payments of one lane: waits for the card, runs the EMV kernel, authorises through the host link, and
+ * commits each state to the journal before the next side effect (authorizing before the request leaves, authorized
+ * before the card hears the answer). An approved sale the card then declines, or a card pulled after approval,
+ * is reversed; a cancellation after the request left is reversed too.
+ */
+export class PaymentFlow {
+  private running: { id: string; abort: AbortController; done: Promise<void> } | null = null;
+  /** The last authorisation request, for the advice of an approval given after the host could not be reached. */
+  private lastRequest: AuthRequest | null = null;
+
+  /** Binds the flow to its lane's parts. */
+  constructor(private readonly o: PaymentFlowOptions) {}
+
+  /** Starts a payment (or returns the one with the same reference); PAYMENT_LANE_BUSY while another runs. */
+  start(p: Omit<NewPayment, 'lane'>): { payment: Payment; created: boolean } {
+    const r = this.o.store.create({ ...p, lane: this.o.lane }, this.o.clock());
+    if (r.created) {
+      const abort = new AbortController();
+      const done = this.run(r.payment, abort.signal).finally(() => {
+        if (this.running?.id === r.payment.id) this.running = null;
+      });
+      this.running = { id: r.payment.id, abort, done };
+    }
+    return r;
+  }
+
+  /** Cancels the running payment: before authorisation it ends cancelled; after the request left, it is reversed. */
+  cancel(paymentId: string): void {
+    if (this.running?.id !== paymentId) throw new PaymentError('PAYMENT_STATE_CONFLICT', `payment ${paymentId} is not running on lane ${this.o.lane}`, { paymentId });
+    this.running.abort.abort();
+  }
+
+  /** Resolves when the running payment (if any) has ended. */
+  async idle(): Promise<void> {
+    await this.running?.done;
+  }
+
+  private progress(paymentId: string, step: string): void {
+    this.o.onProgress?.({ paymentId, step, message: MESSAGES[step] ?? step });
+  }
+
+  private async run(payment: Payment, signal: AbortSignal): Promise<void> {
+    const { store } = this.o;
+    const id = payment.id;
+    let reversalId: number | null = null;
+    let conn: CardConnection | null = null;
+    try {
+      this.progress(id, 'waiting-for-card');
+      await this.waitForCard(signal);
+      conn = await this.o.driver.connect(this.o.reader);
+      const kernel = new EmvKernel({
+        config: this.o.config,
+        pin: this.o.pin,
+        now: () => new Date(this.o.clock()),
+        randomBytes: this.o.randomBytes,
+        signal,
+        onEvent: (e) => {
+          if (e.type === 'step') this.progress(id, e.step);
+          if (e.type === 'pin-entry') this.progress(id, 'pin-entry');
+          if (e.type === 'step' && e.step === 'oda' && store.get(id).state === 'created') store.move(id, 'card-read', this.o.clock());
+        },
+        ...(this.o.link ? { authorize: (icc: Uint8Array, card: AuthorizeContext) => this.authorize(payment, icc, card, signal, (r) => (reversalId = r)) } : {}),
+      });
+      const type = payment.type === 'refund' ? 'refund' : 'purchase';
+      const outcome = await conn.transaction((ch) => kernel.run(ch, { amount: payment.amount, currency: `0${payment.currency}`, type, sequenceCounter: 1 }));
+      this.finish(id, outcome, reversalId);
+    } catch (err) {
+      this.fail(id, err, reversalId, signal);
+    } finally {
+      await conn?.disconnect().catch((e: unknown) => this.o.logger?.debug('disconnect after payment failed', { code: e instanceof Error ? e.message : String(e) }));
+      this.o.onCompleted?.(store.get(id));
+    }
+  }
+
+  private async authorize(payment: Payment, icc: Uint8Array, card: AuthorizeContext, signal: AbortSignal, setReversal: (id: number) => void): Promise<OnlineResponse> {
+    const { store } = this.o;
+    if (store.get(payment.id).state === 'created') store.move(payment.id, 'card-read', this.o.clock());
+    // Committed before the request leaves: a crash from here on is resolved by a reversal.
+    store.move(payment.id, 'authorizing', this.o.clock(), { pan: card.pan });
+    this.progress(payment.id, 'authorizing');
+    const link = this.o.link as HostLink;
+    const request: AuthRequest = {
+      kind: payment.type === 'refund' ? 'refund' : payment.type === 'preauth' ? 'preauth' : 'sale',
+      ref: payment.id,
+      amount: payment.amount,
+      currency: payment.currency,
+      pan: card.pan,
+      expiry: card.expiry,
+      ...(card.panSequenceNumber ? { panSequenceNumber: card.panSequenceNumber } : {}),
+      posEntryMode: '051',
+      iccData: icc,
+      ...(card.onlinePin ? { pinBlock: card.onlinePin.block, ...(card.onlinePin.ksn ? { ksn: card.onlinePin.ksn } : {}) } : {}),
+    };
+    this.lastRequest = request;
+    const auth = await link.authorize(request);
+    if (auth.reversalId !== null) {
+      setReversal(auth.reversalId);
+      store.move(payment.id, 'authorized', this.o.clock(), { authCode: auth.authCode ?? '', responseCode: auth.responseCode ?? '00', reversalId: auth.reversalId });
+      if (signal.aborted) throw new EmvError('EMV_CANCELLED', 'online', 'the payment was cancelled after the host approved', { hostApproved: true });
+    } else if (auth.reversalQueued) {
+      store.move(payment.id, 'reversal-pending', this.o.clock(), { reason: `host did not answer (${auth.error ?? 'unknown'})` });
+    }
+    return {
+      outcome: auth.outcome,
+      ...(auth.responseCode ? { responseCode: auth.responseCode } : {}),
+      ...(auth.authCode ? { authCode: auth.authCode } : {}),
+      ...(auth.issuerAuthenticationData ? { issuerAuthenticationData: auth.issuerAuthenticationData } : {}),
+      ...(auth.scripts ? { scripts: auth.scripts } : {}),
+    };
+  }
+
+  private finish(id: string, outcome: EmvOutcome, reversalId: number | null): void {
+    const { store } = this.o;
+    const now = this.o.clock();
+    const p = store.get(id);
+    const details = { aid: outcome.aid, cvm: outcome.cvm, responseCode: outcome.responseCode, ...(outcome.authCode ? { authCode: outcome.authCode } : {}) };
+    if (p.state === 'reversal-pending') return; // the host never answered: the reversal decides, whatever the card said
+    if (outcome.result === 'approved') {
+      if (reversalId !== null) this.o.link?.complete(reversalId);
+      else if (this.o.link && this.lastRequest && outcome.responseCode === 'Y3') this.o.link.adviseOfflineApproval(this.lastRequest, 'Y3');
+      if (p.state === 'created') store.move(id, 'card-read', now);
+      store.move(id, 'completed', now, { ...details, result: 'approved' });
+      return;
+    }
+    if (reversalId !== null) {
+      this.o.link?.reverse(reversalId, 'card declined after host approval');
+      store.move(id, 'reversal-pending', now, { ...details, result: 'declined', reason: 'card declined after host approval' });
+      return;
+    }
+    if (p.state === 'created') store.move(id, 'card-read', now);
+    store.move(id, 'declined', now, { ...details, result: 'declined' });
+  }
+
+  private fail(id: string, err: unknown, reversalId: number | null, signal: AbortSignal): void {
+    const { store } = this.o;
+    const now = this.o.clock();
+    const p = store.get(id);
+    const reason = err instanceof Error ? (('code' in err ? `${String(err.code)}: ` : '') + err.message).slice(0, 300) : String(err);
+    if (p.state === 'reversal-pending') return;
+    if (reversalId !== null) {
+      this.o.link?.reverse(reversalId, reason);
+      store.move(id, 'reversal-pending', now, { reason });
+      return;
+    }
+    if (p.state === 'authorizing') {
+      // The request may have left without an answer stored: the link fired its reversal already when it had to.
+      store.move(id, 'failed', now, { reason, result: 'failed' });
+      return;
+    }
+    const cancelled = signal.aborted || (err instanceof EmvError && err.code === 'EMV_CANCELLED');
+    store.move(id, cancelled ? 'cancelled' : 'failed', now, { reason, result: cancelled ? 'cancelled' : 'failed' });
+  }
+
+  private async waitForCard(signal: AbortSignal): Promise<void> {
+    const deadline = this.o.clock() + this.o.cardTimeoutMs;
+    for (;;) {
+      if (signal.aborted) throw new EmvError('EMV_CANCELLED', 'selection', 'cancelled while waiting for the card');
+      const r = (await this.o.driver.listReaders()).find((x) => x.name === this.o.reader);
+      if (r?.cardPresent) return;
+      if (this.o.clock() > deadline) throw new PaymentError('PAYMENT_NO_CARD', 'no card was presented in time');
+      await new Promise((res) => setTimeout(res, 50));
+    }
+  }
+}
+
+/** Moves reversal-pending payments whose reversals the host acknowledged (queue items done) to reversed. */
+export function settleReversals(store: PaymentStore, queue: HostQueue, pending: readonly Payment[], now: number): string[] {
+  const moved: string[] = [];
+  for (const p of pending) {
+    if (p.state !== 'reversal-pending') continue;
+    const items = queue.list().filter((i) => i.ref === p.id && i.kind === 'reversal');
+    if (items.length > 0 && items.every((i) => i.status === 'done' || i.status === 'disarmed') && items.some((i) => i.status === 'done')) {
+      store.move(p.id, 'reversed', now, { reason: 'reversal acknowledged by the host' });
+      moved.push(p.id);
+    }
+  }
+  return moved;
+}
