@@ -16,6 +16,7 @@ export class UsageError extends PosbridgeError {
 /** The exit code for an error that ended a command. */
 export function exitCodeFor(err: unknown): number {
   if (err instanceof UsageError || err instanceof ApduError) return EXIT.USAGE;
+  if (err instanceof PosbridgeError && err.code === 'CONFIG_INVALID') return EXIT.USAGE;
   if (err instanceof ReaderError) {
     switch (err.code) {
       case 'PCSC_NO_SERVICE':

@@ -9,6 +9,7 @@ import { simHostCommand } from './commands/sim-host.js';
 import { settleCommand } from './commands/settle.js';
 import { hostQueueCommand } from './commands/host-queue.js';
 import { clientsCommand, pairCommand } from './commands/clients.js';
+import { daemonCommand, demoCommand } from './commands/daemon.js';
 import { readersCommand } from './commands/readers.js';
 import { tlvCommand } from './commands/tlv.js';
 import { watchCommand } from './commands/watch.js';
@@ -123,6 +124,19 @@ export function buildProgram(ctx: CliContext, result: { code: number }, signal?:
     .option('--status <list>', 'comma-separated: armed, pending, in-flight, done, disarmed, manual')
     .option('--json', 'machine-readable output')
     .action((opts: { status?: string; json?: boolean }) => run(() => hostQueueCommand(ctx, opts))());
+
+  program
+    .command('daemon')
+    .description('run the daemon: the local WebSocket API for cashier apps (until SIGINT/SIGTERM)')
+    .option('--config <file>', 'JSON configuration (lanes, host, readers, port…)')
+    .action((opts: { config?: string }) => run(() => daemonCommand(ctx, opts, signal))());
+
+  program
+    .command('demo')
+    .description('the daemon on simulated devices (virtual card, PIN pad, host) with a demo token')
+    .option('--port <n>', 'API port (default 17620; 0 picks a free one)')
+    .option('--json', 'one line {"url","token","page"} once ready')
+    .action((opts: { port?: string; json?: boolean }) => run(() => demoCommand(ctx, opts, signal))());
 
   program
     .command('pair')

@@ -13,14 +13,7 @@ export class Sealer {
 
   /** Loads the key file, creating it (mode 0600) on first use. */
   static fromKeyFile(path: string): Sealer {
-    if (!existsSync(path)) {
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, randomBytes(32), { mode: 0o600, flag: 'wx' });
-    }
-    if (process.platform !== 'win32') chmodSync(path, 0o600);
-    const key = readFileSync(path);
-    if (key.length !== 32) throw new JournalError('JOURNAL_SEAL_FAILED', `the key file ${path} is not 32 bytes`, { path });
-    return new Sealer(key);
+    return new Sealer(loadKeyFile(path));
   }
 
   /** A sealer with a given key (tests). */
@@ -48,4 +41,16 @@ export class Sealer {
       throw new JournalError('JOURNAL_SEAL_FAILED', 'a sealed item could not be opened (altered data or another key)', {}, err);
     }
   }
+}
+
+/** A 32-byte secret key from `path`, created with random bytes (mode 0600) on first use. */
+export function loadKeyFile(path: string): Buffer {
+  if (!existsSync(path)) {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, randomBytes(32), { mode: 0o600, flag: 'wx' });
+  }
+  if (process.platform !== 'win32') chmodSync(path, 0o600);
+  const key = readFileSync(path);
+  if (key.length !== 32) throw new JournalError('JOURNAL_SEAL_FAILED', `the key file ${path} is not 32 bytes`, { path });
+  return key;
 }

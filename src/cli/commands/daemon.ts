@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfig, type DaemonConfig } from '../../daemon/config.js';
+import { startDaemon } from '../../daemon/daemon.js';
+import { createLogger } from '../../log/logger.js';
+import { defaultDataDir } from '../../config/paths.js';
+import type { CliContext } from '../context.js';
+import { EXIT, UsageError } from '../exit-codes.js';
+
+function waitForStop(signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) resolve();
+    signal?.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
+
+/** `posbridge daemon [--config FILE]`: runs the daemon until SIGINT/SIGTERM (finishing or parking payments). */
+export async function daemonCommand(ctx: CliContext, opts: { config?: string }, signal?: AbortSignal): Promise<number> {
+  let raw: unknown = { lanes: [{ name: 'A', reader: 'auto' }] };
+  if (opts.config) {
+    try {
+      raw = JSON.parse(readFileSync(opts.config, 'utf8')) as unknown;
+    } catch (err) {
+      throw new UsageError(`cannot read the config ${opts.config}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  const config = parseConfig(raw);
+  const dataDir = config.dataDir ?? defaultDataDir();
+  const logger = createLogger({ dataDir, consoleLevel: 'info' });
+  const d = await startDaemon({ ...config, dataDir }, logger);
+  ctx.out(`posbridge daemon on ${d.url} (data: ${d.dataDir}). Ctrl-C stops it.`);
+  await waitForStop(signal);
+  await d.stop();
+  return EXIT.OK;
+}
+
+/**
+ * `posbridge demo [--port N] [--json]`: the daemon in demo mode — a virtual reader and card, a virtual PIN pad and
+ * the host simulator — with a demo token; `--json` prints one line {"url","token","page"} once ready.
+ */
+export async function demoCommand(ctx: CliContext, opts: { port?: string; json?: boolean }, signal?: AbortSignal): Promise<number> {
+  const port = opts.port === undefined ? 17620 : Number(opts.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, got "${opts.port}"`);
+  const dataDir = process.env.POSBRIDGE_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'posbridge-demo-'));
+  const config: DaemonConfig = { port, dataDir, allowedOrigins: [], host: 'simulator', readers: 'virtual', lanes: [{ name: 'A', reader: 'Posbridge Virtual Reader A' }], refundLimitForCashier: 5000, demo: true };
+  const logger = createLogger({ dataDir, consoleLevel: opts.json ? 'silent' : 'warn' });
+  const d = await startDaemon(config, logger);
+  const token = d.pair('demo', 'supervisor');
+  const info = { url: d.url, token, page: `http://127.0.0.1:${d.port}/` };
+  if (opts.json) ctx.out(JSON.stringify(info));
+  else {
+    ctx.out(`posbridge demo ready: ${info.url}`);
+    ctx.out(`  token (supervisor): ${token}`);
+    ctx.out('  try: sim.insertCard {lane:"A", profile:"visa-sda-pse"}, payment.start {lane:"A", type:"sale", amount:1234, currency:"EUR", reference:"r1"}, sim.enterPin {lane:"A", pin:"1234"}');
+    ctx.out('  Ctrl-C stops it.');
+  }
+  await waitForStop(signal);
+  await d.stop();
+  return EXIT.OK;
+}

@@ -1,0 +1,80 @@
+import { PosbridgeError } from '../errors.js';
+
+/** One lane: a till with its chip reader. */
+export interface LaneConfig {
+  readonly name: string;
+  readonly reader: string;
+}
+
+/** The daemon's configuration file (JSON). Every key is optional but `lanes`. */
+export interface DaemonConfig {
+  /** API port on 127.0.0.1 (default 17620; 0 picks a free one). */
+  readonly port: number;
+  /** Data directory (default per OS convention). */
+  readonly dataDir?: string;
+  /** Origins (besides the daemon's own page) allowed to open the API. */
+  readonly allowedOrigins: readonly string[];
+  /** The acquirer host, or "simulator" for the built-in one. */
+  readonly host: { readonly host: string; readonly port: number; readonly tls?: { readonly ca?: string; readonly pinSha256?: string } } | 'simulator';
+  /** Reader driver: the real PC/SC service, or in-process virtual readers (demo). */
+  readonly readers: 'pcsc' | 'virtual';
+  readonly lanes: readonly LaneConfig[];
+  /** Refunds above this amount (minor units) need a supervisor. */
+  readonly refundLimitForCashier: number;
+  /** Demo mode: sim.* methods on, virtual devices. */
+  readonly demo: boolean;
+}
+
+/** A configuration problem naming the key. */
+export class ConfigError extends PosbridgeError {
+  /** Builds a config error for `key`. */
+  constructor(key: string, why: string) {
+    super('CONFIG_INVALID', `config: ${key}: ${why}`, { details: { key } });
+  }
+}
+
+/** Every code a ConfigError can carry. */
+export const CONFIG_ERROR_CODES = ['CONFIG_INVALID'] as const;
+
+const KEYS = new Set(['port', 'dataDir', 'allowedOrigins', 'host', 'readers', 'lanes', 'refundLimitForCashier', 'demo']);
+
+/** Validates a parsed JSON config, filling defaults; ConfigError names the bad key and why. */
+export function parseConfig(json: unknown): DaemonConfig {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ConfigError('(root)', 'must be a JSON object');
+  const o = json as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (!KEYS.has(k)) throw new ConfigError(k, `unknown key (known: ${[...KEYS].join(', ')})`);
+  const port = o.port ?? 17620;
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('port', 'must be an integer 0..65535');
+  if (o.dataDir !== undefined && (typeof o.dataDir !== 'string' || o.dataDir === '')) throw new ConfigError('dataDir', 'must be a path');
+  const origins = o.allowedOrigins ?? [];
+  if (!Array.isArray(origins) || !origins.every((x) => typeof x === 'string' && /^https?:\/\/[^/]+$/.test(x))) throw new ConfigError('allowedOrigins', 'must be a list of origins like "https://till.example:8443"');
+  let host: DaemonConfig['host'] = 'simulator';
+  if (o.host !== undefined && o.host !== 'simulator') {
+    const h = o.host as Record<string, unknown>;
+    if (typeof h !== 'object' || h === null || typeof h.host !== 'string' || typeof h.port !== 'number') throw new ConfigError('host', 'must be "simulator" or {"host": "…", "port": N, "tls"?: {…}}');
+    host = { host: h.host, port: h.port, ...(h.tls ? { tls: h.tls as { ca?: string; pinSha256?: string } } : {}) };
+  }
+  const readers = o.readers ?? 'pcsc';
+  if (readers !== 'pcsc' && readers !== 'virtual') throw new ConfigError('readers', 'must be "pcsc" or "virtual"');
+  const lanes = o.lanes;
+  if (!Array.isArray(lanes) || lanes.length === 0) throw new ConfigError('lanes', 'must list at least one lane {"name": "A", "reader": "…"}');
+  lanes.forEach((l, i) => {
+    const x = l as Record<string, unknown>;
+    if (typeof x !== 'object' || x === null || typeof x.name !== 'string' || !/^[A-Za-z0-9_-]{1,40}$/.test(x.name)) throw new ConfigError(`lanes[${i}].name`, 'must be 1–40 letters, digits, _ or -');
+    if (typeof x.reader !== 'string' || x.reader === '') throw new ConfigError(`lanes[${i}].reader`, 'must name the PC/SC reader');
+  });
+  const refundLimit = o.refundLimitForCashier ?? 5000;
+  if (typeof refundLimit !== 'number' || !Number.isInteger(refundLimit) || refundLimit < 0) throw new ConfigError('refundLimitForCashier', 'must be a non-negative integer (minor units)');
+  const demo = o.demo ?? false;
+  if (typeof demo !== 'boolean') throw new ConfigError('demo', 'must be true or false');
+  return {
+    port,
+    ...(typeof o.dataDir === 'string' ? { dataDir: o.dataDir } : {}),
+    allowedOrigins: origins as string[],
+    host,
+    readers,
+    lanes: (lanes as LaneConfig[]).map((l) => ({ name: l.name, reader: l.reader })),
+    refundLimitForCashier: refundLimit,
+    demo,
+  };
+}

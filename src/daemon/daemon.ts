@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { ClientRegistry } from '../api/clients.js';
+import { paymentMethods, paymentView } from '../api/payment-methods.js';
+import type { MethodSpec } from '../api/rpc.js';
+import { ApiServer } from '../api/server.js';
+import { defaultDataDir } from '../config/paths.js';
+import { PcscReaderDriver } from '../drivers/pcsc/pcsc-driver.js';
+import type { ReaderDriver } from '../drivers/pcsc/types.js';
+import { PUBLISHED_CA_KEYS } from '../emv/ca-keys.js';
+import { defaultTerminalConfig } from '../emv/terminal-defaults.js';
+import { createHostStack, type HostStack } from '../host/stack.js';
+import type { Logger } from '../log/logger.js';
+import { loadKeyFile } from '../journal/sealed.js';
+import { PaymentFlow, settleReversals } from '../payments/payment-flow.js';
+import { PaymentStore } from '../payments/payment-store.js';
+import { simCaKeys } from '../sim/emv/sim-keys.js';
+import { HostSimulator } from '../sim/host/host-simulator.js';
+import { InProcessReaderDriver } from '../sim/in-process-reader.js';
+import { SimulatedPinEntry } from '../sim/sim-pin-entry.js';
+import type { DaemonConfig } from './config.js';
+import { simMethods, VirtualPinPads } from './sim-methods.js';
+
+/** A running daemon. */
+export interface RunningDaemon {
+  readonly port: number;
+  readonly url: string;
+  readonly dataDir: string;
+  /** Pairs an API client (the demo prints a token this way). */
+  pair(name: string, role: 'cashier' | 'supervisor' | 'admin'): string;
+  /** Stops in reverse order: API, lanes (finishing or parking the running payments), host link, driver, journal. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The one composition root: reads the config, builds each part, starts them in order (journal → recovery → host
+ * link → readers → lanes → API) and stops them in reverse. No module-level singletons: the logger and clock go in.
+ */
+export async function startDaemon(config: DaemonConfig, logger: Logger, clock: () => number = Date.now): Promise<RunningDaemon> {
+  const dataDir = config.dataDir ?? defaultDataDir();
+  const sim = config.host === 'simulator' ? new HostSimulator({ port: 0, logger }) : null;
+  const simPort = sim ? await sim.start() : 0;
+  const target = config.host === 'simulator' ? { host: '127.0.0.1', port: simPort } : config.host;
+  const stack: HostStack = createHostStack({ host: target.host, port: target.port, dataDir, logger, autoForward: true, ...(config.host !== 'simulator' && config.host.tls ? { channel: { tls: config.host.tls } } : {}) });
+  // The PAN look-up hash is keyed with a secret of the shop's own (HMAC), so the hashes are useless elsewhere.
+  const store = new PaymentStore(stack.db, new Uint8Array(loadKeyFile(join(dataDir, 'pan-hash.key'))));
+  const recovered = store.recover(clock());
+  const requeued = stack.queue.recover(clock());
+  if (recovered.length || requeued) logger.warn('recovered after a restart', { payments: recovered, queued: requeued });
+  stack.worker.start(5000);
+  stack.network.start(60_000);
+
+  const virtual = config.readers === 'virtual' ? new InProcessReaderDriver(config.lanes.map((l) => l.reader)) : null;
+  const driver: ReaderDriver = virtual ?? (await PcscReaderDriver.create({ logger }));
+  const pads = new VirtualPinPads();
+  const clients = new ClientRegistry(stack.db);
+  let server: ApiServer | null = null;
+  const lanes = new Map<string, { flow: PaymentFlow; reader: string }>();
+  for (const l of config.lanes) {
+    const flow = new PaymentFlow({
+      lane: l.name,
+      reader: l.reader,
+      store,
+      driver,
+      link: stack.link,
+      config: defaultTerminalConfig([...PUBLISHED_CA_KEYS, ...(config.demo ? simCaKeys() : [])]),
+      pin: new SimulatedPinEntry((prompt) => {
+        server?.notify('payment.progress', { lane: l.name, step: 'pin-entry', message: `Enter PIN${prompt.triesLeft !== undefined ? ` (${prompt.triesLeft} tries left)` : ''}` });
+        return pads.next(l.name, 60_000);
+      }),
+      clock,
+      randomBytes: (n) => new Uint8Array(randomBytes(n)),
+      cardTimeoutMs: 120_000,
+      onProgress: (p) => server?.notify('payment.progress', { ...p }),
+      onCompleted: (p) => server?.notify('payment.completed', { ...paymentView(p), scheme: p.scheme, cvm: p.cvm }),
+      logger,
+    });
+    lanes.set(l.name, { flow, reader: l.reader });
+  }
+  const methods = new Map<string, MethodSpec>([...paymentMethods({ store, lanes, driver, refundLimitForCashier: config.refundLimitForCashier })]);
+  if (config.demo && virtual) for (const [k, v] of simMethods(virtual, new Map(config.lanes.map((l) => [l.name, l.reader])), pads, sim)) methods.set(k, v);
+  server = new ApiServer({ port: config.port, allowedOrigins: config.allowedOrigins, clients, methods, logger, lanes: () => config.lanes.map((l) => ({ lane: l.name, reader: l.reader })) });
+  const port = await server.start();
+  const unsubscribe = driver.subscribe((e) => {
+    const lane = 'reader' in e ? config.lanes.find((l) => l.reader === e.reader)?.name : undefined;
+    if (e.type === 'card-inserted' || e.type === 'card-removed') server?.notify(e.type === 'card-inserted' ? 'card.inserted' : 'card.removed', { lane: lane ?? null });
+    else server?.notify('device.changed', { event: e.type, lane: lane ?? null });
+  });
+  const reconcile = setInterval(() => settleReversals(store, stack.queue, store.list(0, Number.MAX_SAFE_INTEGER).filter((p) => p.state === 'reversal-pending'), clock()), 2000);
+  reconcile.unref();
+  logger.info('daemon ready', { port, lanes: config.lanes.map((l) => l.name), host: config.host === 'simulator' ? 'simulator' : `${target.host}:${target.port}` });
+  return {
+    port,
+    url: `ws://127.0.0.1:${port}/v1`,
+    dataDir,
+    pair: (name, role) => clients.pair(name, role, clock()).token,
+    async stop() {
+      clearInterval(reconcile);
+      unsubscribe();
+      await server?.stop();
+      for (const l of lanes.values()) await l.flow.idle();
+      await driver.close();
+      await stack.close();
+      await sim?.stop();
+    },
+  };
+}

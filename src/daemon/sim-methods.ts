@@ -1,0 +1,101 @@
+import { ApiError } from '../api/errors.js';
+import { stringParam, type MethodSpec } from '../api/rpc.js';
+import { createCard, listProfiles, profileInfo } from '../sim/emv/catalog.js';
+import type { HostSimulator } from '../sim/host/host-simulator.js';
+import type { HostMode } from '../sim/host/rules.js';
+import { HOST_MODES } from '../sim/host/rules.js';
+import type { InProcessReaderDriver } from '../sim/in-process-reader.js';
+
+/** PINs typed on the virtual PIN pads, per lane, until the payment asks for them. */
+export class VirtualPinPads {
+  private readonly waiting = new Map<string, Array<(pin: string | null) => void>>();
+  private readonly typed = new Map<string, string[]>();
+
+  /** The PIN for `lane`: one already typed, or the next one typed within `timeoutMs` (null: cancelled/timeout). */
+  next(lane: string, timeoutMs: number): Promise<string | null> {
+    const q = this.typed.get(lane);
+    if (q?.length) return Promise.resolve(q.shift() ?? null);
+    return new Promise((resolve) => {
+      const list = this.waiting.get(lane) ?? [];
+      const done = (pin: string | null): void => {
+        clearTimeout(t);
+        resolve(pin);
+      };
+      const t = setTimeout(() => {
+        this.waiting.set(lane, (this.waiting.get(lane) ?? []).filter((w) => w !== done));
+        resolve(null);
+      }, timeoutMs);
+      list.push(done);
+      this.waiting.set(lane, list);
+    });
+  }
+
+  /** Types a PIN on the lane's pad. */
+  type(lane: string, pin: string): void {
+    const w = this.waiting.get(lane)?.shift();
+    if (w) w(pin);
+    else this.typed.set(lane, [...(this.typed.get(lane) ?? []), pin]);
+  }
+}
+
+/** Demo mode's sim.* methods, so a cashier app's own tests can drive a whole payment (refused outside demo mode). */
+export function simMethods(driver: InProcessReaderDriver, lanes: ReadonlyMap<string, string>, pads: VirtualPinPads, host: HostSimulator | null): Map<string, MethodSpec> {
+  const readerOf = (params: Record<string, unknown>): { lane: string; reader: string } => {
+    const lane = stringParam(params, 'lane', { max: 40 }) ?? '';
+    const reader = lanes.get(lane);
+    if (!reader) throw new ApiError('NOT_FOUND', `no lane "${lane}"`, { param: 'lane' });
+    return { lane, reader };
+  };
+  return new Map<string, MethodSpec>([
+    ['sim.profiles', { role: 'cashier', handler: () => ({ profiles: listProfiles().map((n) => profileInfo(n)) }) }],
+    [
+      'sim.insertCard',
+      {
+        role: 'cashier',
+        handler: (params) => {
+          const { reader } = readerOf(params);
+          const profile = stringParam(params, 'profile', { max: 64 }) ?? '';
+          if (!listProfiles().includes(profile)) throw new ApiError('INVALID_PARAMS', `unknown profile "${profile}"; see sim.profiles`, { param: 'profile' });
+          driver.insertCard(reader, createCard(profile));
+          return { inserted: profile };
+        },
+      },
+    ],
+    [
+      'sim.removeCard',
+      {
+        role: 'cashier',
+        handler: (params) => {
+          driver.removeCard(readerOf(params).reader);
+          return { removed: true };
+        },
+      },
+    ],
+    [
+      'sim.enterPin',
+      {
+        role: 'cashier',
+        handler: (params) => {
+          const { lane } = readerOf(params);
+          const pin = stringParam(params, 'pin', { max: 12 }) ?? '';
+          if (!/^\d{4,12}$/.test(pin)) throw new ApiError('INVALID_PARAMS', 'pin is 4 to 12 digits', { param: 'pin' });
+          pads.type(lane, pin);
+          return { entered: true };
+        },
+      },
+    ],
+    [
+      'sim.setHost',
+      {
+        role: 'cashier',
+        handler: (params) => {
+          if (!host) throw new ApiError('DISABLED', 'the daemon talks to a real host, not the simulator');
+          const mode = stringParam(params, 'mode', { max: 32 }) as HostMode;
+          if (!HOST_MODES.includes(mode)) throw new ApiError('INVALID_PARAMS', `mode must be one of ${HOST_MODES.join(', ')}`, { param: 'mode' });
+          host.setMode(mode);
+          return { mode };
+        },
+      },
+    ],
+  ]);
+}

@@ -1,0 +1,108 @@
+// The daemon in demo mode over a real WebSocket on 127.0.0.1: a cashier app's whole sale, driven through the API
+// and the sim.* methods, with the host simulator verifying the card's cryptogram; duplicate references; a busy lane.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import WebSocket from 'ws';
+import { parseConfig, ConfigError } from '../../src/daemon/config.js';
+import { startDaemon, type RunningDaemon } from '../../src/daemon/daemon.js';
+import { createLogger } from '../../src/log/logger.js';
+
+interface Msg {
+  id?: number;
+  result?: Record<string, unknown>;
+  error?: { data: { code: string } };
+  method?: string;
+  params?: Record<string, unknown>;
+}
+
+class Client {
+  readonly inbox: Msg[] = [];
+  private seq = 0;
+  private constructor(private readonly ws: WebSocket) {
+    ws.on('message', (d) => this.inbox.push(JSON.parse(d.toString()) as Msg));
+  }
+  static async open(url: string): Promise<Client> {
+    const ws = new WebSocket(url);
+    await new Promise<void>((res, rej) => {
+      ws.once('open', () => res());
+      ws.once('error', rej);
+    });
+    return new Client(ws);
+  }
+  async call(method: string, params: Record<string, unknown> = {}): Promise<Msg> {
+    const id = ++this.seq;
+    this.ws.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
+    return this.waitFor((m) => m.id === id);
+  }
+  async waitFor(pred: (m: Msg) => boolean, ms = 10_000): Promise<Msg> {
+    const t0 = Date.now();
+    for (;;) {
+      const m = this.inbox.find(pred);
+      if (m) return m;
+      if (Date.now() - t0 > ms) throw new Error(`timed out; inbox: ${JSON.stringify(this.inbox.map((x) => x.method ?? x.id))}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+  close(): void {
+    this.ws.close();
+  }
+}
+
+describe('daemon (demo mode)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'posbridge-daemon-'));
+  let d: RunningDaemon;
+  let token = '';
+  before(async () => {
+    const config = parseConfig({ port: 0, dataDir: dir, readers: 'virtual', demo: true, lanes: [{ name: 'A', reader: 'Virtual A' }] });
+    d = await startDaemon(config, createLogger({ dataDir: dir, consoleLevel: 'silent' }));
+    token = d.pair('test till', 'cashier');
+  });
+  after(async () => {
+    await d.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a sale with PIN: payment.progress, then payment.completed approved; status by reference', async () => {
+    const c = await Client.open(d.url);
+    assert.equal((await c.call('session.hello', { token })).result?.role, 'cashier');
+    await c.call('sim.insertCard', { lane: 'A', profile: 'visa-sda-pse' });
+    const started = await c.call('payment.start', { lane: 'A', type: 'sale', amount: 1234, currency: 'EUR', reference: 'order-1' });
+    const paymentId = started.result?.paymentId;
+    assert.equal(typeof paymentId, 'string');
+    await c.waitFor((m) => m.method === 'payment.progress' && m.params?.step === 'pin-entry');
+    await c.call('sim.enterPin', { lane: 'A', pin: '1234' });
+    const done = await c.waitFor((m) => m.method === 'payment.completed' && m.params?.paymentId === paymentId);
+    assert.deepEqual([done.params?.state, done.params?.result, done.params?.maskedPan, done.params?.currency], ['completed', 'approved', '476173******0119', 'EUR']);
+    assert.ok(!JSON.stringify(c.inbox).includes('4761739001010119'), 'no full PAN on the API');
+    const status = await c.call('payment.status', { reference: 'order-1' });
+    assert.equal(status.result?.state, 'completed');
+    const again = await c.call('payment.start', { lane: 'A', type: 'sale', amount: 1234, currency: 'EUR', reference: 'order-1' });
+    assert.deepEqual([again.result?.paymentId, again.result?.created], [paymentId, false]);
+    c.close();
+  });
+
+  test('a second payment on a busy lane is BUSY; bad parameters are INVALID_PARAMS; sim methods validate', async () => {
+    const c = await Client.open(d.url);
+    await c.call('session.hello', { token });
+    await c.call('sim.removeCard', { lane: 'A' });
+    const first = await c.call('payment.start', { lane: 'A', type: 'sale', amount: 500, currency: 'EUR', reference: 'order-2' });
+    const busy = await c.call('payment.start', { lane: 'A', type: 'sale', amount: 600, currency: 'EUR', reference: 'order-3' });
+    assert.equal(busy.error?.data.code, 'BUSY');
+    assert.equal((await c.call('payment.start', { lane: 'A', type: 'sale', amount: 1.5, currency: 'EUR', reference: 'x' })).error?.data.code, 'INVALID_PARAMS');
+    assert.equal((await c.call('sim.insertCard', { lane: 'A', profile: 'nope' })).error?.data.code, 'INVALID_PARAMS');
+    await c.call('payment.cancel', { paymentId: first.result?.paymentId });
+    const cancelled = await c.waitFor((m) => m.method === 'payment.completed' && m.params?.paymentId === first.result?.paymentId);
+    assert.equal(cancelled.params?.state, 'cancelled');
+    const list = await c.call('payment.list', {});
+    assert.equal((list.result?.payments as unknown[]).length, 2);
+    c.close();
+  });
+
+  test('a bad config names the key', () => {
+    assert.throws(() => parseConfig({ lanes: [] }), (e: unknown) => e instanceof ConfigError && /lanes/.test(e.message));
+    assert.throws(() => parseConfig({ lanes: [{ name: 'A', reader: 'r' }], prot: 1 }), (e: unknown) => e instanceof ConfigError && /prot: unknown key/.test(e.message));
+  });
+});
