@@ -41,7 +41,7 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
   const sim = config.host === 'simulator' ? new HostSimulator({ port: 0, logger }) : null;
   const simPort = sim ? await sim.start() : 0;
   const target = config.host === 'simulator' ? { host: '127.0.0.1', port: simPort } : config.host;
-  const stack: HostStack = createHostStack({ host: target.host, port: target.port, dataDir, logger, autoForward: true, ...(config.host !== 'simulator' && config.host.tls ? { channel: { tls: config.host.tls } } : {}) });
+  const stack: HostStack = createHostStack({ host: target.host, port: target.port, dataDir, logger, autoForward: true, purpose: 'posbridge daemon', ...(config.host !== 'simulator' && config.host.tls ? { channel: { tls: config.host.tls } } : {}) });
   // The PAN look-up hash is keyed with a secret of the shop's own (HMAC), so the hashes are useless elsewhere.
   const store = new PaymentStore(stack.db, new Uint8Array(loadKeyFile(join(dataDir, 'pan-hash.key'))));
   const recovered = store.recover(clock());

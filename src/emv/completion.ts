@@ -63,7 +63,15 @@ export async function runIssuerScripts(
         const r = await io.send('scripts', CommandApdu.parse(commands[i]));
         ok = r.sw1 === 0x90 || r.sw1 === 0x62 || r.sw1 === 0x63;
       } catch (err) {
-        if (!(err instanceof ApduError)) throw err; // a malformed script command fails the script, not the sale
+        // A malformed script command fails the script, not the sale. After the final GENERATE AC nothing can change
+        // the outcome: losing the card there fails this script and leaves the rest not performed.
+        if (when === 'after' && !(err instanceof ApduError)) {
+          tvr.set('scriptFailedAfterFinalAc');
+          results.push(concatBytes(Uint8Array.of(0x10 | Math.min(i + 1, 15)), id));
+          for (let k = results.length; k < templates.length; k++) results.push(new Uint8Array(5));
+          return results;
+        }
+        if (!(err instanceof ApduError)) throw err;
       }
       if (!ok) {
         status = 0x10 | Math.min(i + 1, 15);

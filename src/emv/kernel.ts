@@ -52,6 +52,8 @@ export interface KernelOptions {
   readonly randomBytes: (n: number) => Uint8Array;
   readonly signal?: AbortSignal;
   readonly onEvent?: (e: KernelEvent) => void;
+  /** The card data once the records are read (for advices of offline approvals); kept in memory by the caller. */
+  readonly onCardData?: (card: AuthorizeContext) => void;
   /** Chooses among several candidates (cardholder selection); default: the highest priority. */
   readonly choose?: (candidates: readonly Candidate[]) => Promise<Candidate>;
   readonly interface?: 'contact' | 'contactless';
@@ -135,6 +137,7 @@ export class EmvKernel {
 
     enter('read-records');
     const records = await readRecords(io, store, gpo.afl, gpo.aip);
+    this.options.onCardData?.(authorizeContext(store, null));
 
     enter('oda');
     const oda = await performOda({ store, tvr, tsi, aip: gpo.aip, records, config, aid: chosen.aid, now: this.options.now(), io, defaultDdol: app.defaultDdol, pdolData: gpo.pdolData });
@@ -225,6 +228,8 @@ export class EmvKernel {
       const second = await generateAc(io, store, 'second-generate-ac', want, 0x8d, base.oda.method === 'CDA' && base.oda.iccKey !== null);
       let finalType = second.type;
       if (base.oda.method === 'CDA' && base.oda.iccKey !== null && second.type === 'TC' && !verifyCdaAtGenerateAc(base.oda, second, store, tvr)) finalType = 'AAC';
+      // Book 3 §10.10: a script after the final GENERATE AC cannot change the outcome, even if the card is pulled
+      // during it; failures only set the TVR bit and show in 9F5B.
       scriptResults.push(...(await runIssuerScripts(io, after, tvr, tsi, 'after')));
       const approved = finalType === 'TC';
       const decidedBy = response.outcome === 'unable' ? 'unable-to-go-online' : approved || !hostApproved ? 'host' : 'card-after-host';

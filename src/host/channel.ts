@@ -12,7 +12,8 @@ import { encodeFrame, FrameDecoder } from './framing.js';
  * on the next send (or by the link's echo), never silently.
  */
 export interface HostChannel {
-  send(message: Uint8Array): Promise<void>;
+  /** Sends one message; `onWritten` runs the moment the bytes are handed to the network (from then on they may arrive). */
+  send(message: Uint8Array, onWritten?: () => void): Promise<void>;
   onMessage(listener: (message: Uint8Array) => void): () => void;
   onState(listener: (state: 'connected' | 'disconnected') => void): () => void;
   readonly connected: boolean;
@@ -37,6 +38,7 @@ export class TcpHostChannel implements HostChannel {
   private socket: Socket | null = null;
   private connecting: Promise<Socket> | null = null;
   private closed = false;
+  private connectingSocket: Socket | null = null;
   private failures = 0;
   private nextAttemptAt = 0;
   private readonly messageListeners = new Set<(m: Uint8Array) => void>();
@@ -63,17 +65,21 @@ export class TcpHostChannel implements HostChannel {
   }
 
   /** Sends one message, connecting first when needed. */
-  async send(message: Uint8Array): Promise<void> {
+  async send(message: Uint8Array, onWritten?: () => void): Promise<void> {
     const socket = await this.ensureConnected();
+    // Closed while we were connecting or waiting for the backoff: nothing was written, and nothing will be.
+    if (this.closed) throw new HostError('HOST_CLOSED', 'the host channel closed before the message was sent', { sent: false });
     const frame = encodeFrame(message);
     await new Promise<void>((resolve, reject) => {
+      onWritten?.();
       socket.write(frame, (err) => (err ? reject(new HostError('HOST_DISCONNECTED', `send failed: ${err.message}`, {}, err)) : resolve()));
     });
   }
 
-  /** Closes the connection and refuses further sends. */
+  /** Closes the connection (and any connection being made) and refuses further sends. */
   async close(): Promise<void> {
     this.closed = true;
+    this.connectingSocket?.destroy();
     const s = this.socket;
     this.socket = null;
     if (s) await new Promise<void>((resolve) => s.end(() => resolve()));
@@ -87,6 +93,7 @@ export class TcpHostChannel implements HostChannel {
       const wait = Math.max(0, this.nextAttemptAt - Date.now());
       this.connecting = (async () => {
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        if (this.closed) throw new HostError('HOST_CLOSED', 'the host channel closed while waiting to reconnect', { sent: false });
         return this.open();
       })().finally(() => {
         this.connecting = null;
@@ -104,9 +111,11 @@ export class TcpHostChannel implements HostChannel {
       const s: Socket = tls
         ? tlsConnect({ host, port, ca: tls.ca, servername: tls.servername ?? host, rejectUnauthorized: tls.ca !== undefined || tls.pinSha256 === undefined })
         : netConnect({ host, port });
+      this.connectingSocket = s;
       const timer = setTimeout(() => fail(new Error(`no connection within ${timeoutMs} ms`)), timeoutMs);
       const fail = (err: Error): void => {
         clearTimeout(timer);
+        if (this.connectingSocket === s) this.connectingSocket = null;
         s.destroy();
         this.failures++;
         const b = this.options.backoff ?? { initialMs: 200, maxMs: 10_000 };
@@ -115,12 +124,17 @@ export class TcpHostChannel implements HostChannel {
       };
       s.once('error', fail);
       s.once(tls ? 'secureConnect' : 'connect', () => {
+        if (this.closed) {
+          fail(new HostError('HOST_CLOSED', 'the host channel closed while connecting', { sent: false }));
+          return;
+        }
         const pinError = tls ? this.checkPin((s as TLSSocket).getPeerCertificate()) : undefined;
         if (pinError) {
           fail(pinError);
           return;
         }
         clearTimeout(timer);
+        this.connectingSocket = null;
         s.removeListener('error', fail);
         s.setNoDelay(true);
         this.failures = 0;
@@ -173,8 +187,9 @@ export function createLoopbackPair(): [HostChannel, HostChannel] {
       deliver(m) {
         if (!closed) queueMicrotask(() => listeners.forEach((l) => l(m)));
       },
-      async send(m) {
+      async send(m, onWritten) {
         if (closed) throw new HostError('HOST_CLOSED', 'the loopback channel is closed');
+        onWritten?.();
         this.peer?.(m.slice());
       },
       onMessage(l) {

@@ -6,7 +6,7 @@ import type { Db } from '../journal/database.js';
 import type { HostQueue } from '../journal/host-queue.js';
 import type { Batches } from '../journal/batches.js';
 import { HostError } from './errors.js';
-import { pack, type Iso8583Message, type Iso8583Spec } from './iso8583/index.js';
+import { pack, unpack, type Iso8583Message, type Iso8583Spec } from './iso8583/index.js';
 import type { RequestMatcher } from './matcher.js';
 import { APPROVED_CODES, buildAdvice, buildAuthRequest, buildReversal, type AuthRequest, type TerminalIdentity } from './messages.js';
 
@@ -84,6 +84,12 @@ export class HostLink {
       return { outcome: 'unable', stan, reversalId: null, reversalQueued: true, error: e.code };
     }
     const code = response.text(39) ?? '';
+    if (!/^[0-9A-Z]{2}$/.test(code)) {
+      // An answer without a readable response code says nothing about the host's decision: as ambiguous as silence.
+      this.queue.fire(reversalId, 'HOST_RESPONSE_INVALID', this.clock().getTime());
+      this.onQueued();
+      return { outcome: 'unable', stan, reversalId: null, reversalQueued: true, error: 'HOST_RESPONSE_INVALID' };
+    }
     if (!APPROVED_CODES.has(code)) {
       this.queue.disarm(reversalId);
       return { outcome: 'declined', responseCode: code, stan, reversalId: null, reversalQueued: false };
@@ -138,6 +144,9 @@ export class HostLink {
 
   private recordInBatch(req: AuthRequest, request: Uint8Array, stan: string, authCode: string | null): void {
     const kind = req.kind === 'refund' ? 'refund' : 'sale';
-    this.batches?.record({ ref: req.ref, kind, amount: req.amount, currency: req.currency, stan, authCode, request }, this.clock().getTime());
+    // Kept for batch upload: never track data (35, 45) or the PIN block and its KSN (52, 53) after authorisation.
+    let kept = unpack(this.spec, request);
+    for (const f of [35, 45, 52, 53]) kept = kept.without(f);
+    this.batches?.record({ ref: req.ref, kind, amount: req.amount, currency: req.currency, stan, authCode, request: pack(this.spec, kept) }, this.clock().getTime());
   }
 }

@@ -80,9 +80,9 @@ export class RequestMatcher {
       }, timeoutMs);
       const entry: Pending = { resolve, reject, timer, sent: false };
       this.pending.set(key, entry);
-      this.channel.send(bytes).then(() => {
+      this.channel.send(bytes, () => {
         entry.sent = true;
-      }, (err: unknown) => {
+      }).then(undefined, (err: unknown) => {
         const p = this.pending.get(key);
         if (!p) return;
         clearTimeout(p.timer);

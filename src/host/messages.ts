@@ -109,8 +109,14 @@ export function buildNetworkRequest(code: '301' | '001' | '002', id: TerminalIde
   return Iso8583Message.of('0800', { 7: transmissionDateTime(now), 11: stan, 41: id.terminalId, 70: code }, id.header);
 }
 
-/** Response codes that mean approved (ISO 8583:1987 field 39). */
-export const APPROVED_CODES: ReadonlySet<string> = new Set(['00', '08', '10', '11']);
+/**
+ * Response codes that mean approved for the full amount (ISO 8583:1987 field 39). 10 (partial approval) is not
+ * among them: the terminal does not handle partial amounts, so it declines (the host's hold is released by it).
+ */
+export const APPROVED_CODES: ReadonlySet<string> = new Set(['00', '08', '11']);
+
+/** Answers that end a queued reversal: done (00), original not found (25), duplicate (94). */
+export const REVERSAL_DONE_CODES: ReadonlySet<string> = new Set(['00', '25', '94']);
 
 /** Response codes that ask the sender to try again later (the queue keeps the item). */
 export const RETRY_CODES: ReadonlySet<string> = new Set(['91', '96', '19']);

@@ -3,7 +3,7 @@ import type { HostQueue, QueueItem } from '../journal/host-queue.js';
 import { HostError } from './errors.js';
 import { unpack, type Iso8583Message, type Iso8583Spec } from './iso8583/index.js';
 import type { RequestMatcher } from './matcher.js';
-import { repeatMti, RETRY_CODES } from './messages.js';
+import { repeatMti, RETRY_CODES, REVERSAL_DONE_CODES } from './messages.js';
 
 /** Retry rules of the store-and-forward queue (config, not code). */
 export interface SafPolicy {
@@ -49,12 +49,26 @@ export class SafWorker {
       this.logger?.error('queued host message expired: manual handling needed', { id: item.id, kind: item.kind, ref: item.ref });
       return 'manual';
     }
-    const message = this.messageFor(item);
+    let message: Iso8583Message;
+    try {
+      message = this.messageFor(item);
+    } catch (err) {
+      // A payload the current spec cannot read (the acquirer spec changed): a person must look, the queue goes on.
+      this.queue.markManual(item.id, `cannot read the queued message: ${err instanceof Error ? err.message : String(err)}`);
+      return 'manual';
+    }
     this.queue.markInFlight(item.id);
     try {
       const response = await this.matcher.request(message, this.policy.responseTimeoutMs);
       const code = response.text(39) ?? '';
       if (RETRY_CODES.has(code)) return this.retry(item, `host asked to retry (${code})`);
+      const accepted = item.kind === 'reversal' ? REVERSAL_DONE_CODES.has(code) : code === '00';
+      if (!accepted) {
+        // A refusal (format error, invalid transaction…) is not a delivery: a person must look at it.
+        this.queue.markManual(item.id, `host refused the ${item.kind} with ${code || 'no response code'}`);
+        this.logger?.error('queued host message refused: manual handling needed', { id: item.id, kind: item.kind, ref: item.ref, code });
+        return 'manual';
+      }
       this.queue.markDone(item.id, this.clock());
       this.logger?.info('queued host message acknowledged', { id: item.id, kind: item.kind, ref: item.ref, code });
       return 'done';

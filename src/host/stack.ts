@@ -1,6 +1,8 @@
 // Wiring of the real host link and settlement (ARCHITECTURE practice 7: framer, channel, matcher, steps), for the tests and the
 // daemon's composition root: TcpHostChannel → RequestMatcher (codec bound to the spec) → HostLink + SafWorker over
 // the journal in `dataDir`. Nothing here is simulated: point it at the simulator or at a real acquirer.
+import { existsSync, mkdirSync } from 'node:fs';
+import { JournalError } from '../journal/errors.js';
 import { join } from 'node:path';
 import type { Logger } from '../log/logger.js';
 import { TcpHostChannel, type TcpChannelOptions } from './channel.js';
@@ -10,6 +12,7 @@ import { RequestMatcher, type MessageCodec } from './matcher.js';
 import type { TerminalIdentity } from './messages.js';
 import { SafWorker, type SafPolicy } from './saf-worker.js';
 import { openDatabase, type Db } from '../journal/database.js';
+import { acquireLease } from '../journal/lease.js';
 import { HostQueue } from '../journal/host-queue.js';
 import { Sealer } from '../journal/sealed.js';
 import { Batches } from '../journal/batches.js';
@@ -32,6 +35,8 @@ export interface HostStackOptions {
   /** Clock, ms since the epoch (tests move it to pass backoffs and expiry). */
   readonly now?: () => number;
   readonly logger?: Logger;
+  /** Who holds the journal lease (shown to a second process that is refused). */
+  readonly purpose?: string;
   /** Kick the store-and-forward worker whenever something is queued (the daemon does); default false. */
   readonly autoForward?: boolean;
 }
@@ -84,7 +89,21 @@ export function createHostStack(o: HostStackOptions): HostStack {
   const identity: TerminalIdentity = { terminalId: 'POSB0001', merchantId: 'POSBRIDGE000001', header: encodeTpdu(0x0001, 0x0000), ...o.identity };
   const channel = new TcpHostChannel({ ...o.channel, host: o.host ?? '127.0.0.1', port: o.port, ...(o.logger ? { logger: o.logger } : {}) });
   const matcher = new RequestMatcher(channel, codecFor(spec), o.logger);
-  const db = openDatabase(journalPath(o.dataDir));
+  // One process at a time recovers and forwards the host queue of a data directory (see lease.ts).
+  mkdirSync(o.dataDir, { recursive: true });
+  const lease = acquireLease(join(o.dataDir, 'host-link.lock'), o.purpose ?? 'host link');
+  let db: Db;
+  try {
+    db = openDatabase(journalPath(o.dataDir));
+  } catch (err) {
+    lease.release();
+    throw err;
+  }
+  if (!existsSync(sealKeyPath(o.dataDir)) && db.prepare(`SELECT 1 FROM host_queue WHERE length(payload) > 0 LIMIT 1`).get() !== undefined) {
+    db.close();
+    lease.release();
+    throw new JournalError('JOURNAL_SEAL_FAILED', `the queue's key file ${sealKeyPath(o.dataDir)} is missing while sealed items wait: restore it from backup`);
+  }
   const sealer = Sealer.fromKeyFile(sealKeyPath(o.dataDir));
   const queue = new HostQueue(db, sealer);
   const batches = new Batches(db, sealer);
@@ -113,6 +132,7 @@ export function createHostStack(o: HostStackOptions): HostStack {
       await stopping;
       await channel.close();
       db.close();
+      lease.release();
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Db } from './database.js';
 import type { Sealer } from './sealed.js';
+import { JournalError } from './errors.js';
 
 /** A queued host message: a reversal (0400/0421) or an advice (0220/0221). */
 export type QueueKind = 'reversal' | 'advice';
@@ -65,7 +66,8 @@ export class HostQueue {
 
   /** The authorisation ended cleanly: the armed reversal is not needed. */
   disarm(id: number): void {
-    this.db.prepare(`UPDATE host_queue SET status = 'disarmed', done_at = ? WHERE id = ? AND status = 'armed'`).run(Date.now(), id);
+    // Nothing left to send: the card data in the payload goes (PCI DSS 3.2: keep it no longer than needed).
+    this.db.prepare(`UPDATE host_queue SET status = 'disarmed', done_at = ?, payload = x'' WHERE id = ? AND status = 'armed'`).run(Date.now(), id);
   }
 
   /** Makes an armed reversal due now, with the trigger as its reason. */
@@ -83,11 +85,21 @@ export class HostQueue {
     return r1.changes + r2.changes;
   }
 
-  /** The oldest pending item (FIFO); null when none is due at `now` or the head is not yet due. */
+  /**
+   * The oldest pending item (FIFO); null when none is due at `now` or the head is not yet due. A head whose payload
+   * cannot be opened (another key file) is flagged manual so it never blocks the queue.
+   */
   nextDue(now: number): QueueItem | null {
-    const row = this.db.prepare(`SELECT * FROM host_queue WHERE status IN ('pending', 'in-flight') ORDER BY id LIMIT 1`).get() as Row | undefined;
-    if (!row || row.status === 'in-flight' || row.next_attempt_at > now) return null;
-    return this.item(row);
+    for (;;) {
+      const row = this.db.prepare(`SELECT * FROM host_queue WHERE status IN ('pending', 'in-flight') ORDER BY id LIMIT 1`).get() as Row | undefined;
+      if (!row || row.status === 'in-flight' || row.next_attempt_at > now) return null;
+      try {
+        return this.item(row);
+      } catch (err) {
+        if (!(err instanceof JournalError)) throw err;
+        this.markManual(row.id, `unreadable payload: ${err.message}`);
+      }
+    }
   }
 
   /** Marks an item sent; counts the attempt. */
@@ -97,7 +109,7 @@ export class HostQueue {
 
   /** The host answered: done. */
   markDone(id: number, now: number): void {
-    this.db.prepare(`UPDATE host_queue SET status = 'done', done_at = ? WHERE id = ?`).run(now, id);
+    this.db.prepare(`UPDATE host_queue SET status = 'done', done_at = ?, payload = x'' WHERE id = ?`).run(now, id);
   }
 
   /** Try again at `nextAt`, keeping the item at the head of the queue. */
@@ -110,12 +122,19 @@ export class HostQueue {
     this.db.prepare(`UPDATE host_queue SET status = 'manual', last_error = ? WHERE id = ?`).run(why, id);
   }
 
-  /** Items by status (all when none given), oldest first. */
+  /** Items by status (all when none given), oldest first; a payload that cannot be opened is listed empty. */
   list(statuses?: readonly QueueStatus[]): QueueItem[] {
     const rows = (statuses?.length
       ? this.db.prepare(`SELECT * FROM host_queue WHERE status IN (${statuses.map(() => '?').join(',')}) ORDER BY id`).all(...statuses)
       : this.db.prepare(`SELECT * FROM host_queue ORDER BY id`).all()) as Row[];
-    return rows.map((r) => this.item(r));
+    return rows.map((r) => {
+      try {
+        return this.item(r);
+      } catch (err) {
+        if (!(err instanceof JournalError)) throw err;
+        return this.item({ ...r, payload: Buffer.alloc(0) });
+      }
+    });
   }
 
   /** One item by id. */
@@ -137,7 +156,7 @@ export class HostQueue {
       kind: r.kind,
       ref: r.ref,
       mti: r.mti,
-      message: this.sealer.open(new Uint8Array(r.payload)),
+      message: r.payload.length === 0 ? new Uint8Array(0) : this.sealer.open(new Uint8Array(r.payload)),
       status: r.status,
       attempts: r.attempts,
       createdAt: r.created_at,

@@ -78,15 +78,22 @@ function maskCompactHex(text: string): string {
 
 function maskObjectAt(run: string, i: number): { text: string; consumed: number } | null {
   const upper = run.slice(i, i + 4).toUpperCase();
-  const tag = upper.startsWith('5A') ? '5A' : upper.startsWith('57') ? '57' : upper === '9F6B' ? '9F6B' : null;
+  const tag = upper.startsWith('5A') ? '5A' : upper.startsWith('57') ? '57' : upper.startsWith('56') ? '56' : upper === '9F6B' || upper === '9F1F' || upper === '9F20' ? upper : null;
   if (!tag) return null;
   const lenAt = i + tag.length;
   const len = Number.parseInt(run.slice(lenAt, lenAt + 2), 16);
-  if (!(len >= 6 && len <= 19) || run.length < lenAt + 2 + 2 * len) return null;
+  if (!(len >= 1 && len <= 79) || run.length < lenAt + 2 + 2 * len) return null;
   const value = run.slice(lenAt + 2, lenAt + 2 + 2 * len).toUpperCase();
+  const head = run.slice(i, lenAt + 2);
+  const consumed = tag.length + 2 + 2 * len;
+  // Track 1 (56: "B" + PAN + "^" … in ASCII) and the track discretionary data (9F1F ASCII, 9F20 BCD): all masked.
+  if (tag === '56') return /^42(3[0-9]){12,19}5E/.test(value) ? { text: head + '*'.repeat(value.length), consumed } : null;
+  if (tag === '9F1F') return /^([2-7][0-9A-F])+$/.test(value) ? { text: head + '*'.repeat(value.length), consumed } : null;
+  if (tag === '9F20') return /^[0-9]+F?$/.test(value) ? { text: head + '*'.repeat(value.length), consumed } : null;
+  if (len < 6 || len > 19) return null;
   const pan = tag === '5A' ? /^([0-9]{12,19})F?$/.exec(value) : /^([0-9]{12,19})D[0-9]*F?$/.exec(value);
   if (!pan) return null;
-  return { text: run.slice(i, lenAt + 2) + maskPan(pan[1]).padEnd(value.length, '*'), consumed: tag.length + 2 + 2 * len };
+  return { text: head + maskPan(pan[1]).padEnd(value.length, '*'), consumed };
 }
 
 /**

@@ -53,8 +53,8 @@ const MESSAGES: Readonly<Record<string, string>> = {
  */
 export class PaymentFlow {
   private running: { id: string; abort: AbortController; done: Promise<void> } | null = null;
-  /** The last authorisation request, for the advice of an approval given after the host could not be reached. */
-  private lastRequest: AuthRequest | null = null;
+  /** The card data of the running payment (memory only), for the advice of an offline approval. */
+  private card: AuthorizeContext | null = null;
 
   /** Binds the flow to its lane's parts. */
   constructor(private readonly o: PaymentFlowOptions) {}
@@ -89,6 +89,7 @@ export class PaymentFlow {
 
   private async run(payment: Payment, signal: AbortSignal): Promise<void> {
     const { store } = this.o;
+    this.card = null;
     const id = payment.id;
     let reversalId: number | null = null;
     let conn: CardConnection | null = null;
@@ -102,6 +103,7 @@ export class PaymentFlow {
         now: () => new Date(this.o.clock()),
         randomBytes: this.o.randomBytes,
         signal,
+        onCardData: (card) => (this.card = card),
         onEvent: (e) => {
           if (e.type === 'step') this.progress(id, e.step);
           if (e.type === 'pin-entry') this.progress(id, 'pin-entry');
@@ -139,7 +141,6 @@ export class PaymentFlow {
       iccData: icc,
       ...(card.onlinePin ? { pinBlock: card.onlinePin.block, ...(card.onlinePin.ksn ? { ksn: card.onlinePin.ksn } : {}) } : {}),
     };
-    this.lastRequest = request;
     const auth = await link.authorize(request);
     if (auth.reversalId !== null) {
       setReversal(auth.reversalId);
@@ -165,7 +166,10 @@ export class PaymentFlow {
     if (p.state === 'reversal-pending') return; // the host never answered: the reversal decides, whatever the card said
     if (outcome.result === 'approved') {
       if (reversalId !== null) this.o.link?.complete(reversalId);
-      else if (this.o.link && this.lastRequest && outcome.responseCode === 'Y3') this.o.link.adviseOfflineApproval(this.lastRequest, 'Y3');
+      else if (this.o.link && this.card && (outcome.responseCode === 'Y1' || outcome.responseCode === 'Y3')) {
+        // An approval the host has not seen: the advice carries the final cryptogram (TC) for clearing.
+        this.o.link.adviseOfflineApproval(adviceRequest(p, this.card, outcome), outcome.responseCode);
+      }
       if (p.state === 'created') store.move(id, 'card-read', now);
       store.move(id, 'completed', now, { ...details, result: 'approved' });
       return;
@@ -223,4 +227,19 @@ export function settleReversals(store: PaymentStore, queue: HostQueue, pending: 
     }
   }
   return moved;
+}
+
+/** The advice request of an offline approval: the card data from the records and the final field 55. */
+function adviceRequest(p: Payment, card: AuthorizeContext, outcome: EmvOutcome): AuthRequest {
+  return {
+    kind: p.type === 'refund' ? 'refund' : 'sale',
+    ref: p.id,
+    amount: p.amount,
+    currency: p.currency,
+    pan: card.pan,
+    expiry: card.expiry,
+    ...(card.panSequenceNumber ? { panSequenceNumber: card.panSequenceNumber } : {}),
+    posEntryMode: '051',
+    iccData: Uint8Array.from(Buffer.from(outcome.iccData, 'hex')),
+  };
 }

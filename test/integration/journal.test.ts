@@ -85,7 +85,27 @@ describe('journal', () => {
       assert.ok(!readFileSync(join(dir, f)).includes(Buffer.from(PAN_ASCII)), `${f} holds the PAN in clear`);
     }
     db.prepare(`UPDATE host_queue SET payload = zeroblob(60)`).run();
-    assert.throws(() => q.list(), (e: unknown) => e instanceof JournalError && e.code === 'JOURNAL_SEAL_FAILED');
+    // A payload that no longer opens never blocks the queue: the item goes to manual handling, listed, never sent.
+    assert.equal(q.nextDue(Number.MAX_SAFE_INTEGER), null);
+    const [item] = q.list();
+    assert.equal(item.status, 'manual');
+    assert.match(item.lastError ?? '', /unreadable payload/);
+    assert.equal(item.message.length, 0);
     db.close();
   });
+});
+
+test('one process at a time drives a data directory host link; a dead owner is taken over', async () => {
+  const { acquireLease } = await import('../../src/journal/lease.js');
+  const { writeFileSync, existsSync } = await import('node:fs');
+  const file = join(dir, 'host-link.lock');
+  const lease = acquireLease(file, 'test');
+  // The same process asking again is not refused (its own stale lease), but another live pid is.
+  writeFileSync(file, JSON.stringify({ pid: process.ppid, purpose: 'posbridge daemon' }));
+  assert.throws(() => acquireLease(file, 'cli'), (e: unknown) => e instanceof JournalError && e.code === 'JOURNAL_LOCKED' && /daemon/.test(e.message));
+  writeFileSync(file, JSON.stringify({ pid: 2 ** 22 - 7, purpose: 'dead' }));
+  const taken = acquireLease(file, 'cli');
+  taken.release();
+  assert.equal(existsSync(file), false);
+  lease.release();
 });

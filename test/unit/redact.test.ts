@@ -174,3 +174,12 @@ test('hex with separators between bytes is masked too, and left alone when it ho
 test('a card number held as a number under any key is masked', () => {
   assert.deepEqual(redactValue({ card: 4761739001010119, small: 12345, id: 1234567890123 }), { card: '476173******0119', small: 12345, id: 1234567890123 });
 });
+
+test('track 1 (56) and the track discretionary data (9F1F, 9F20) are masked whole', () => {
+  const t1 = Buffer.from('B4761739001010119^TEST/CARD^2712201').toString('hex').toUpperCase();
+  const hex = `7040 56${(t1.length / 2).toString(16).toUpperCase()}${t1}9F1F0431323334`.replace(' ', '');
+  const out = redactString(hex);
+  assert.ok(!out.includes('34373631373339303031303130313139'), 'the PAN in ASCII is gone');
+  assert.ok(out.startsWith('704056'));
+  assert.ok(out.endsWith('9F1F04********'));
+});

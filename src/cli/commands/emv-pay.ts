@@ -52,15 +52,17 @@ function pinSupplier(fromStdin: boolean): { supplier: PinSupplier; close(): void
 /** The host side of one sale: authorise through the link, then complete or reverse as the card decided. */
 class SaleOnLink {
   private auth: AuthResult | null = null;
-  private request: AuthRequest | null = null;
+  /** The card data from the records (memory only), for the advice of an offline approval. */
+  card: AuthorizeContext | null = null;
 
   constructor(
     private readonly stack: HostStack,
     private readonly base: { ref: string; amount: number; currency: string; kind: 'sale' | 'refund' },
+    private readonly warn: (line: string) => void,
   ) {}
 
   readonly authorize = async (iccData: Uint8Array, card: AuthorizeContext): Promise<OnlineResponse> => {
-    this.request = {
+    const request: AuthRequest = {
       ...this.base,
       pan: card.pan,
       expiry: card.expiry,
@@ -69,7 +71,7 @@ class SaleOnLink {
       iccData,
       ...(card.onlinePin ? { pinBlock: card.onlinePin.block, ...(card.onlinePin.ksn ? { ksn: card.onlinePin.ksn } : {}) } : {}),
     };
-    this.auth = await this.stack.link.authorize(this.request);
+    this.auth = await this.stack.link.authorize(request);
     const { outcome, responseCode, authCode, issuerAuthenticationData, scripts } = this.auth;
     return { outcome, ...(responseCode ? { responseCode } : {}), ...(authCode ? { authCode } : {}), ...(issuerAuthenticationData ? { issuerAuthenticationData } : {}), ...(scripts ? { scripts } : {}) };
   };
@@ -80,10 +82,16 @@ class SaleOnLink {
     if (id !== null) {
       if (outcome?.result === 'approved') this.stack.link.complete(id);
       else this.stack.link.reverse(id, error instanceof EmvError ? `${error.code} at ${error.step}` : 'card declined after host approval');
-    } else if (outcome?.result === 'approved' && this.request && (outcome.responseCode === 'Y1' || outcome.responseCode === 'Y3')) {
-      this.stack.link.adviseOfflineApproval(this.request, outcome.responseCode);
+    } else if (outcome?.result === 'approved' && this.card && (outcome.responseCode === 'Y1' || outcome.responseCode === 'Y3')) {
+      // An approval the host has not seen: the advice carries the final cryptogram (TC) for clearing.
+      const c = this.card;
+      this.stack.link.adviseOfflineApproval(
+        { ...this.base, pan: c.pan, expiry: c.expiry, ...(c.panSequenceNumber ? { panSequenceNumber: c.panSequenceNumber } : {}), posEntryMode: '051', iccData: Uint8Array.from(Buffer.from(outcome.iccData, 'hex')) },
+        outcome.responseCode,
+      );
     }
-    await this.stack.worker.drain();
+    // The sale is decided and journaled: a host that cannot take the queue now gets it on the next run.
+    await this.stack.worker.drain().catch((err: unknown) => this.warn(`the host queue could not be forwarded now (${err instanceof Error ? err.message : String(err)}); it will be on the next run`));
   }
 }
 
@@ -103,7 +111,7 @@ async function pay(ctx: CliContext, opts: EmvPayOptions, stack: HostStack | null
   const type = (opts.type ?? 'purchase') as TransactionRequest['type'];
   if (!['purchase', 'refund', 'cash', 'cashback'].includes(type)) throw new UsageError(`--type must be purchase, refund, cash or cashback`);
   const pin = pinSupplier(opts.pinStdin ?? false);
-  const sale = stack ? new SaleOnLink(stack, { ref: `cli-${Date.now()}`, amount, currency: opts.currency, kind: type === 'refund' ? 'refund' : 'sale' }) : null;
+  const sale = stack ? new SaleOnLink(stack, { ref: `cli-${Date.now()}`, amount, currency: opts.currency, kind: type === 'refund' ? 'refund' : 'sale' }, ctx.err) : null;
   const driver = await ctx.createReaderDriver();
   try {
     const reader = await pickReader(driver, opts.reader);
@@ -113,7 +121,7 @@ async function pay(ctx: CliContext, opts: EmvPayOptions, stack: HostStack | null
       const kernel = new EmvKernel({
         config: ctx.terminalConfig(),
         pin: new SimulatedPinEntry(pin.supplier),
-        ...(sale ? { authorize: sale.authorize } : {}),
+        ...(sale ? { authorize: sale.authorize, onCardData: (c: AuthorizeContext) => (sale.card = c) } : {}),
         now: () => new Date(),
         randomBytes: (n) => new Uint8Array(randomBytes(n)),
         onEvent: (e) => {
