@@ -75,12 +75,13 @@ export function conditionHolds(cond: number, code: number, req: TransactionReque
 export async function verifyCardholder(ctx: CvmContext): Promise<CvmOutcome> {
   const aip = ctx.store.getCard(0x82) ?? new Uint8Array(2);
   if ((aip[0] & 0x10) === 0) return { results: fromHex('3F0000'), method: 'none', onlinePin: null };
-  ctx.tsi.set('cvmPerformed');
   const list = ctx.store.getCard(0x8e);
   if (!list || list.length < 10) {
+    // Book 3 §10.5: without a CVM list, cardholder verification ends without setting "CVM performed" in the TSI.
     ctx.tvr.set('iccDataMissing');
     return { results: fromHex('3F0000'), method: 'none', onlinePin: null };
   }
+  ctx.tsi.set('cvmPerformed');
   const x = uintOf(list.subarray(0, 4)) ?? 0;
   const y = uintOf(list.subarray(4, 8)) ?? 0;
   const appCurrency = ctx.store.getCard(0x9f42);

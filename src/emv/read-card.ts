@@ -50,7 +50,6 @@ export async function readCard(channel: CardChannel, config: TerminalConfig, now
     [0x9f35, Uint8Array.of(config.terminalType)],
     [0x9f33, fromHex(config.capabilities)],
     [0x9f1a, numericBytes(config.countryCode, 2)],
-    [0x5f2a, numericBytes(config.countryCode, 2)],
     [0x9f66, fromHex(config.ttq)],
     [0x95, tvr.bytes],
   ] as const) {

@@ -125,7 +125,7 @@ export class HostLink {
     this.open.delete(reversalId);
     if (o && o.req.kind !== 'preauth') {
       this.recordInBatch(o.req, o.request, o.stan, o.authCode);
-      this.batches?.markReversed(o.req.ref);
+      this.batches?.markReversed(o.req.ref, o.req.kind === 'refund' ? 'refund' : 'sale');
     }
     this.queue.fire(reversalId, reason, this.clock().getTime());
     this.onQueued();

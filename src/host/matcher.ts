@@ -118,7 +118,12 @@ export class RequestMatcher {
       this.failAll((key) => new HostError('HOST_RESPONSE_INVALID', `unparseable message from the host while ${key} was in flight`, {}, err));
       return;
     }
-    const key = matchKey(m, false);
+    let key = matchKey(m, false);
+    // Some hosts do not echo the terminal ID (41): then MTI class and STAN alone identify the request.
+    if (!this.pending.has(key) && m.text(41) === undefined) {
+      const prefix = `${m.mti.slice(0, 3)}0|${m.text(11) ?? ''}|`;
+      key = [...this.pending.keys()].find((k) => k.startsWith(prefix)) ?? key;
+    }
     const p = this.pending.get(key);
     if (!p) {
       this.logger?.info('host message matched no request', { mti: m.mti, stan: m.text(11) });

@@ -73,8 +73,8 @@ export class Batches {
   }
 
   /** Marks the transaction reversed: it stays listed but counts as a reversal. */
-  markReversed(ref: string): void {
-    this.db.prepare(`UPDATE batch_items SET reversed = 1 WHERE ref = ?`).run(ref);
+  markReversed(ref: string, kind: 'sale' | 'refund'): void {
+    this.db.prepare(`UPDATE batch_items SET reversed = 1 WHERE ref = ? AND kind = ?`).run(ref, kind);
   }
 
   /** Totals per currency of a batch. */

@@ -31,7 +31,7 @@ test('totals per currency; 95 leads to batch upload and a second 0500; the batch
   batches.record({ ref: 'c', kind: 'refund', amount: 200, currency: '978', stan: '000003', authCode: 'A3', request: sale('c', 200) }, 3);
   batches.record({ ref: 'd', kind: 'sale', amount: 999, currency: '840', stan: '000004', authCode: 'A4', request: sale('d', 999, '840') }, 4);
   batches.record({ ref: 'b', kind: 'sale', amount: 500, currency: '978', stan: '000002', authCode: 'A2', request: sale('b', 500) }, 5); // recorded twice: counted once
-  batches.markReversed('b');
+  batches.markReversed('b', 'sale');
 
   const [term, host] = createLoopbackPair();
   const seen: Iso8583Message[] = [];

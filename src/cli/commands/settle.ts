@@ -7,6 +7,12 @@ export async function settleCommand(ctx: CliContext, opts: { host?: string; json
   return withHostStack(ctx, opts.host, async (stack, target) => {
     await stack.worker.drain();
     const waiting = stack.queue.list(['pending', 'in-flight', 'manual']);
+    // Totals are only right once every reversal and advice reached the host: settle after the queue is empty.
+    const blocking = waiting.filter((i) => i.status !== 'manual');
+    if (blocking.length > 0) {
+      ctx.err(`posbridge: ${blocking.length} reversal(s)/advice(s) still wait for the host; settle again once they are delivered (posbridge host queue)`);
+      return EXIT.FAILED;
+    }
     const result = await stack.settlement.settle();
     const out = {
       host: target,
