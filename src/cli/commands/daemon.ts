@@ -18,8 +18,9 @@ function waitForStop(signal?: AbortSignal): Promise<void> {
 
 /** `posbridge daemon [--config FILE]`: runs the daemon until SIGINT/SIGTERM (finishing or parking payments). */
 export async function daemonCommand(ctx: CliContext, opts: { config?: string }, signal?: AbortSignal): Promise<number> {
-  let raw: unknown = { lanes: [{ name: 'A', reader: 'auto' }] };
-  if (opts.config) {
+  if (!opts.config) throw new UsageError('give --config FILE: lanes, readers and host (an example: docs/config.example.json)');
+  let raw: unknown;
+  {
     try {
       raw = JSON.parse(readFileSync(opts.config, 'utf8')) as unknown;
     } catch (err) {
