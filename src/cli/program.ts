@@ -10,6 +10,7 @@ import { settleCommand } from './commands/settle.js';
 import { hostQueueCommand } from './commands/host-queue.js';
 import { clientsCommand, pairCommand } from './commands/clients.js';
 import { daemonCommand, demoCommand } from './commands/daemon.js';
+import { payCommand, statusCommand, type ClientCliOptions } from './commands/client-commands.js';
 import { readersCommand } from './commands/readers.js';
 import { tlvCommand } from './commands/tlv.js';
 import { watchCommand } from './commands/watch.js';
@@ -137,6 +138,28 @@ export function buildProgram(ctx: CliContext, result: { code: number }, signal?:
     .option('--port <n>', 'API port (default 17620; 0 picks a free one)')
     .option('--json', 'one line {"url","token","page"} once ready')
     .action((opts: { port?: string; json?: boolean }) => run(() => demoCommand(ctx, opts, signal))());
+
+  for (const type of ['sale', 'refund'] as const) {
+    program
+      .command(type)
+      .description(`a ${type} through the running daemon (as a cashier app would)`)
+      .requiredOption('--amount <amount>', 'amount, e.g. 12.34')
+      .requiredOption('--currency <code>', 'ISO 4217 alpha, e.g. EUR')
+      .option('--lane <lane>', 'lane (default: the first)')
+      .option('--reference <ref>', 'your unique id (default: a new UUID)')
+      .option('--url <url>', 'API URL (default ws://127.0.0.1:17620/v1)')
+      .option('--token <token>', 'client token (or POSBRIDGE_TOKEN)')
+      .option('--json', 'machine-readable output')
+      .action((opts: ClientCliOptions & { amount: string; currency: string; lane?: string; reference?: string }) => run(() => payCommand(ctx, type, opts, signal))());
+  }
+  program
+    .command('status')
+    .description('where a payment stands, by your reference')
+    .argument('<reference>', 'the reference given at start')
+    .option('--url <url>', 'API URL (default ws://127.0.0.1:17620/v1)')
+    .option('--token <token>', 'client token (or POSBRIDGE_TOKEN)')
+    .option('--json', 'machine-readable output')
+    .action((reference: string, opts: ClientCliOptions) => run(() => statusCommand(ctx, reference, opts))());
 
   program
     .command('pair')

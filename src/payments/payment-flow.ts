@@ -38,11 +38,20 @@ export interface PaymentFlowOptions {
 const MESSAGES: Readonly<Record<string, string>> = {
   'waiting-for-card': 'Insert, tap or swipe the card',
   selection: 'Reading the card',
+  initiate: 'Reading the card',
   'read-records': 'Reading the card',
+  oda: 'Checking the card',
+  restrictions: 'Checking the card',
   cvm: 'Cardholder verification',
   'pin-entry': 'Enter PIN',
+  risk: 'Processing',
+  'action-analysis': 'Processing',
+  'first-generate-ac': 'Processing',
+  online: 'Authorising',
   authorizing: 'Authorising',
-  completing: 'Completing',
+  'issuer-authentication': 'Completing',
+  scripts: 'Completing',
+  'second-generate-ac': 'Completing',
 };
 
 /**
