@@ -174,7 +174,15 @@ export class PaymentFlow {
     const details = { aid: outcome.aid, cvm: outcome.cvm, responseCode: outcome.responseCode, ...(outcome.authCode ? { authCode: outcome.authCode } : {}) };
     if (p.state === 'reversal-pending') return; // the host never answered: the reversal decides, whatever the card said
     if (outcome.result === 'approved') {
-      if (reversalId !== null) this.o.link?.complete(reversalId);
+      if (reversalId !== null) {
+        const rid = reversalId;
+        // The sale completed: journal it and drop its reversal in one transaction (a crash keeps both or neither).
+        store.atomically(() => {
+          this.o.link?.complete(rid);
+          store.move(id, 'completed', now, { ...details, result: 'approved' });
+        });
+        return;
+      }
       else if (this.o.link && this.card && (outcome.responseCode === 'Y1' || outcome.responseCode === 'Y3')) {
         // An approval the host has not seen: the advice carries the final cryptogram (TC) for clearing.
         this.o.link.adviseOfflineApproval(adviceRequest(p, this.card, outcome), outcome.responseCode);
@@ -184,8 +192,11 @@ export class PaymentFlow {
       return;
     }
     if (reversalId !== null) {
-      this.o.link?.reverse(reversalId, 'card declined after host approval');
-      store.move(id, 'reversal-pending', now, { ...details, result: 'declined', reason: 'card declined after host approval' });
+      const rid = reversalId;
+      store.atomically(() => {
+        this.o.link?.reverse(rid, 'card declined after host approval');
+        store.move(id, 'reversal-pending', now, { ...details, result: 'declined', reason: 'card declined after host approval' });
+      });
       return;
     }
     if (p.state === 'created') store.move(id, 'card-read', now);
@@ -199,8 +210,11 @@ export class PaymentFlow {
     const reason = err instanceof Error ? (('code' in err ? `${String(err.code)}: ` : '') + err.message).slice(0, 300) : String(err);
     if (p.state === 'reversal-pending') return;
     if (reversalId !== null) {
-      this.o.link?.reverse(reversalId, reason);
-      store.move(id, 'reversal-pending', now, { reason });
+      const rid = reversalId;
+      store.atomically(() => {
+        this.o.link?.reverse(rid, reason);
+        store.move(id, 'reversal-pending', now, { reason });
+      });
       return;
     }
     if (p.state === 'authorizing') {
@@ -230,8 +244,13 @@ export function settleReversals(store: PaymentStore, queue: HostQueue, pending: 
   for (const p of pending) {
     if (p.state !== 'reversal-pending') continue;
     const items = queue.list().filter((i) => i.ref === p.id && i.kind === 'reversal');
-    if (items.length > 0 && items.every((i) => i.status === 'done' || i.status === 'disarmed') && items.some((i) => i.status === 'done')) {
-      store.move(p.id, 'reversed', now, { reason: 'reversal acknowledged by the host' });
+    // Done: the host took the reversal. No item, or only a disarmed one: the request never left or the host declined
+    // it (the reversal is armed before the request is sent), so there is nothing to undo.
+    const settled = items.every((i) => i.status === 'done' || i.status === 'disarmed');
+    if (settled) {
+      const reason = items.some((i) => i.status === 'done') ? 'reversal acknowledged by the host' : 'nothing to reverse: the host never approved it';
+      // Nothing was charged: a payment without a verdict yet ends failed (a card decline keeps its 'declined').
+      store.move(p.id, 'reversed', now, { reason, ...(p.result ? {} : { result: 'failed' }) });
       moved.push(p.id);
     }
   }

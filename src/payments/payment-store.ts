@@ -137,6 +137,14 @@ export class PaymentStore {
     })();
   }
 
+  /**
+   * Runs `fn` in one journal transaction: a payment's state and the host queue's matching change (disarm or fire of
+   * its reversal, the batch record) commit together or not at all, so no crash can leave them disagreeing.
+   */
+  atomically<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
   /** The keyed hash of a PAN (look-ups by card without storing the number). */
   panHash(pan: string): string {
     return createHmac('sha256', this.panKey).update(pan.replace(/\D/g, '')).digest('hex');
@@ -177,7 +185,7 @@ export class PaymentStore {
     for (const p of open) {
       const to = recoveryTarget(p.state);
       if (!to || FINAL_STATES.has(p.state)) continue;
-      this.move(p.id, to, now, { reason: `restart: left in ${p.state}` });
+      this.move(p.id, to, now, { reason: `restart: left in ${p.state}`, ...(to === 'cancelled' ? { result: 'cancelled' } : {}) });
       moved.push({ id: p.id, from: p.state, to });
     }
     return moved;

@@ -1,0 +1,112 @@
+// The daemon SIGKILLed mid-payment and started again on the same journal: payment.status gives a final, correct
+// answer and the host (a separate simulator process) saw exactly the messages it should — no double charge.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import WebSocket from 'ws';
+import { PosbridgeClient, type WebSocketFactory } from '../../src/client/index.js';
+import { HostSimulator } from '../../src/sim/host/host-simulator.js';
+
+const BIN = join(process.cwd(), 'dist', 'bin', 'posbridge.js');
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const a = s.address();
+  await new Promise((r) => s.close(r));
+  return typeof a === 'object' && a ? a.port : 0;
+}
+
+function startDaemonProcess(configPath: string, dataDir: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [BIN, 'daemon', '--config', configPath], { env: { ...process.env, POSBRIDGE_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('posbridge daemon on')) resolve(child);
+    });
+    child.stderr?.on('data', () => undefined);
+    child.once('exit', (code) => reject(new Error(`daemon exited ${code}: ${out}`)));
+  });
+}
+
+describe('daemon killed mid-payment', () => {
+  const dirs: string[] = [];
+  after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  for (const killAt of ['waiting-for-card', 'pin-entry', 'after-host-approved'] as const) {
+    test(`SIGKILL at ${killAt}: a final status after restart, and the host saw exactly what it should`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'posbridge-crash-'));
+      dirs.push(dir);
+      const host = new HostSimulator({ port: 0 });
+      const hostPort = await host.start();
+      const port = await freePort();
+      const configPath = join(dir, 'config.json');
+      writeFileSync(configPath, JSON.stringify({ port, dataDir: dir, readers: 'virtual', demo: true, host: { host: '127.0.0.1', port: hostPort }, lanes: [{ name: 'A', reader: 'Virtual A' }] }));
+      let daemon = await startDaemonProcess(configPath, dir);
+      const { ClientRegistry } = await import('../../src/api/clients.js');
+      const { openDatabase } = await import('../../src/journal/database.js');
+      const db = openDatabase(join(dir, 'journal.db'));
+      const token = new ClientRegistry(db).pair('crash test', 'cashier', Date.now()).token;
+      db.close();
+      const url = `ws://127.0.0.1:${port}/v1`;
+      const c = new PosbridgeClient({ url, token, WebSocket: WebSocket as unknown as WebSocketFactory, reconnect: false });
+      try {
+        await c.connect();
+        if (killAt !== 'waiting-for-card') await c.call('sim.insertCard', { lane: 'A', profile: 'visa-sda-pse' });
+        const killed = new Promise<void>((resolve) => {
+          c.on('payment.progress', (m) => {
+            if (m.step === killAt) {
+              daemon.kill('SIGKILL');
+              resolve();
+            }
+          });
+          if (killAt === 'after-host-approved') {
+            // The PIN first; the kill comes once the host has answered the 0200 (the card has not finished yet).
+            c.on('payment.progress', (m) => m.step === 'pin-entry' && void c.call('sim.enterPin', { lane: 'A', pin: '1234' }));
+            host.onMessage((r) => {
+              if (r.mti === '0200') setTimeout(() => {
+                daemon.kill('SIGKILL');
+                resolve();
+              }, 5);
+            });
+          }
+        });
+        // The kill may come before the answer to payment.start (the first progress is sent at once).
+        void c.startPayment({ lane: 'A', type: 'sale', amount: 1234, currency: 'EUR', reference: `crash-${killAt}` }).catch(() => undefined);
+        await killed;
+        await new Promise((r) => daemon.once('exit', r));
+        c.close();
+        daemon = await startDaemonProcess(configPath, dir);
+        const c2 = new PosbridgeClient({ url, token, WebSocket: WebSocket as unknown as WebSocketFactory, reconnect: false });
+        await c2.connect();
+        let status = await c2.paymentStatus({ reference: `crash-${killAt}` });
+        for (let i = 0; i < 100 && status.state === 'reversal-pending'; i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          status = await c2.paymentStatus({ reference: `crash-${killAt}` });
+        }
+        c2.close();
+        const mtis = host.received().map((m) => m.mti);
+        if (killAt === 'after-host-approved') {
+          // Killed before the card finished: reversed, the host got one 0200 and one 0400. Killed after: completed,
+          // and the host got the 0200 alone. Never both, never a second charge.
+          if (status.state === 'completed') assert.deepEqual([status.result, mtis.filter((m) => m !== '0800')], ['approved', ['0200']]);
+          else {
+            assert.deepEqual([status.state, status.result], ['reversed', 'failed']);
+            assert.deepEqual(mtis.filter((m) => m !== '0800'), ['0200', '0400'], 'one authorisation, one reversal');
+          }
+        } else {
+          assert.deepEqual([status.state, status.result], ['cancelled', 'cancelled']);
+          assert.deepEqual(mtis.filter((m) => m !== '0800'), [], 'nothing reached the host');
+        }
+      } finally {
+        daemon.kill('SIGKILL');
+        await host.stop();
+      }
+    });
+  }
+});
