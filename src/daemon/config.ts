@@ -23,6 +23,8 @@ export interface DaemonConfig {
   readonly refundLimitForCashier: number;
   /** Demo mode: sim.* methods on, virtual devices. */
   readonly demo: boolean;
+  /** diag.transmit (raw APDUs, admin only); off by default. */
+  readonly diagTransmit: boolean;
 }
 
 /** A configuration problem naming the key. */
@@ -36,7 +38,7 @@ export class ConfigError extends PosbridgeError {
 /** Every code a ConfigError can carry. */
 export const CONFIG_ERROR_CODES = ['CONFIG_INVALID'] as const;
 
-const KEYS = new Set(['port', 'dataDir', 'allowedOrigins', 'host', 'readers', 'lanes', 'refundLimitForCashier', 'demo']);
+const KEYS = new Set(['port', 'dataDir', 'allowedOrigins', 'host', 'readers', 'lanes', 'refundLimitForCashier', 'demo', 'diagTransmit']);
 
 /** Validates a parsed JSON config, filling defaults; ConfigError names the bad key and why. */
 export function parseConfig(json: unknown): DaemonConfig {
@@ -67,6 +69,8 @@ export function parseConfig(json: unknown): DaemonConfig {
   if (typeof refundLimit !== 'number' || !Number.isInteger(refundLimit) || refundLimit < 0) throw new ConfigError('refundLimitForCashier', 'must be a non-negative integer (minor units)');
   const demo = o.demo ?? false;
   if (typeof demo !== 'boolean') throw new ConfigError('demo', 'must be true or false');
+  const diagTransmit = o.diagTransmit ?? false;
+  if (typeof diagTransmit !== 'boolean') throw new ConfigError('diagTransmit', 'must be true or false');
   return {
     port,
     ...(typeof o.dataDir === 'string' ? { dataDir: o.dataDir } : {}),
@@ -76,5 +80,6 @@ export function parseConfig(json: unknown): DaemonConfig {
     lanes: (lanes as LaneConfig[]).map((l) => ({ name: l.name, reader: l.reader })),
     refundLimitForCashier: refundLimit,
     demo,
+    diagTransmit,
   };
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { ClientRegistry } from '../api/clients.js';
 import { paymentMethods, paymentView } from '../api/payment-methods.js';
+import { adminMethods } from '../api/admin-methods.js';
 import type { MethodSpec } from '../api/rpc.js';
 import { ApiServer } from '../api/server.js';
 import { defaultDataDir } from '../config/paths.js';
@@ -77,7 +78,11 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
     });
     lanes.set(l.name, { flow, reader: l.reader });
   }
-  const methods = new Map<string, MethodSpec>([...paymentMethods({ store, lanes, driver, refundLimitForCashier: config.refundLimitForCashier })]);
+  const readersByLane = new Map(config.lanes.map((l) => [l.name, l.reader]));
+  const methods = new Map<string, MethodSpec>([
+    ...paymentMethods({ store, lanes, driver, refundLimitForCashier: config.refundLimitForCashier }),
+    ...adminMethods({ store, host: stack, driver, readers: readersByLane, diagEnabled: config.diagTransmit, clock }),
+  ]);
   if (config.demo && virtual) for (const [k, v] of simMethods(virtual, new Map(config.lanes.map((l) => [l.name, l.reader])), pads, sim)) methods.set(k, v);
   server = new ApiServer({ port: config.port, allowedOrigins: config.allowedOrigins, clients, methods, logger, lanes: () => config.lanes.map((l) => ({ lane: l.name, reader: l.reader })) });
   const port = await server.start();

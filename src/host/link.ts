@@ -131,6 +131,23 @@ export class HostLink {
     this.onQueued();
   }
 
+  /**
+   * Voids a completed sale before settlement (a supervisor's payment.reverse): a reversal built from the batch's copy
+   * of the request (no track or PIN data) is queued, and the batch counts the sale as reversed. False when the sale
+   * is not in an open batch.
+   */
+  voidCompleted(ref: string): boolean {
+    const item = this.batches?.findOpen(ref);
+    if (!item) return false;
+    const now = this.clock();
+    const original = unpack(this.spec, item.request);
+    const reversal = buildReversal(original, nextStan(this.db), now);
+    this.queue.enqueue('reversal', ref, reversal.mti, pack(this.spec, reversal), now.getTime(), this.policy.queueTtlMs, 'voided by a supervisor');
+    this.batches?.markReversed(ref, item.kind);
+    this.onQueued();
+    return true;
+  }
+
   /** Queues the advice of an offline approval (Y1/Y3) for the host. */
   adviseOfflineApproval(req: AuthRequest, authCode: string): number {
     const now = this.clock();

@@ -126,6 +126,15 @@ export class Batches {
     }));
   }
 
+  /** The unreversed item of `ref` in a batch not yet closed, with its request opened; null when there is none. */
+  findOpen(ref: string): (BatchItem & { readonly batchId: number }) | null {
+    const row = this.db
+      .prepare(`SELECT i.*, b.id AS bid FROM batch_items i JOIN batches b ON b.id = i.batch_id WHERE i.ref = ? AND i.reversed = 0 AND b.status != 'closed' ORDER BY i.id DESC LIMIT 1`)
+      .get(ref) as { bid: number; ref: string; kind: 'sale' | 'refund'; amount: number; currency: string; stan: string; auth_code: string | null; request: Buffer } | undefined;
+    if (!row) return null;
+    return { batchId: row.bid, ref: row.ref, kind: row.kind, amount: row.amount, currency: row.currency, stan: row.stan, authCode: row.auth_code, request: this.sealer.open(new Uint8Array(row.request)) };
+  }
+
   /** Moves a batch to settling (new transactions go to a new open batch) and counts the attempt. */
   startSettling(batchId: number): void {
     this.db.prepare(`UPDATE batches SET status = 'settling', attempts = attempts + 1 WHERE id = ? AND status IN ('open', 'settling')`).run(batchId);

@@ -1,7 +1,7 @@
 /**
  * A payment's states (issue 5's state machine). Each is committed to the journal before the step it announces:
  * created → card-read → authorizing → authorized → completed | declined | cancelled | failed
- *                                   ↘ reversal-pending → reversed
+ *                                   ↘ reversal-pending → reversed   (completed → reversal-pending: a supervisor's void)
  */
 export const PAYMENT_STATES = ['created', 'card-read', 'authorizing', 'authorized', 'completed', 'declined', 'cancelled', 'failed', 'reversal-pending', 'reversed'] as const;
 
@@ -9,6 +9,7 @@ export const PAYMENT_STATES = ['created', 'card-read', 'authorizing', 'authorize
 export type PaymentState = (typeof PAYMENT_STATES)[number];
 
 /** States a payment never leaves. */
+/** `completed` is final for the flow; only a supervisor's explicit reversal moves it on. */
 export const FINAL_STATES: ReadonlySet<PaymentState> = new Set(['completed', 'declined', 'cancelled', 'failed', 'reversed']);
 
 /** The allowed moves: anything else is a bug and is refused. */
@@ -18,7 +19,8 @@ export const TRANSITIONS: Readonly<Record<PaymentState, readonly PaymentState[]>
   authorizing: ['authorized', 'declined', 'completed', 'reversal-pending', 'failed'],
   authorized: ['completed', 'declined', 'reversal-pending'],
   'reversal-pending': ['reversed'],
-  completed: [],
+  // A supervisor's reversal (void) of a completed sale, before settlement.
+  completed: ['reversal-pending'],
   declined: [],
   cancelled: [],
   failed: [],

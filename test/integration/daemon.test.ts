@@ -105,4 +105,35 @@ describe('daemon (demo mode)', () => {
     assert.throws(() => parseConfig({ lanes: [] }), (e: unknown) => e instanceof ConfigError && /lanes/.test(e.message));
     assert.throws(() => parseConfig({ lanes: [{ name: 'A', reader: 'r' }], prot: 1 }), (e: unknown) => e instanceof ConfigError && /prot: unknown key/.test(e.message));
   });
+
+  test('a supervisor reverses a completed sale; settlement closes the batch; diag.transmit is off unless configured', async () => {
+    const sup = d.pair('back office', 'supervisor');
+    const admin = d.pair('it', 'admin');
+    const c = await Client.open(d.url);
+    await c.call('session.hello', { token: sup });
+    await c.call('sim.insertCard', { lane: 'A', profile: 'mastercard-dda-online-pin' });
+    const started = await c.call('payment.start', { lane: 'A', type: 'sale', amount: 990, currency: 'EUR', reference: 'void-me' });
+    await c.waitFor((m) => m.method === 'payment.progress' && m.params?.step === 'pin-entry' && m.params?.paymentId === started.result?.paymentId);
+    await c.call('sim.enterPin', { lane: 'A', pin: '4321' });
+    await c.waitFor((m) => m.method === 'payment.completed' && m.params?.paymentId === started.result?.paymentId);
+    const cashier = await Client.open(d.url);
+    await cashier.call('session.hello', { token });
+    assert.equal((await cashier.call('payment.reverse', { paymentId: started.result?.paymentId })).error?.data.code, 'FORBIDDEN');
+    cashier.close();
+    const reversed = await c.call('payment.reverse', { paymentId: started.result?.paymentId });
+    assert.equal(reversed.result?.state, 'reversal-pending');
+    let state = '';
+    for (let i = 0; i < 60 && state !== 'reversed'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      state = String((await c.call('payment.status', { paymentId: started.result?.paymentId })).result?.state);
+    }
+    assert.equal(state, 'reversed');
+    const closed = await c.call('settlement.close');
+    assert.equal(closed.result?.closed, true, JSON.stringify(closed));
+    c.close();
+    const a = await Client.open(d.url);
+    await a.call('session.hello', { token: admin });
+    assert.equal((await a.call('diag.transmit', { lane: 'A', apdu: '00A404000E315041592E5359532E444446303100' })).error?.data.code, 'DISABLED');
+    a.close();
+  });
 });
