@@ -11,6 +11,7 @@ import { hostQueueCommand } from './commands/host-queue.js';
 import { clientsCommand, pairCommand } from './commands/clients.js';
 import { daemonCommand, demoCommand } from './commands/daemon.js';
 import { payCommand, statusCommand, type ClientCliOptions } from './commands/client-commands.js';
+import { journalCommand, type JournalOptions } from './commands/journal.js';
 import { readersCommand } from './commands/readers.js';
 import { tlvCommand } from './commands/tlv.js';
 import { watchCommand } from './commands/watch.js';
@@ -160,6 +161,19 @@ export function buildProgram(ctx: CliContext, result: { code: number }, signal?:
     .option('--token <token>', 'client token (or POSBRIDGE_TOKEN)')
     .option('--json', 'machine-readable output')
     .action((reference: string, opts: ClientCliOptions) => run(() => statusCommand(ctx, reference, opts))());
+
+  program
+    .command('journal')
+    .description('the payments journal: list, show ID, export --csv, backup [--keep N] [--dir D] (masked PANs only)')
+    .argument('<action>', 'list | show | export | backup')
+    .argument('[id]', 'payment id for show')
+    .option('--from <date>', 'from (ISO 8601)')
+    .option('--to <date>', 'to (ISO 8601)')
+    .option('--csv', 'CSV output (list, export)')
+    .option('--keep <n>', 'backups to keep (default 7)')
+    .option('--dir <dir>', 'backup directory (default <data dir>/backups)')
+    .option('--json', 'machine-readable output')
+    .action((action: string, id: string | undefined, opts: JournalOptions) => run(() => journalCommand(ctx, action, id, opts))());
 
   program
     .command('pair')

@@ -25,6 +25,8 @@ export interface DaemonConfig {
   readonly demo: boolean;
   /** diag.transmit (raw APDUs, admin only); off by default. */
   readonly diagTransmit: boolean;
+  /** Online journal backups on a schedule: every N hours, keeping `keep` copies in <dataDir>/backups. */
+  readonly backup: { readonly everyHours: number; readonly keep: number } | null;
 }
 
 /** A configuration problem naming the key. */
@@ -38,7 +40,7 @@ export class ConfigError extends PosbridgeError {
 /** Every code a ConfigError can carry. */
 export const CONFIG_ERROR_CODES = ['CONFIG_INVALID'] as const;
 
-const KEYS = new Set(['port', 'dataDir', 'allowedOrigins', 'host', 'readers', 'lanes', 'refundLimitForCashier', 'demo', 'diagTransmit']);
+const KEYS = new Set(['port', 'dataDir', 'allowedOrigins', 'host', 'readers', 'lanes', 'refundLimitForCashier', 'demo', 'diagTransmit', 'backup']);
 
 /** Validates a parsed JSON config, filling defaults; ConfigError names the bad key and why. */
 export function parseConfig(json: unknown): DaemonConfig {
@@ -71,6 +73,15 @@ export function parseConfig(json: unknown): DaemonConfig {
   if (typeof demo !== 'boolean') throw new ConfigError('demo', 'must be true or false');
   const diagTransmit = o.diagTransmit ?? false;
   if (typeof diagTransmit !== 'boolean') throw new ConfigError('diagTransmit', 'must be true or false');
+  let backup: DaemonConfig['backup'] = { everyHours: 24, keep: 7 };
+  if (o.backup === null || o.backup === false) backup = null;
+  else if (o.backup !== undefined) {
+    const b = o.backup as Record<string, unknown>;
+    if (typeof b !== 'object' || typeof b.everyHours !== 'number' || !(b.everyHours > 0) || typeof b.keep !== 'number' || !Number.isInteger(b.keep) || b.keep < 1) {
+      throw new ConfigError('backup', 'must be {"everyHours": N > 0, "keep": N >= 1}, or false');
+    }
+    backup = { everyHours: b.everyHours, keep: b.keep };
+  }
   return {
     port,
     ...(typeof o.dataDir === 'string' ? { dataDir: o.dataDir } : {}),
@@ -81,5 +92,6 @@ export function parseConfig(json: unknown): DaemonConfig {
     refundLimitForCashier: refundLimit,
     demo,
     diagTransmit,
+    backup,
   };
 }

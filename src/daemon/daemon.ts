@@ -13,6 +13,7 @@ import { defaultTerminalConfig } from '../emv/terminal-defaults.js';
 import { createHostStack, type HostStack } from '../host/stack.js';
 import type { Logger } from '../log/logger.js';
 import { loadKeyFile } from '../journal/sealed.js';
+import { backupJournal } from '../journal/backup.js';
 import { PaymentFlow, settleReversals } from '../payments/payment-flow.js';
 import { PaymentStore } from '../payments/payment-store.js';
 import { simCaKeys } from '../sim/emv/sim-keys.js';
@@ -91,6 +92,15 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
     if (e.type === 'card-inserted' || e.type === 'card-removed') server?.notify(e.type === 'card-inserted' ? 'card.inserted' : 'card.removed', { lane: lane ?? null });
     else server?.notify('device.changed', { event: e.type, lane: lane ?? null });
   });
+  const backups = config.backup
+    ? setInterval(() => {
+        backupJournal(stack.db, join(dataDir, 'backups'), config.backup?.keep ?? 7, new Date(clock())).then(
+          (file) => logger.info('journal backed up', { file }),
+          (err: unknown) => logger.error('journal backup failed', { err }),
+        );
+      }, config.backup.everyHours * 3600_000)
+    : null;
+  backups?.unref();
   const reconcile = setInterval(() => settleReversals(store, stack.queue, store.list(0, Number.MAX_SAFE_INTEGER).filter((p) => p.state === 'reversal-pending'), clock()), 2000);
   reconcile.unref();
   logger.info('daemon ready', { port, lanes: config.lanes.map((l) => l.name), host: config.host === 'simulator' ? 'simulator' : `${target.host}:${target.port}` });
@@ -101,6 +111,7 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
     pair: (name, role) => clients.pair(name, role, clock()).token,
     async stop() {
       clearInterval(reconcile);
+      if (backups) clearInterval(backups);
       unsubscribe();
       await server?.stop();
       for (const l of lanes.values()) await l.flow.idle();
