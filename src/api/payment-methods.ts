@@ -3,6 +3,7 @@ import { PaymentError } from '../payments/errors.js';
 import type { PaymentFlow } from '../payments/payment-flow.js';
 import type { Payment, PaymentStore } from '../payments/payment-store.js';
 import { ApiError } from './errors.js';
+import { receiptSvg, textReceipt, type Merchant } from '../receipts/text-receipt.js';
 import { stringParam, type MethodSpec } from './rpc.js';
 
 /** ISO 4217 alpha → numeric for the currencies a shop terminal meets most (extend in config later). */
@@ -45,6 +46,7 @@ export function apiErrorOf(err: unknown): unknown {
 
 /** What the payment methods need. */
 export interface PaymentMethodDeps {
+  readonly merchant: Merchant;
   readonly store: PaymentStore;
   readonly lanes: ReadonlyMap<string, { readonly flow: PaymentFlow; readonly reader: string }>;
   readonly driver: ReaderDriver;
@@ -130,6 +132,20 @@ export function paymentMethods(d: PaymentMethodDeps): Map<string, MethodSpec> {
           const to = Date.parse(String(params.to ?? '9999-12-31T00:00:00Z'));
           if (Number.isNaN(from) || Number.isNaN(to)) throw new ApiError('INVALID_PARAMS', 'from and to are ISO 8601 times');
           return { payments: d.store.list(from, to).map(paymentView) };
+        }),
+      },
+    ],
+    [
+      'receipt.get',
+      {
+        role: 'cashier',
+        handler: wrap((params) => {
+          const p = d.store.get(stringParam(params, 'paymentId', { max: 64 }) ?? '');
+          const copy = params.copy ?? 'customer';
+          if (copy !== 'customer' && copy !== 'merchant') throw new ApiError('INVALID_PARAMS', 'copy must be "customer" or "merchant"', { param: 'copy' });
+          if (p.state !== 'completed' && p.state !== 'declined' && p.state !== 'reversed') throw new ApiError('NOT_FOUND', `no receipt for a payment that is ${p.state}`);
+          const lines = textReceipt(p, d.merchant, copy);
+          return { paymentId: p.id, copy, text: lines.join('\n'), svg: receiptSvg(lines) };
         }),
       },
     ],

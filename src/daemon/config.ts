@@ -25,6 +25,8 @@ export interface DaemonConfig {
   readonly demo: boolean;
   /** diag.transmit (raw APDUs, admin only); off by default. */
   readonly diagTransmit: boolean;
+  /** The shop as its receipts name it. */
+  readonly merchant: { readonly name: string; readonly address: readonly string[]; readonly terminalId: string };
   /** Online journal backups on a schedule: every N hours, keeping `keep` copies in <dataDir>/backups. */
   readonly backup: { readonly everyHours: number; readonly keep: number } | null;
 }
@@ -40,7 +42,7 @@ export class ConfigError extends PosbridgeError {
 /** Every code a ConfigError can carry. */
 export const CONFIG_ERROR_CODES = ['CONFIG_INVALID'] as const;
 
-const KEYS = new Set(['port', 'dataDir', 'allowedOrigins', 'host', 'readers', 'lanes', 'refundLimitForCashier', 'demo', 'diagTransmit', 'backup']);
+const KEYS = new Set(['port', 'dataDir', 'allowedOrigins', 'host', 'readers', 'lanes', 'refundLimitForCashier', 'demo', 'diagTransmit', 'backup', 'merchant']);
 
 /** Validates a parsed JSON config, filling defaults; ConfigError names the bad key and why. */
 export function parseConfig(json: unknown): DaemonConfig {
@@ -93,5 +95,15 @@ export function parseConfig(json: unknown): DaemonConfig {
     demo,
     diagTransmit,
     backup,
+    merchant: parseMerchant(o.merchant),
   };
+}
+
+function parseMerchant(v: unknown): DaemonConfig['merchant'] {
+  if (v === undefined) return { name: 'posbridge shop', address: [], terminalId: 'POSB0001' };
+  const m = v as Record<string, unknown>;
+  if (typeof m !== 'object' || m === null || typeof m.name !== 'string' || m.name === '') throw new ConfigError('merchant.name', 'must be the shop name');
+  if (m.address !== undefined && (!Array.isArray(m.address) || !m.address.every((x) => typeof x === 'string'))) throw new ConfigError('merchant.address', 'must be a list of lines');
+  if (m.terminalId !== undefined && (typeof m.terminalId !== 'string' || !/^[ -~]{1,8}$/.test(m.terminalId))) throw new ConfigError('merchant.terminalId', 'must be 1–8 printable characters');
+  return { name: m.name, address: (m.address as string[] | undefined) ?? [], terminalId: (m.terminalId as string | undefined) ?? 'POSB0001' };
 }

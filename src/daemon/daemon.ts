@@ -81,7 +81,7 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
   }
   const readersByLane = new Map(config.lanes.map((l) => [l.name, l.reader]));
   const methods = new Map<string, MethodSpec>([
-    ...paymentMethods({ store, lanes, driver, refundLimitForCashier: config.refundLimitForCashier }),
+    ...paymentMethods({ store, lanes, driver, refundLimitForCashier: config.refundLimitForCashier, merchant: config.merchant }),
     ...adminMethods({ store, host: stack, driver, readers: readersByLane, diagEnabled: config.diagTransmit, clock }),
   ]);
   if (config.demo && virtual) for (const [k, v] of simMethods(virtual, new Map(config.lanes.map((l) => [l.name, l.reader])), pads, sim)) methods.set(k, v);
@@ -114,6 +114,8 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
       if (backups) clearInterval(backups);
       unsubscribe();
       await server?.stop();
+      // SIGTERM: payments not yet at the host are cancelled; the others finish (bounded by the kernel's own timeouts).
+      for (const l of lanes.values()) l.flow.park();
       for (const l of lanes.values()) await l.flow.idle();
       await driver.close();
       await stack.close();

@@ -12,6 +12,7 @@ export type Db = Database.Database;
  * 2: settlement batches and their items (the original request sealed, for batch upload).
  * 3: API clients: name, role and the SHA-256 of their token (the token itself is never stored).
  * 4: payments (state machine, masked PAN and keyed hash only) and their append-only event log.
+ * 5: the EMV facts a receipt shows: application label, TVR, TSI.
  */
 export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
@@ -98,6 +99,9 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX payment_events_payment ON payment_events (payment_id, id);
    CREATE TRIGGER payment_events_append_only_u BEFORE UPDATE ON payment_events BEGIN SELECT RAISE(ABORT, 'payment events are append-only'); END;
    CREATE TRIGGER payment_events_append_only_d BEFORE DELETE ON payment_events BEGIN SELECT RAISE(ABORT, 'payment events are append-only'); END;`,
+  `ALTER TABLE payments ADD COLUMN label TEXT;
+   ALTER TABLE payments ADD COLUMN tvr TEXT;
+   ALTER TABLE payments ADD COLUMN tsi TEXT;`,
 ];
 
 /** Opens (creating) the journal database: WAL, full sync on commit, foreign keys, migrations applied. */

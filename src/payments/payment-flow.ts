@@ -92,6 +92,16 @@ export class PaymentFlow {
     await this.running?.done;
   }
 
+  /**
+   * For shutdown: a payment that has not reached the host yet is cancelled (parked safely: nothing to undo); one past
+   * that point is left to finish, since stopping it would only trade a completion for a reversal.
+   */
+  park(): void {
+    if (!this.running) return;
+    const state = this.o.store.get(this.running.id).state;
+    if (state === 'created' || state === 'card-read') this.running.abort.abort();
+  }
+
   private progress(paymentId: string, step: string): void {
     this.o.onProgress?.({ paymentId, step, message: MESSAGES[step] ?? step });
   }
@@ -171,7 +181,15 @@ export class PaymentFlow {
     const { store } = this.o;
     const now = this.o.clock();
     const p = store.get(id);
-    const details = { aid: outcome.aid, cvm: outcome.cvm, responseCode: outcome.responseCode, ...(outcome.authCode ? { authCode: outcome.authCode } : {}) };
+    const details = {
+      aid: outcome.aid,
+      cvm: outcome.cvm,
+      responseCode: outcome.responseCode,
+      tvr: outcome.tvr,
+      tsi: outcome.tsi,
+      ...(outcome.label ? { label: outcome.label } : {}),
+      ...(outcome.authCode ? { authCode: outcome.authCode } : {}),
+    };
     if (p.state === 'reversal-pending') return; // the host never answered: the reversal decides, whatever the card said
     if (outcome.result === 'approved') {
       if (reversalId !== null) {

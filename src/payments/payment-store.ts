@@ -31,6 +31,9 @@ export interface Payment extends NewPayment {
   readonly responseCode: string | null;
   readonly reversalId: number | null;
   readonly reason: string | null;
+  readonly label: string | null;
+  readonly tvr: string | null;
+  readonly tsi: string | null;
 }
 
 /** Fields a transition may set along with the state. */
@@ -44,6 +47,9 @@ export interface PaymentUpdate {
   readonly responseCode?: string;
   readonly reversalId?: number;
   readonly reason?: string;
+  readonly label?: string;
+  readonly tvr?: string;
+  readonly tsi?: string;
 }
 
 interface Row {
@@ -65,6 +71,9 @@ interface Row {
   response_code: string | null;
   reversal_id: number | null;
   reason: string | null;
+  label: string | null;
+  tvr: string | null;
+  tsi: string | null;
 }
 
 /**
@@ -114,7 +123,8 @@ export class PaymentStore {
           `UPDATE payments SET state = ?, updated_at = ?,
              result = COALESCE(?, result), masked_pan = COALESCE(?, masked_pan), pan_hash = COALESCE(?, pan_hash),
              aid = COALESCE(?, aid), scheme = COALESCE(?, scheme), cvm = COALESCE(?, cvm), auth_code = COALESCE(?, auth_code),
-             response_code = COALESCE(?, response_code), reversal_id = COALESCE(?, reversal_id), reason = COALESCE(?, reason)
+             response_code = COALESCE(?, response_code), reversal_id = COALESCE(?, reversal_id), reason = COALESCE(?, reason),
+             label = COALESCE(?, label), tvr = COALESCE(?, tvr), tsi = COALESCE(?, tsi)
            WHERE id = ?`,
         )
         .run(
@@ -130,6 +140,9 @@ export class PaymentStore {
           update.responseCode ?? null,
           update.reversalId ?? null,
           update.reason ?? null,
+          update.label ?? null,
+          update.tvr ?? null,
+          update.tsi ?? null,
           id,
         );
       this.event(id, to, now, update.reason ?? update.result ?? null);
@@ -216,5 +229,8 @@ function toPayment(r: Row): Payment {
     responseCode: r.response_code,
     reversalId: r.reversal_id,
     reason: r.reason,
+    label: r.label,
+    tvr: r.tvr,
+    tsi: r.tsi,
   };
 }

@@ -79,6 +79,12 @@ describe('daemon (demo mode)', () => {
     assert.ok(!JSON.stringify(c.inbox).includes('4761739001010119'), 'no full PAN on the API');
     const status = await c.call('payment.status', { reference: 'order-1' });
     assert.equal(status.result?.state, 'completed');
+    const customer = (await c.call('receipt.get', { paymentId, copy: 'customer' })).result as { text: string; svg: string };
+    const merchant = (await c.call('receipt.get', { paymentId, copy: 'merchant' })).result as { text: string; svg: string };
+    for (const t of ['APPROVED', '476173******0119', 'PIN VERIFIED', '12.34 EUR', 'VISA CREDIT', 'CUSTOMER COPY']) assert.ok(customer.text.includes(t), `${t} on the receipt:\n${customer.text}`);
+    assert.ok(!customer.text.includes('TVR') && merchant.text.includes('TVR') && merchant.text.includes('MERCHANT COPY'));
+    assert.match(customer.svg, /^<svg [^>]+>.*APPROVED.*<\/svg>$/s);
+    assert.ok(!customer.text.includes('4761739001010119'));
     const again = await c.call('payment.start', { lane: 'A', type: 'sale', amount: 1234, currency: 'EUR', reference: 'order-1' });
     assert.deepEqual([again.result?.paymentId, again.result?.created], [paymentId, false]);
     c.close();

@@ -45,7 +45,7 @@ export async function demoCommand(ctx: CliContext, opts: { port?: string; json?:
   const port = opts.port === undefined ? 17620 : Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, got "${opts.port}"`);
   const dataDir = process.env.POSBRIDGE_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'posbridge-demo-'));
-  const config: DaemonConfig = { port, dataDir, allowedOrigins: [], host: 'simulator', readers: 'virtual', lanes: [{ name: 'A', reader: 'Posbridge Virtual Reader A' }], refundLimitForCashier: 5000, demo: true, diagTransmit: true, backup: null };
+  const config: DaemonConfig = { port, dataDir, allowedOrigins: [], host: 'simulator', readers: 'virtual', lanes: [{ name: 'A', reader: 'Posbridge Virtual Reader A' }], refundLimitForCashier: 5000, demo: true, diagTransmit: true, backup: null, merchant: { name: 'posbridge demo shop', address: ['1 Demo Street', '75001 Paris'], terminalId: 'POSB0001' } };
   const logger = createLogger({ dataDir, consoleLevel: opts.json ? 'silent' : 'warn' });
   const d = await startDaemon(config, logger);
   const token = d.pair('demo', 'supervisor');
