@@ -85,9 +85,10 @@ export function buildProgram(ctx: CliContext, result: { code: number }, signal?:
 
   program
     .command('doctor')
-    .description('check the PC/SC service, readers, drivers and permissions, and say how to fix problems')
+    .description('check the PC/SC service, readers, drivers and permissions (and a daemon config), and say how to fix problems')
+    .option('--config <file>', 'also check this daemon configuration and its lanes’ readers')
     .option('--json', 'machine-readable output')
-    .action((opts: { json?: boolean }) => run(() => doctorCommand(ctx, opts))());
+    .action((opts: { json?: boolean; config?: string }) => run(() => doctorCommand(ctx, opts))());
 
   const emv = program.command('emv').description('EMV card operations');
   emv

@@ -637,3 +637,30 @@ describe('posbridge doctor', () => {
     assert.ok(run.out.includes('      fix: plug the reader in; on Linux check `lsusb` and that libccid supports it'), run.out.join('\n'));
   });
 });
+
+test('doctor --config checks the file and that each lane’s reader is present', async () => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'posbridge-doc-'));
+  try {
+    const good = join(dir, 'good.json');
+    writeFileSync(good, JSON.stringify({ lanes: [{ name: 'A', reader: 'Posbridge Virtual Reader 0' }, { name: 'B', reader: 'Missing Reader' }] }));
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ lanes: [] }));
+    const driver = new InProcessReaderDriver(['Posbridge Virtual Reader 0']);
+    const r = await cli(driver, ['doctor', '--json', '--config', good]);
+    const checks = (JSON.parse(r.out[0]) as { checks: { name: string; status: string }[] }).checks;
+    assert.deepEqual(checks.filter((c) => c.name.startsWith('lane') || c.name === 'config').map((c) => [c.name, c.status]), [
+      ['config', 'ok'],
+      ['lane A', 'ok'],
+      ['lane B', 'fail'],
+    ]);
+    const r2 = await cli(new InProcessReaderDriver(['x']), ['doctor', '--json', '--config', bad]);
+    const c2 = (JSON.parse(r2.out[0]) as { checks: { name: string; status: string; detail: string }[] }).checks.find((c) => c.name === 'config');
+    assert.equal(c2?.status, 'fail');
+    assert.match(c2?.detail ?? '', /lanes/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

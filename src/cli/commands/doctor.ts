@@ -1,4 +1,5 @@
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { parseConfig, type DaemonConfig } from '../../daemon/config.js';
 import { describeAtr, SMARTCARD_LIST_PATH } from '../../apdu/atr-list.js';
 import { toHex } from '../../apdu/hex.js';
 import { defaultDataDir } from '../../config/paths.js';
@@ -119,16 +120,40 @@ async function readerChecks(ctx: CliContext, driver: ReaderDriver): Promise<Chec
   return checks;
 }
 
-/** `posbridge doctor`: checks the PC/SC service, readers, drivers, permissions; says what to do for each problem. */
-export async function doctorCommand(ctx: CliContext, opts: { json?: boolean }): Promise<number> {
+/** With `--config`: the file parses, and each lane's reader is among the readers found. */
+function configChecks(path: string | undefined, readers: readonly string[] | null): Check[] {
+  if (!path) return [];
+  let config: DaemonConfig;
+  try {
+    config = parseConfig(JSON.parse(readFileSync(path, 'utf8')) as unknown);
+  } catch (err) {
+    return [{ name: 'config', status: 'fail', detail: errorLine(err), fix: `correct ${path} (example: docs/config.example.json)` }];
+  }
+  const checks: Check[] = [{ name: 'config', status: 'ok', detail: `${path}: ${config.lanes.length} lane(s), host ${config.host === 'simulator' ? 'simulator' : `${config.host.host}:${config.host.port}`}` }];
+  if (config.readers === 'pcsc' && readers) {
+    for (const l of config.lanes) {
+      checks.push(
+        readers.includes(l.reader)
+          ? { name: `lane ${l.name}`, status: 'ok', detail: `reader "${l.reader}" present` }
+          : { name: `lane ${l.name}`, status: 'fail', detail: `reader "${l.reader}" not found`, fix: `plug it in, or set lanes[].reader to one of: ${readers.join(', ') || '(none)'}` },
+      );
+    }
+  }
+  return checks;
+}
+
+/** `posbridge doctor`: checks the PC/SC service, readers, drivers, permissions (and a config); says what to do. */
+export async function doctorCommand(ctx: CliContext, opts: { json?: boolean; config?: string }): Promise<number> {
   const checks = platformChecks();
   checks.push(dataDirCheck());
+  let readerNames: string[] | null = null;
   let serviceProblem = false;
   try {
     const driver = await ctx.createReaderDriver();
     checks.push({ name: 'PC/SC binding', status: 'ok', detail: 'loaded' });
     try {
       checks.push(...(await readerChecks(ctx, driver)));
+      readerNames = (await driver.listReaders()).map((r) => r.name);
     } finally {
       await driver.close();
     }
@@ -138,6 +163,7 @@ export async function doctorCommand(ctx: CliContext, opts: { json?: boolean }): 
     if (code === 'PCSC_BINDING_MISSING') checks.push({ name: 'PC/SC binding', status: 'fail', detail: errorLine(err), fix: 'run `npm run setup`' });
     else checks.push({ name: 'PC/SC service', status: 'fail', detail: errorLine(err), fix: serviceFix() });
   }
+  checks.push(...configChecks(opts.config, readerNames));
   if (checks.some((c) => c.name === 'readers' && c.status === 'fail')) serviceProblem = true;
   if (opts.json) {
     ctx.out(JSON.stringify({ checks }));
