@@ -32,7 +32,7 @@ export function cryptogramTypeOf(cid: number): CryptogramType | null {
 }
 
 /**
- * Terminal action analysis (Book 3 §10.7): any TVR bit in IAC-denial|TAC-denial → AAC; online-capable and a bit
+ * Terminal action analysis (Book 3 §10.7): a TVR bit also set in IAC-denial or TAC-denial → AAC; online-capable and a bit
  * in IAC-online|TAC-online → ARQC; offline-only and a bit in IAC-default|TAC-default → AAC; else TC.
  * Absent IACs count as denial 00…, online and default FF… (Book 3 §10.7).
  */

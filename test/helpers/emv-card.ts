@@ -58,3 +58,24 @@ export function apdu(header: string, data: string, le = '00'): string {
   const n = data.length / 2;
   return `${header}${n ? n.toString(16).padStart(2, '0').toUpperCase() + data : ''}${le}`;
 }
+
+/** The first application of the card's profile. */
+export const app = (t: CardUnderTest): CardProfile['applications'][number] => t.profile.applications[0];
+/** One byte as two hex digits. */
+export const byteHex = (n: number): string => n.toString(16).padStart(2, '0').toUpperCase();
+
+/** SELECT of the profile's application. */
+export function selectApp(t: CardUnderTest): string {
+  return t.x(apdu('00A40400', app(t).aid));
+}
+
+/** GET PROCESSING OPTIONS with the PDOL data the profile asks for. */
+export function gpo(t: CardUnderTest, values: Readonly<Record<string, string>> = {}): string {
+  const d = dolData(app(t).pdol, values);
+  return t.x(apdu('80A80000', `83${byteHex(d.length / 2)}${d}`));
+}
+
+/** GENERATE AC with P1 (hex) and the CDOL1 data, or the CDOL2 data when `second`. */
+export function generateAc(t: CardUnderTest, p1: string, values: Readonly<Record<string, string>> = {}, second = false): string {
+  return t.x(apdu(`80AE${p1}00`, dolData(second ? app(t).cdol2 : app(t).cdol1, values)));
+}

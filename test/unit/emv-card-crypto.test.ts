@@ -12,30 +12,11 @@ import { verifySda } from '../../src/emv/oda/sda.js';
 import type { CaPublicKey } from '../../src/emv/oda/types.js';
 import { issuerKeysFor } from '../../src/sim/emv/catalog.js';
 import { decodeCvr, cvrOfIad } from '../../src/sim/emv/cryptogram-layout.js';
-import type { CardProfile } from '../../src/sim/emv/profile-types.js';
 import { simCaKeys } from '../../src/sim/emv/sim-keys.js';
-import { apdu, cardUnderTest, dolData, TERMINAL_DATA, type CardUnderTest } from '../helpers/emv-card.js';
+import { apdu, app, byteHex, cardUnderTest, dolData, generateAc, gpo, selectApp, TERMINAL_DATA, type CardUnderTest } from '../helpers/emv-card.js';
 
 const VISA_AID = 'A0000000031010';
 
-const app = (t: CardUnderTest): CardProfile['applications'][number] => t.profile.applications[0];
-const byteHex = (n: number): string => n.toString(16).padStart(2, '0').toUpperCase();
-
-/** SELECT of the profile's application. */
-function selectApp(t: CardUnderTest): string {
-  return t.x(apdu('00A40400', app(t).aid));
-}
-
-/** GET PROCESSING OPTIONS with the PDOL data the profile asks for. */
-function gpo(t: CardUnderTest, values: Readonly<Record<string, string>> = {}): string {
-  const d = dolData(app(t).pdol, values);
-  return t.x(apdu('80A80000', `83${byteHex(d.length / 2)}${d}`));
-}
-
-/** GENERATE AC with P1 (hex) and the CDOL1 data, or the CDOL2 data when `second`. */
-function generateAc(t: CardUnderTest, p1: string, values: Readonly<Record<string, string>> = {}, second = false): string {
-  return t.x(apdu(`80AE${p1}00`, dolData(second ? app(t).cdol2 : app(t).cdol1, values)));
-}
 
 
 /** The GENERATE AC response's data objects by tag (format 1 split into 9F27/9F36/9F26/9F10 as well). */

@@ -7,34 +7,15 @@ import { concatBytes, fromHex, toHex } from '../../src/apdu/hex.js';
 import { decodeTlv, findTlv } from '../../src/apdu/tlv.js';
 import { bigIntToBytes, bytesToBigInt } from '../../src/emv/crypto/bytes.js';
 import { modPow } from '../../src/emv/crypto/rsa.js';
-import type { CardProfile } from '../../src/sim/emv/profile-types.js';
 import { simIccKey } from '../../src/sim/emv/sim-keys.js';
 import { plaintextPinBlock } from '../../src/sim/sim-pin-entry.js';
-import { apdu, cardUnderTest, dolData, type CardUnderTest } from '../helpers/emv-card.js';
+import { apdu, app, cardUnderTest, dolData, generateAc, gpo, selectApp, type CardUnderTest } from '../helpers/emv-card.js';
 
 const PSE_FCI = '6F1A840E315041592E5359532E4444463031A5088801015F2D02656E9000';
 
 const VISA_AID = 'A0000000031010';
 const VISA_FCI = '6F248407A0000000031010A519500B56495341204352454449548701015F2D02656E9F1101019000';
 
-const app = (t: CardUnderTest): CardProfile['applications'][number] => t.profile.applications[0];
-const byteHex = (n: number): string => n.toString(16).padStart(2, '0').toUpperCase();
-
-/** SELECT of the profile's application. */
-function selectApp(t: CardUnderTest): string {
-  return t.x(apdu('00A40400', app(t).aid));
-}
-
-/** GET PROCESSING OPTIONS with the PDOL data the profile asks for. */
-function gpo(t: CardUnderTest, values: Readonly<Record<string, string>> = {}): string {
-  const d = dolData(app(t).pdol, values);
-  return t.x(apdu('80A80000', `83${byteHex(d.length / 2)}${d}`));
-}
-
-/** GENERATE AC with P1 (hex) and the CDOL1 data, or the CDOL2 data when `second`. */
-function generateAc(t: CardUnderTest, p1: string, values: Readonly<Record<string, string>> = {}, second = false): string {
-  return t.x(apdu(`80AE${p1}00`, dolData(second ? app(t).cdol2 : app(t).cdol1, values)));
-}
 
 
 describe('virtual EMV card: selection', () => {
