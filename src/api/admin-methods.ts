@@ -20,7 +20,7 @@ export interface AdminMethodDeps {
   readonly clock: () => number;
 }
 
-/** payment.reverse and settlement.close (supervisor), diag.transmit (admin, off by default). */
+/** payment.capture (cashier), payment.reverse and settlement.close (supervisor), diag.transmit (admin, off by default). */
 export function adminMethods(d: AdminMethodDeps): Map<string, MethodSpec> {
   return new Map<string, MethodSpec>([
     [
@@ -37,6 +37,29 @@ export function adminMethods(d: AdminMethodDeps): Map<string, MethodSpec> {
               return d.store.move(p.id, 'reversal-pending', d.clock(), { reason: 'reversed by a supervisor' });
             });
             return paymentView(moved);
+          } catch (err) {
+            throw apiErrorOf(err);
+          }
+        },
+      },
+    ],
+    [
+      'payment.capture',
+      {
+        role: 'cashier',
+        handler: (params) => {
+          try {
+            const p = d.store.get(stringParam(params, 'paymentId', { max: 64 }) ?? '');
+            if (p.type !== 'preauth' || p.state !== 'completed' || p.result !== 'approved') throw new ApiError('INVALID_PARAMS', 'only an approved pre-authorisation can be captured');
+            const amount = params.amount ?? p.amount;
+            if (typeof amount !== 'number' || !Number.isInteger(amount) || amount <= 0 || amount > p.amount) {
+              throw new ApiError('INVALID_PARAMS', `amount must be an integer from 1 to the authorised ${p.amount}`, { param: 'amount' });
+            }
+            d.store.atomically(() => {
+              if (!d.host.link.capture(p.id, amount)) throw new ApiError('INVALID_PARAMS', 'this pre-authorisation was already captured');
+              d.store.note(p.id, d.clock(), `captured ${amount}`);
+            });
+            return { paymentId: p.id, captured: amount };
           } catch (err) {
             throw apiErrorOf(err);
           }

@@ -115,7 +115,44 @@ export class HostLink {
     this.queue.disarm(reversalId);
     const o = this.open.get(reversalId);
     this.open.delete(reversalId);
-    if (o && o.req.kind !== 'preauth') this.recordInBatch(o.req, o.request, o.stan, o.authCode);
+    if (!o) return;
+    if (o.req.kind === 'preauth') this.keepPreauth(o.req, o.request, o.authCode);
+    else this.recordInBatch(o.req, o.request, o.stan, o.authCode);
+  }
+
+  /**
+   * Captures an approved pre-authorisation for `amount` (at most the authorised amount): the completion (0220 with
+   * the original approval code) goes through the queue, and the batch counts it as a sale. False when there is no
+   * uncaptured pre-authorisation for `ref`.
+   */
+  capture(ref: string, amount: number): boolean {
+    const row = this.db.prepare(`SELECT * FROM preauthorizations WHERE ref = ? AND captured_at IS NULL`).get(ref) as
+      | { amount: number; currency: string; auth_code: string | null; request: Buffer }
+      | undefined;
+    if (!row || amount <= 0 || amount > row.amount) return false;
+    const now = this.clock();
+    const original = unpack(this.spec, this.queue.open(new Uint8Array(row.request)));
+    const completion = original
+      .withMti('0220')
+      .with(4, String(amount).padStart(12, '0'))
+      .with(11, nextStan(this.db))
+      .with(38, (row.auth_code ?? '').padEnd(6, ' ').slice(0, 6));
+    const packed = pack(this.spec, completion);
+    this.db.transaction(() => {
+      this.queue.enqueue('advice', ref, '0220', packed, now.getTime(), this.policy.queueTtlMs, 'capture of a pre-authorisation');
+      this.batches?.record({ ref, kind: 'sale', amount, currency: row.currency, stan: completion.text(11) ?? '', authCode: row.auth_code, request: packed }, now.getTime());
+      this.db.prepare(`UPDATE preauthorizations SET captured_amount = ?, captured_at = ? WHERE ref = ?`).run(amount, now.getTime(), ref);
+    })();
+    this.onQueued();
+    return true;
+  }
+
+  private keepPreauth(req: AuthRequest, request: Uint8Array, authCode: string | null): void {
+    let kept = unpack(this.spec, request);
+    for (const f of [35, 45, 52, 53]) kept = kept.without(f);
+    this.db
+      .prepare(`INSERT OR IGNORE INTO preauthorizations (ref, amount, currency, auth_code, request, created_at) VALUES (?, ?, ?, ?, ?, ?)`)
+      .run(req.ref, req.amount, req.currency, authCode, Buffer.from(this.queue.seal(pack(this.spec, kept))), this.clock().getTime());
   }
 
   /** The approved sale must be undone (card declined, card removed, cancelled): the reversal goes out. */

@@ -13,6 +13,7 @@ export type Db = Database.Database;
  * 3: API clients: name, role and the SHA-256 of their token (the token itself is never stored).
  * 4: payments (state machine, masked PAN and keyed hash only) and their append-only event log.
  * 5: the EMV facts a receipt shows: application label, TVR, TSI.
+ * 6: approved pre-authorisations awaiting capture (the request sealed, without track or PIN data).
  */
 export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
@@ -102,6 +103,16 @@ export const MIGRATIONS: readonly string[] = [
   `ALTER TABLE payments ADD COLUMN label TEXT;
    ALTER TABLE payments ADD COLUMN tvr TEXT;
    ALTER TABLE payments ADD COLUMN tsi TEXT;`,
+  `CREATE TABLE preauthorizations (
+     ref TEXT PRIMARY KEY,
+     amount INTEGER NOT NULL,
+     currency TEXT NOT NULL,
+     auth_code TEXT,
+     request BLOB NOT NULL,
+     created_at INTEGER NOT NULL,
+     captured_amount INTEGER,
+     captured_at INTEGER
+   );`,
 ];
 
 /** Opens (creating) the journal database: WAL, full sync on commit, foreign keys, migrations applied. */

@@ -54,6 +54,16 @@ export class HostQueue {
     private readonly sealer: Sealer,
   ) {}
 
+  /** Seals bytes with the queue's key (other journal tables keep card data the same way). */
+  seal(plain: Uint8Array): Uint8Array {
+    return this.sealer.seal(plain);
+  }
+
+  /** Opens bytes sealed with the queue's key. */
+  open(sealed: Uint8Array): Uint8Array {
+    return this.sealer.open(sealed);
+  }
+
   /** Writes an armed reversal for `ref` before its request is sent; returns its id. */
   arm(ref: string, mti: string, message: Uint8Array, now: number, ttlMs: number): number {
     return this.insert('reversal', ref, mti, message, 'armed', now, ttlMs);

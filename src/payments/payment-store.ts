@@ -158,6 +158,12 @@ export class PaymentStore {
     return this.db.transaction(fn)();
   }
 
+  /** Appends an event that changes no state (e.g. the capture of a pre-authorisation). */
+  note(id: string, now: number, detail: string): void {
+    const p = this.get(id);
+    this.event(id, p.state, now, detail);
+  }
+
   /** The keyed hash of a PAN (look-ups by card without storing the number). */
   panHash(pan: string): string {
     return createHmac('sha256', this.panKey).update(pan.replace(/\D/g, '')).digest('hex');

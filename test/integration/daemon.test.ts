@@ -142,4 +142,17 @@ describe('daemon (demo mode)', () => {
     assert.equal((await a.call('diag.transmit', { lane: 'A', apdu: '00A404000E315041592E5359532E444446303100' })).error?.data.code, 'DISABLED');
     a.close();
   });
+
+  test('a pre-authorisation is captured once, for at most its amount, and settles as a sale', async () => {
+    const c = await Client.open(d.url);
+    await c.call('session.hello', { token });
+    await c.call('sim.insertCard', { lane: 'A', profile: 'visa-contactless' });
+    const started = await c.call('payment.start', { lane: 'A', type: 'preauth', amount: 5000, currency: 'EUR', reference: 'hotel-1' });
+    const done = await c.waitFor((m) => m.method === 'payment.completed' && m.params?.paymentId === started.result?.paymentId);
+    assert.equal(done.params?.result, 'approved');
+    assert.equal((await c.call('payment.capture', { paymentId: started.result?.paymentId, amount: 6000 })).error?.data.code, 'INVALID_PARAMS');
+    assert.deepEqual((await c.call('payment.capture', { paymentId: started.result?.paymentId, amount: 4200 })).result, { paymentId: started.result?.paymentId, captured: 4200 });
+    assert.equal((await c.call('payment.capture', { paymentId: started.result?.paymentId, amount: 100 })).error?.data.code, 'INVALID_PARAMS');
+    c.close();
+  });
 });
