@@ -412,13 +412,16 @@ describe('round trip: create with fresh keys, verify with the verify side', () =
 
   test('one bit flipped in each signed-data input gives the specific reason', () => {
     const ssad = signStaticData(issuerPair.privateKey, fromHex('DAC1'), STATIC);
-    assert.equal(reasonOf(verifySda(issuerPair.publicKey, flip(ssad), STATIC)), 'TRAILER_INVALID');
+    // A flipped signature recovers to random bytes: the trailer check catches it, except when the random last byte
+    // happens to be BC (1 in 256), then the header check does. Either way it is refused before any hash.
+    const garbled = (r: string | undefined): boolean => r === 'TRAILER_INVALID' || r === 'HEADER_INVALID' || r === 'SIGNATURE_OUT_OF_RANGE';
+    assert.ok(garbled(reasonOf(verifySda(issuerPair.publicKey, flip(ssad), STATIC))));
     assert.equal(reasonOf(verifySda(issuerPair.publicKey, ssad, flip(STATIC, 0))), 'HASH_MISMATCH');
     assert.equal(reasonOf(verifySda(issuerPair.publicKey, ssad.subarray(0, 100), STATIC)), 'LENGTH_MISMATCH');
     assert.equal(reasonOf(verifySda(iccPair.publicKey, ssad, STATIC)), 'LENGTH_MISMATCH');
     const ddol = fromHex('0A1B2C3D');
     const sdad = signDynamicData(iccPair.privateKey, ddaDynamicData(fromHex('0102')), ddol);
-    assert.equal(reasonOf(verifyDda(iccPair.publicKey, flip(sdad), ddol)), 'TRAILER_INVALID');
+    assert.ok(garbled(reasonOf(verifyDda(iccPair.publicKey, flip(sdad), ddol))));
     assert.equal(reasonOf(verifyDda(iccPair.publicKey, sdad, flip(ddol))), 'HASH_MISMATCH');
     // Format 03 is not format 05, and a DDA signature is not an issuer certificate.
     assert.equal(reasonOf(verifyDda(issuerPair.publicKey, ssad, ddol)), 'FORMAT_INVALID');
