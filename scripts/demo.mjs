@@ -3,8 +3,9 @@
 // 1. the PC/SC stack: when a private pcscd can run here (Linux, root or user namespaces, pcscd + vsmartcard-vpcd),
 //    the virtual card goes into a vpcd reader of a real pcscd and the CLI shows `readers`, `atr` and a sample APDU
 //    exchange through it; elsewhere the same through the in-process reader;
-// 2. the daemon on simulated devices (virtual reader and card, PIN pad, host simulator), with a demo token, until
-//    Ctrl-C (`posbridge demo`; arguments such as --port N or --json are passed on).
+// 2. the daemon on simulated devices (virtual card in a vpcd reader of a private pcscd when root, else the in-process
+//    reader; PIN pad and host simulator), with a demo token, until Ctrl-C (`posbridge demo`; --port N or --json are
+//    passed on).
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -29,5 +30,15 @@ if (!args.includes('--json')) {
   }
   console.log('');
 }
-const r = spawnSync(process.execPath, [join(root, 'dist', 'bin', 'posbridge.js'), 'demo', ...args], { stdio: 'inherit' });
+// The daemon: on the real PC/SC stack when we may make a private mount namespace (root): its own /run/pcscd and
+// pcscd with a vpcd reader, but the machine's network, so the API port is reachable from this machine's browser
+// (without the private network's quick ACKs an APDU takes ~48 ms: a sale takes a second or two). Else in-process.
+const bin = join(root, 'dist', 'bin', 'posbridge.js');
+const pcscd = process.getuid?.() === 0 && namespaceProblem() === null;
+const r = pcscd
+  ? spawnSync('unshare', ['-m', '--', 'sh', '-c', 'mkdir -p /run/pcscd && mount -t tmpfs tmpfs /run/pcscd && exec "$0" "$@"', process.execPath, bin, 'demo', '--pcsc', ...args], {
+      stdio: 'inherit',
+      env: { ...process.env, POSBRIDGE_PCSC_NS: '1' },
+    })
+  : spawnSync(process.execPath, [bin, 'demo', ...args], { stdio: 'inherit' });
 process.exit(r.status ?? 0);

@@ -139,7 +139,8 @@ export function buildProgram(ctx: CliContext, result: { code: number }, signal?:
     .description('the daemon on simulated devices (virtual card, PIN pad, host) with a demo token')
     .option('--port <n>', 'API port (default 17620; 0 picks a free one)')
     .option('--json', 'one line {"url","token","page"} once ready')
-    .action((opts: { port?: string; json?: boolean }) => run(() => demoCommand(ctx, opts, signal))());
+    .option('--pcsc', 'put the virtual card in a vpcd reader of a private pcscd (needs its own mount namespace)')
+    .action((opts: { port?: string; json?: boolean; pcsc?: boolean }) => run(() => demoCommand(ctx, opts, signal))());
 
   for (const type of ['sale', 'refund'] as const) {
     program

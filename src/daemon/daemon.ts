@@ -21,7 +21,8 @@ import { HostSimulator } from '../sim/host/host-simulator.js';
 import { InProcessReaderDriver } from '../sim/in-process-reader.js';
 import { SimulatedPinEntry } from '../sim/sim-pin-entry.js';
 import type { DaemonConfig } from './config.js';
-import { simMethods, VirtualPinPads } from './sim-methods.js';
+import { simMethods, VirtualPinPads, type CardSlot } from './sim-methods.js';
+import type { VirtualCard } from '../sim/virtual-card.js';
 
 /** A running daemon. */
 export interface RunningDaemon {
@@ -38,7 +39,7 @@ export interface RunningDaemon {
  * The one composition root: reads the config, builds each part, starts them in order (journal → recovery → host
  * link → readers → lanes → API) and stops them in reverse. No module-level singletons: the logger and clock go in.
  */
-export async function startDaemon(config: DaemonConfig, logger: Logger, clock: () => number = Date.now): Promise<RunningDaemon> {
+export async function startDaemon(config: DaemonConfig, logger: Logger, clock: () => number = Date.now, demoSlots?: ReadonlyMap<string, CardSlot>): Promise<RunningDaemon> {
   const dataDir = config.dataDir ?? defaultDataDir();
   const sim = config.host === 'simulator' ? new HostSimulator({ port: 0, logger }) : null;
   const simPort = sim ? await sim.start() : 0;
@@ -84,7 +85,10 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
     ...paymentMethods({ store, lanes, driver, refundLimitForCashier: config.refundLimitForCashier, merchant: config.merchant }),
     ...adminMethods({ store, host: stack, driver, readers: readersByLane, diagEnabled: config.diagTransmit, clock }),
   ]);
-  if (config.demo && virtual) for (const [k, v] of simMethods(virtual, new Map(config.lanes.map((l) => [l.name, l.reader])), pads, sim)) methods.set(k, v);
+  // Demo mode: cards go into the in-process readers, or into the vpcd slots the caller gives (real pcscd).
+  const slots: ReadonlyMap<string, CardSlot> | undefined =
+    demoSlots ?? (virtual ? new Map(config.lanes.map((l) => [l.name, { insert: (card: VirtualCard) => virtual.insertCard(l.reader, card), remove: () => virtual.removeCard(l.reader) }])) : undefined);
+  if (config.demo && slots) for (const [k, v] of simMethods(slots, pads, sim)) methods.set(k, v);
   server = new ApiServer({ port: config.port, allowedOrigins: config.allowedOrigins, clients, methods, logger, lanes: () => config.lanes.map((l) => ({ lane: l.name, reader: l.reader })) });
   const port = await server.start();
   const unsubscribe = driver.subscribe((e) => {

@@ -4,7 +4,13 @@ import { createCard, listProfiles, profileInfo } from '../sim/emv/catalog.js';
 import type { HostSimulator } from '../sim/host/host-simulator.js';
 import type { HostMode } from '../sim/host/rules.js';
 import { HOST_MODES } from '../sim/host/rules.js';
-import type { InProcessReaderDriver } from '../sim/in-process-reader.js';
+import type { VirtualCard } from '../sim/virtual-card.js';
+
+/** Where demo mode puts a virtual card for a lane: the in-process reader, or a vpcd slot of a real pcscd. */
+export interface CardSlot {
+  insert(card: VirtualCard): Promise<void> | void;
+  remove(): Promise<void> | void;
+}
 
 /** PINs typed on the virtual PIN pads, per lane, until the payment asks for them. */
 export class VirtualPinPads {
@@ -39,12 +45,12 @@ export class VirtualPinPads {
 }
 
 /** Demo mode's sim.* methods, so a cashier app's own tests can drive a whole payment (refused outside demo mode). */
-export function simMethods(driver: InProcessReaderDriver, lanes: ReadonlyMap<string, string>, pads: VirtualPinPads, host: HostSimulator | null): Map<string, MethodSpec> {
-  const readerOf = (params: Record<string, unknown>): { lane: string; reader: string } => {
+export function simMethods(slots: ReadonlyMap<string, CardSlot>, pads: VirtualPinPads, host: HostSimulator | null): Map<string, MethodSpec> {
+  const readerOf = (params: Record<string, unknown>): { lane: string; slot: CardSlot } => {
     const lane = stringParam(params, 'lane', { max: 40 }) ?? '';
-    const reader = lanes.get(lane);
-    if (!reader) throw new ApiError('NOT_FOUND', `no lane "${lane}"`, { param: 'lane' });
-    return { lane, reader };
+    const slot = slots.get(lane);
+    if (!slot) throw new ApiError('NOT_FOUND', `no lane "${lane}"`, { param: 'lane' });
+    return { lane, slot };
   };
   return new Map<string, MethodSpec>([
     ['sim.profiles', { role: 'cashier', handler: () => ({ profiles: listProfiles().map((n) => profileInfo(n)) }) }],
@@ -52,11 +58,11 @@ export function simMethods(driver: InProcessReaderDriver, lanes: ReadonlyMap<str
       'sim.insertCard',
       {
         role: 'cashier',
-        handler: (params) => {
-          const { reader } = readerOf(params);
+        handler: async (params) => {
+          const { slot } = readerOf(params);
           const profile = stringParam(params, 'profile', { max: 64 }) ?? '';
           if (!listProfiles().includes(profile)) throw new ApiError('INVALID_PARAMS', `unknown profile "${profile}"; see sim.profiles`, { param: 'profile' });
-          driver.insertCard(reader, createCard(profile));
+          await slot.insert(createCard(profile));
           return { inserted: profile };
         },
       },
@@ -65,8 +71,8 @@ export function simMethods(driver: InProcessReaderDriver, lanes: ReadonlyMap<str
       'sim.removeCard',
       {
         role: 'cashier',
-        handler: (params) => {
-          driver.removeCard(readerOf(params).reader);
+        handler: async (params) => {
+          await readerOf(params).slot.remove();
           return { removed: true };
         },
       },
