@@ -21,6 +21,7 @@ import { HostSimulator } from '../sim/host/host-simulator.js';
 import { InProcessReaderDriver } from '../sim/in-process-reader.js';
 import { SimulatedPinEntry } from '../sim/sim-pin-entry.js';
 import type { DaemonConfig } from './config.js';
+import { textReceipt } from '../receipts/text-receipt.js';
 import { simMethods, VirtualPinPads, type CardSlot } from './sim-methods.js';
 import type { VirtualCard } from '../sim/virtual-card.js';
 
@@ -75,7 +76,12 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
       randomBytes: (n) => new Uint8Array(randomBytes(n)),
       cardTimeoutMs: 120_000,
       onProgress: (p) => server?.notify('payment.progress', { ...p }),
-      onCompleted: (p) => server?.notify('payment.completed', { ...paymentView(p), scheme: p.scheme, cvm: p.cvm }),
+      onCompleted: (p) =>
+        server?.notify('payment.completed', {
+          ...paymentView(p),
+          scheme: schemeOf(p.aid),
+          receipt: p.state === 'completed' || p.state === 'declined' ? textReceipt(p, config.merchant, 'customer').join('\n') : null,
+        }),
       logger,
     });
     lanes.set(l.name, { flow, reader: l.reader });
@@ -126,4 +132,21 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
       await sim?.stop();
     },
   };
+}
+
+/** The card scheme from the AID's registered application provider (first 5 bytes). */
+export function schemeOf(aid: string | null): string | null {
+  if (!aid) return null;
+  const rid = aid.slice(0, 10).toUpperCase();
+  const names: Readonly<Record<string, string>> = {
+    A000000003: 'visa',
+    A000000004: 'mastercard',
+    A000000025: 'amex',
+    A000000042: 'cb',
+    A000000065: 'jcb',
+    A000000152: 'discover',
+    A000000333: 'unionpay',
+    A000000277: 'interac',
+  };
+  return names[rid] ?? null;
 }

@@ -75,7 +75,8 @@ describe('daemon (demo mode)', () => {
     await c.waitFor((m) => m.method === 'payment.progress' && m.params?.step === 'pin-entry');
     await c.call('sim.enterPin', { lane: 'A', pin: '1234' });
     const done = await c.waitFor((m) => m.method === 'payment.completed' && m.params?.paymentId === paymentId);
-    assert.deepEqual([done.params?.state, done.params?.result, done.params?.maskedPan, done.params?.currency], ['completed', 'approved', '476173******0119', 'EUR']);
+    assert.deepEqual([done.params?.state, done.params?.result, done.params?.maskedPan, done.params?.currency, done.params?.scheme], ['completed', 'approved', '476173******0119', 'EUR', 'visa']);
+    assert.match(String(done.params?.receipt), /APPROVED/);
     assert.ok(!JSON.stringify(c.inbox).includes('4761739001010119'), 'no full PAN on the API');
     const status = await c.call('payment.status', { reference: 'order-1' });
     assert.equal(status.result?.state, 'completed');

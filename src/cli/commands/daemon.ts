@@ -79,10 +79,10 @@ export async function demoCommand(ctx: CliContext, opts: { port?: string; json?:
   const slots = vpcd ? new Map([['A', { insert: (card: VirtualCard) => vpcd.insert(card), remove: () => vpcd.remove() }]]) : undefined;
   const d = await startDaemon(config, logger, Date.now, slots);
   const token = d.pair('demo', 'supervisor');
-  const info = { url: d.url, token, page: `http://127.0.0.1:${d.port}/`, readers: stack ? 'pcscd + vpcd' : 'in-process' };
+  const info = { url: d.url, token, page: `http://127.0.0.1:${d.port}/` };
   if (opts.json) ctx.out(JSON.stringify(info));
   else {
-    ctx.out(`posbridge demo ready: ${info.url} (card reader: ${info.readers})`);
+    ctx.out(`posbridge demo ready: ${info.url} (card reader: ${stack ? 'pcscd + vpcd' : 'in-process'})`);
     ctx.out(`  token (supervisor): ${token}`);
     ctx.out('  try: sim.insertCard {lane:"A", profile:"visa-sda-pse"}, payment.start {lane:"A", type:"sale", amount:1234, currency:"EUR", reference:"r1"}, sim.enterPin {lane:"A", pin:"1234"}');
     ctx.out('  Ctrl-C stops it.');
