@@ -70,7 +70,7 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
       config: defaultTerminalConfig([...PUBLISHED_CA_KEYS, ...(config.demo ? simCaKeys() : [])]),
       pin: new SimulatedPinEntry((prompt) => {
         server?.notify('payment.progress', { lane: l.name, step: 'pin-entry', message: `Enter PIN${prompt.triesLeft !== undefined ? ` (${prompt.triesLeft} tries left)` : ''}` });
-        return pads.next(l.name, 60_000);
+        return pads.next(l.name, 60_000, prompt.signal);
       }),
       clock,
       randomBytes: (n) => new Uint8Array(randomBytes(n)),

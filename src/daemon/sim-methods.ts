@@ -18,20 +18,21 @@ export class VirtualPinPads {
   private readonly typed = new Map<string, string[]>();
 
   /** The PIN for `lane`: one already typed, or the next one typed within `timeoutMs` (null: cancelled/timeout). */
-  next(lane: string, timeoutMs: number): Promise<string | null> {
+  next(lane: string, timeoutMs: number, signal?: AbortSignal): Promise<string | null> {
     const q = this.typed.get(lane);
     if (q?.length) return Promise.resolve(q.shift() ?? null);
     return new Promise((resolve) => {
       const list = this.waiting.get(lane) ?? [];
-      const done = (pin: string | null): void => {
+      const give = (pin: string | null): void => {
         clearTimeout(t);
+        signal?.removeEventListener('abort', stop);
+        this.waiting.set(lane, (this.waiting.get(lane) ?? []).filter((w) => w !== give));
         resolve(pin);
       };
-      const t = setTimeout(() => {
-        this.waiting.set(lane, (this.waiting.get(lane) ?? []).filter((w) => w !== done));
-        resolve(null);
-      }, timeoutMs);
-      list.push(done);
+      const stop = (): void => give(null);
+      const t = setTimeout(stop, timeoutMs);
+      signal?.addEventListener('abort', stop, { once: true });
+      list.push(give);
       this.waiting.set(lane, list);
     });
   }

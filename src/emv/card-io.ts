@@ -40,6 +40,11 @@ export class CardIo {
     return this.channel;
   }
 
+  /** The transaction's cancellation signal (PIN entry listens to it too). */
+  get cancelSignal(): AbortSignal | undefined {
+    return this.signal;
+  }
+
   /** APDUs sent so far. */
   get apduCount(): number {
     return this.count;

@@ -127,7 +127,9 @@ async function performRule(ctx: CvmContext, code: number, caps: number): Promise
   if (code === 0x02) {
     const pan = bcdDigits(ctx.store.getCard(0x5a) ?? new Uint8Array(0)) ?? '';
     ctx.onPinPrompt(undefined);
-    const block = await ctx.pin.onlinePin({ amount: ctx.request.amount, currency: ctx.request.currency, pan });
+    const signal = ctx.io.cancelSignal;
+    const block = await ctx.pin.onlinePin({ amount: ctx.request.amount, currency: ctx.request.currency, pan, ...(signal ? { signal } : {}) });
+    ctx.io.checkCancelled('cvm');
     if (!block) {
       ctx.tvr.set('pinNotEntered');
       return failed;
@@ -153,7 +155,8 @@ async function offlinePin(ctx: CvmContext, enciphered: boolean): Promise<boolean
   for (let attempt = 0; attempt < 16; attempt++) {
     ctx.onPinPrompt(triesLeft);
     ctx.io.checkCancelled('cvm');
-    const prompt = { amount: ctx.request.amount, currency: ctx.request.currency, triesLeft };
+    const signal = ctx.io.cancelSignal;
+    const prompt = { amount: ctx.request.amount, currency: ctx.request.currency, triesLeft, ...(signal ? { signal } : {}) };
     const outcome: PinOutcome =
       enciphered && ctx.iccPinKey ? await ctx.pin.verifyOfflineEnciphered(ctx.io.raw, prompt, ctx.iccPinKey) : await ctx.pin.verifyOfflinePlaintext(ctx.io.raw, prompt);
     switch (outcome.kind) {
@@ -171,6 +174,7 @@ async function offlinePin(ctx: CvmContext, enciphered: boolean): Promise<boolean
         ctx.tvr.set('pinPadMissing');
         return false;
       default:
+        ctx.io.checkCancelled('cvm');
         ctx.tvr.set('pinNotEntered');
         return false;
     }

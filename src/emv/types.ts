@@ -118,6 +118,8 @@ export interface PinPrompt {
   readonly currency: string;
   /** Tries left before this entry, when the card told (9F17 or 63Cx). */
   readonly triesLeft?: number;
+  /** Aborted when the transaction is cancelled: the PIN pad stops waiting and answers 'cancelled'. */
+  readonly signal?: AbortSignal;
 }
 
 /** What the acquirer host said about an ARQC (the host link implements `authorize`). */

@@ -156,4 +156,18 @@ describe('daemon (demo mode)', () => {
     assert.equal((await c.call('payment.capture', { paymentId: started.result?.paymentId, amount: 100 })).error?.data.code, 'INVALID_PARAMS');
     c.close();
   });
+
+  test('cancelling during PIN entry ends the payment at once, cancelled, nothing sent to the host', async () => {
+    const c = await Client.open(d.url);
+    await c.call('session.hello', { token });
+    await c.call('sim.insertCard', { lane: 'A', profile: 'visa-sda-pse' });
+    const started = await c.call('payment.start', { lane: 'A', type: 'sale', amount: 777, currency: 'EUR', reference: 'cancel-at-pin' });
+    await c.waitFor((m) => m.method === 'payment.progress' && m.params?.step === 'pin-entry' && m.params?.paymentId === started.result?.paymentId);
+    const t0 = Date.now();
+    await c.call('payment.cancel', { paymentId: started.result?.paymentId });
+    const done = await c.waitFor((m) => m.method === 'payment.completed' && m.params?.paymentId === started.result?.paymentId, 5000);
+    assert.deepEqual([done.params?.state, done.params?.result], ['cancelled', 'cancelled']);
+    assert.ok(Date.now() - t0 < 2000, 'not left waiting for the PIN pad timeout');
+    c.close();
+  });
 });
