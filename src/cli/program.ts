@@ -12,6 +12,7 @@ import { clientsCommand, pairCommand } from './commands/clients.js';
 import { daemonCommand, demoCommand } from './commands/daemon.js';
 import { payCommand, statusCommand, type ClientCliOptions } from './commands/client-commands.js';
 import { journalCommand, type JournalOptions } from './commands/journal.js';
+import { printerStatusCommand, printerTestCommand, type PrinterCliOptions } from './commands/printer.js';
 import { readersCommand } from './commands/readers.js';
 import { tlvCommand } from './commands/tlv.js';
 import { watchCommand } from './commands/watch.js';
@@ -192,6 +193,21 @@ export function buildProgram(ctx: CliContext, result: { code: number }, signal?:
     .argument('[id]', 'the client id to revoke')
     .option('--json', 'machine-readable output')
     .action((action: string, id: string | undefined, opts: { json?: boolean }) => run(() => clientsCommand(ctx, action, id, opts))());
+
+  const printer = program.command('printer').description('receipt printer diagnostics (ESC/POS)');
+  printer
+    .command('status')
+    .description('the printer\'s real-time status (online, cover, paper); exit 1 when it cannot print')
+    .requiredOption('--printer <url>', 'printer URL: tcp://HOST[:PORT]')
+    .option('--json', 'machine-readable output')
+    .action((opts: PrinterCliOptions) => run(() => printerStatusCommand(ctx, opts))());
+  printer
+    .command('test')
+    .description('print a test page (refused when the printer is offline, open or out of paper)')
+    .requiredOption('--printer <url>', 'printer URL: tcp://HOST[:PORT]')
+    .option('--cpl <n>', 'characters per line', '42')
+    .option('--json', 'machine-readable output')
+    .action((opts: PrinterCliOptions) => run(() => printerTestCommand(ctx, opts))());
 
   const sim = program.command('sim').description('device simulators for cashier-app developers and tests');
   sim

@@ -1,0 +1,66 @@
+import receiptline from 'receiptline';
+import { PrinterError } from './errors.js';
+import { dleEot, parseStatus } from './escpos-status.js';
+import { TcpPrinterTransport } from './tcp-transport.js';
+import type { PrinterStatus, PrinterTransport } from './types.js';
+
+/** How a receipt is laid out for a printer (receiptline's printer settings). */
+export interface PrinterProfile {
+  /** Characters per line: 42 for 80 mm paper with font B off, 32 for 58 mm. */
+  readonly cpl: number;
+  readonly encoding: 'multilingual' | 'cp437' | 'cp858' | 'cp1252' | 'gb18030';
+}
+
+/** A receiptline document as ESC/POS bytes (receiptline does the layout; status and errors are ours). */
+export function renderEscPos(doc: string, profile: PrinterProfile): Uint8Array {
+  const out = receiptline.transform(doc, { command: 'escpos', cpl: profile.cpl, encoding: profile.encoding });
+  return new Uint8Array(Buffer.from(out, 'binary'));
+}
+
+/** A receiptline document as an SVG preview. */
+export function renderSvg(doc: string, profile: PrinterProfile): string {
+  return receiptline.transform(doc, { command: 'svg', cpl: profile.cpl, encoding: profile.encoding });
+}
+
+/** An ESC/POS printer: real-time status (DLE EOT 1/2/4) and printing that refuses when the printer cannot print. */
+export class EscPosPrinter {
+  /** Binds to a transport; answers are awaited for `timeoutMs` each. */
+  constructor(
+    private readonly transport: PrinterTransport,
+    private readonly timeoutMs = 1500,
+  ) {}
+
+  /** The printer's status; PRINTER_TIMEOUT when it does not answer. */
+  async status(): Promise<PrinterStatus> {
+    const answers: number[] = [];
+    for (const n of [1, 2, 4] as const) {
+      await this.transport.write(dleEot(n));
+      const b = await this.transport.read(1, this.timeoutMs);
+      if (b.length === 0) throw new PrinterError('PRINTER_TIMEOUT', `no answer to DLE EOT ${n} within ${this.timeoutMs} ms`);
+      answers.push(b[0]);
+    }
+    return parseStatus(answers[0], answers[1], answers[2]);
+  }
+
+  /** Prints bytes after checking the printer can: PRINTER_NOT_READY (with the status) when offline, cover open or out of paper. */
+  async print(bytes: Uint8Array): Promise<PrinterStatus> {
+    const s = await this.status();
+    if (!s.online || s.coverOpen || s.paper === 'end') {
+      throw new PrinterError('PRINTER_NOT_READY', `the printer cannot print: ${!s.online ? 'offline' : s.coverOpen ? 'cover open' : 'paper end'}`, { status: s });
+    }
+    await this.transport.write(bytes);
+    return s;
+  }
+
+  /** Closes the transport. */
+  close(): Promise<void> {
+    return this.transport.close();
+  }
+}
+
+/** A printer from a URL: tcp://HOST:PORT (serial:// and file:///dev/usb/lp* come with their transports). */
+export function printerFromUrl(url: string): EscPosPrinter {
+  const m = /^tcp:\/\/([^:/]+)(?::(\d+))?\/?$/.exec(url);
+  if (!m) throw new PrinterError('PRINTER_URL_INVALID', `printer URL must be tcp://HOST[:PORT] for now, got "${url}"`);
+  return new EscPosPrinter(new TcpPrinterTransport(m[1], m[2] ? Number(m[2]) : 9100));
+}

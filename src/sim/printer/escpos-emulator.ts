@@ -1,0 +1,116 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { statusBytes } from '../../drivers/printer/escpos-status.js';
+import type { PrinterStatus } from '../../drivers/printer/types.js';
+
+/** What the emulator saw: printed lines and events (cut, drawer kick, init, Chinese mode). */
+export type PrinterEvent = { readonly kind: 'line'; readonly text: string } | { readonly kind: 'cut' | 'drawer' | 'init' | 'chinese-on' | 'chinese-off' | 'image' };
+
+/**
+ * An ESC/POS printer in software (for tests, the demo and cashier-app developers): it parses what it receives into
+ * text lines and events, answers DLE EOT with a status the test sets (paper out, cover open, offline), one byte per
+ * answer and a little late, as network printers do. Unknown commands are skipped by their known lengths.
+ */
+export class EscPosEmulator {
+  readonly events: PrinterEvent[] = [];
+  private status: PrinterStatus = { online: true, coverOpen: false, paper: 'ok', drawerOpen: false };
+  private line: number[] = [];
+  private pending: number[] = [];
+  private server: Server | null = null;
+  private readonly sockets = new Set<Socket>();
+
+  /** The printed text lines so far. */
+  get lines(): string[] {
+    return this.events.flatMap((e) => (e.kind === 'line' ? [e.text] : []));
+  }
+
+  /** Sets what DLE EOT reports. */
+  setStatus(s: Partial<PrinterStatus>): void {
+    this.status = { ...this.status, ...s };
+  }
+
+  /** Listens on 127.0.0.1 (`port` 0 picks one); resolves with the port. */
+  async listen(port = 0): Promise<number> {
+    this.server = createServer((s) => {
+      this.sockets.add(s);
+      s.on('data', (d: Buffer) => this.feed(d, (b) => setTimeout(() => s.writable && s.write(Uint8Array.of(b)), 5)));
+      s.on('close', () => this.sockets.delete(s));
+      // A client dropping mid-job is what printers see all day; the socket's close handler does the bookkeeping.
+      s.on('error', () => s.destroy());
+    });
+    await new Promise<void>((r) => this.server?.listen(port, '127.0.0.1', () => r()));
+    const a = this.server.address();
+    return typeof a === 'object' && a ? a.port : port;
+  }
+
+  /** Stops listening and drops connections (a printer unplugged). */
+  async close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+    this.server = null;
+  }
+
+  /** Parses received bytes; `reply` sends a status byte back. */
+  feed(bytes: Uint8Array, reply: (b: number) => void): void {
+    this.pending.push(...bytes);
+    let i = 0;
+    const p = this.pending;
+    const need = (n: number): boolean => i + n <= p.length;
+    while (i < p.length) {
+      const b = p[i];
+      if (b === 0x10 && need(3) && p[i + 1] === 0x04) {
+        const [s1, s2, s4] = statusBytes(this.status);
+        reply(p[i + 2] === 1 ? s1 : p[i + 2] === 2 ? s2 : s4);
+        i += 3;
+      } else if (b === 0x1b) {
+        if (!need(2)) break;
+        const c = p[i + 1];
+        if (c === 0x40) this.events.push({ kind: 'init' });
+        if (c === 0x70) this.events.push({ kind: 'drawer' });
+        // ESC $ (absolute position) separates columns: shown as one space so the text stays readable.
+        if (c === 0x24 && this.line.length > 0 && this.line.at(-1) !== 0x20) this.line.push(0x20);
+        i += c === 0x40 ? 2 : c === 0x70 ? 5 : c === 0x24 || c === 0x5c ? 4 : 3;
+      } else if (b === 0x1d) {
+        if (!need(3)) break;
+        const c = p[i + 1];
+        if (c === 0x56) {
+          this.flush();
+          this.events.push({ kind: 'cut' });
+          i += p[i + 2] >= 0x41 ? 4 : 3;
+        } else if (c === 0x28 || (c === 0x76 && p[i + 2] === 0x30)) {
+          // GS ( fn pL pH … and GS v 0 m xL xH yL yH …: length-prefixed blocks (2D codes, raster images).
+          if (c === 0x28) {
+            if (!need(5)) break;
+            const len = p[i + 3] | (p[i + 4] << 8);
+            if (!need(5 + len)) break;
+            i += 5 + len;
+          } else {
+            if (!need(8)) break;
+            const len = (p[i + 4] | (p[i + 5] << 8)) * (p[i + 6] | (p[i + 7] << 8));
+            if (!need(8 + len)) break;
+            this.events.push({ kind: 'image' });
+            i += 8 + len;
+          }
+        } else i += c === 0x4c || c === 0x57 ? 4 : 3;
+      } else if (b === 0x1c) {
+        if (!need(2)) break;
+        const c = p[i + 1];
+        if (c === 0x26) this.events.push({ kind: 'chinese-on' });
+        if (c === 0x2e) this.events.push({ kind: 'chinese-off' });
+        i += c === 0x26 || c === 0x2e ? 2 : c === 0x28 ? (need(5) ? 5 + (p[i + 3] | (p[i + 4] << 8)) : p.length) : 3;
+      } else if (b === 0x0a) {
+        this.flush();
+        i++;
+      } else {
+        if (b >= 0x20) this.line.push(b);
+        i++;
+      }
+    }
+    this.pending = p.slice(i);
+  }
+
+  private flush(): void {
+    if (this.line.length === 0) return;
+    this.events.push({ kind: 'line', text: Buffer.from(this.line).toString('latin1').trimEnd() });
+    this.line = [];
+  }
+}
