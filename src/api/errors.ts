@@ -24,6 +24,7 @@ export const API_ERRORS = {
   NOT_FOUND: { rpc: -32006, retriable: false },
   DEVICE_UNAVAILABLE: { rpc: -32007, retriable: true },
   DISABLED: { rpc: -32008, retriable: false },
+  ALREADY_PRINTED: { rpc: -32009, retriable: false },
 } as const satisfies Record<string, ApiErrorSpec>;
 
 /** A stable API error code. */

@@ -5,6 +5,8 @@ import type { Payment, PaymentStore } from '../payments/payment-store.js';
 import { ApiError } from './errors.js';
 import { receiptSvg, textReceipt, type Merchant } from '../receipts/text-receipt.js';
 import { stringParam, type MethodSpec } from './rpc.js';
+import { PrinterError } from '../drivers/printer/errors.js';
+import { ReceiptError, type ReceiptPrinting } from '../receipts/receipt-printing.js';
 
 /** ISO 4217 alpha → numeric for the currencies a shop terminal meets most (extend in config later). */
 export const CURRENCIES: Readonly<Record<string, string>> = { EUR: '978', USD: '840', GBP: '826', CHF: '756', SEK: '752', DKK: '208', NOK: '578', PLN: '985', CZK: '203', HUF: '348', JPY: '392', CNY: '156', CAD: '124', AUD: '036' };
@@ -33,6 +35,8 @@ export function paymentView(p: Payment): Record<string, unknown> {
 
 /** Payment errors as API errors (the one error table). */
 export function apiErrorOf(err: unknown): unknown {
+  if (err instanceof PrinterError) return new ApiError('DEVICE_UNAVAILABLE', err.message, { device: 'printer', deviceCode: err.code, ...err.details });
+  if (err instanceof ReceiptError) return new ApiError('ALREADY_PRINTED', err.message, err.details);
   if (!(err instanceof PaymentError)) return err;
   switch (err.code) {
     case 'PAYMENT_LANE_BUSY':
@@ -52,6 +56,9 @@ export interface PaymentMethodDeps {
   readonly driver: ReaderDriver;
   /** Refunds above this (minor units) need a supervisor. */
   readonly refundLimitForCashier: number;
+  /** The receipt printer, when one is configured. */
+  readonly printing?: ReceiptPrinting;
+  readonly clock?: () => number;
 }
 
 function wrap(fn: MethodSpec['handler']): MethodSpec['handler'] {
@@ -146,6 +153,21 @@ export function paymentMethods(d: PaymentMethodDeps): Map<string, MethodSpec> {
           if (p.state !== 'completed' && p.state !== 'declined' && p.state !== 'reversed') throw new ApiError('NOT_FOUND', `no receipt for a payment that is ${p.state}`);
           const lines = textReceipt(p, d.merchant, copy);
           return { paymentId: p.id, copy, text: lines.join('\n'), svg: receiptSvg(lines) };
+        }),
+      },
+    ],
+    [
+      'receipt.print',
+      {
+        role: 'cashier',
+        handler: wrap(async (params) => {
+          const p = d.store.get(stringParam(params, 'paymentId', { max: 64 }) ?? '');
+          const copy = params.copy ?? 'customer';
+          if (copy !== 'customer' && copy !== 'merchant') throw new ApiError('INVALID_PARAMS', 'copy must be "customer" or "merchant"', { param: 'copy' });
+          if (params.reprint !== undefined && typeof params.reprint !== 'boolean') throw new ApiError('INVALID_PARAMS', 'reprint must be true or false', { param: 'reprint' });
+          if (p.state !== 'completed' && p.state !== 'declined' && p.state !== 'reversed') throw new ApiError('NOT_FOUND', `no receipt for a payment that is ${p.state}`);
+          if (!d.printing) throw new ApiError('DEVICE_UNAVAILABLE', 'no receipt printer is configured ("printer" in the daemon config)', { device: 'printer' });
+          return d.printing.print(p, copy, params.reprint === true, (d.clock ?? Date.now)());
         }),
       },
     ],

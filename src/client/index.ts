@@ -140,6 +140,16 @@ export class PosbridgeClient {
     return this.call('payment.list', range);
   }
 
+  /** A payment's receipt as text and an SVG preview. */
+  receipt(paymentId: string, copy: 'customer' | 'merchant' = 'customer'): Promise<{ paymentId: string; copy: string; text: string; svg: string }> {
+    return this.call('receipt.get', { paymentId, copy });
+  }
+
+  /** Prints a payment's receipt once; `reprint` prints again, marked COPY (ALREADY_PRINTED otherwise). */
+  printReceipt(paymentId: string, copy: 'customer' | 'merchant' = 'customer', reprint = false): Promise<{ paymentId: string; copy: string; markedCopy: boolean; prints: number }> {
+    return this.call('receipt.print', { paymentId, copy, reprint });
+  }
+
   /** The lanes and their readers. */
   devices(): Promise<{ lanes: { lane: string; reader: string; cardPresent: boolean; connected: boolean }[] }> {
     return this.call('devices.list', {});

@@ -26,6 +26,8 @@ export interface DaemonConfig {
   /** diag.transmit (raw APDUs, admin only); off by default. */
   readonly diagTransmit: boolean;
   /** The shop as its receipts name it. */
+  /** The receipt printer's URL (tcp://HOST[:PORT]), if any. */
+  readonly printer?: string;
   readonly merchant: { readonly name: string; readonly address: readonly string[]; readonly terminalId: string };
   /** Online journal backups on a schedule: every N hours, keeping `keep` copies in <dataDir>/backups. */
   readonly backup: { readonly everyHours: number; readonly keep: number } | null;
@@ -42,7 +44,7 @@ export class ConfigError extends PosbridgeError {
 /** Every code a ConfigError can carry. */
 export const CONFIG_ERROR_CODES = ['CONFIG_INVALID'] as const;
 
-const KEYS = new Set(['port', 'dataDir', 'allowedOrigins', 'host', 'readers', 'lanes', 'refundLimitForCashier', 'demo', 'diagTransmit', 'backup', 'merchant']);
+const KEYS = new Set(['port', 'dataDir', 'allowedOrigins', 'host', 'readers', 'lanes', 'refundLimitForCashier', 'demo', 'diagTransmit', 'backup', 'merchant', 'printer']);
 
 /** Validates a parsed JSON config, filling defaults; ConfigError names the bad key and why. */
 export function parseConfig(json: unknown): DaemonConfig {
@@ -96,6 +98,7 @@ export function parseConfig(json: unknown): DaemonConfig {
     diagTransmit,
     backup,
     merchant: parseMerchant(o.merchant),
+    ...(o.printer !== undefined ? { printer: parsePrinter(o.printer) } : {}),
   };
 }
 
@@ -106,4 +109,9 @@ function parseMerchant(v: unknown): DaemonConfig['merchant'] {
   if (m.address !== undefined && (!Array.isArray(m.address) || !m.address.every((x) => typeof x === 'string'))) throw new ConfigError('merchant.address', 'must be a list of lines');
   if (m.terminalId !== undefined && (typeof m.terminalId !== 'string' || !/^[ -~]{1,8}$/.test(m.terminalId))) throw new ConfigError('merchant.terminalId', 'must be 1–8 printable characters');
   return { name: m.name, address: (m.address as string[] | undefined) ?? [], terminalId: (m.terminalId as string | undefined) ?? 'POSB0001' };
+}
+
+function parsePrinter(v: unknown): string {
+  if (typeof v !== 'string' || !/^tcp:\/\/[^:/]+(:\d{1,5})?\/?$/.test(v)) throw new ConfigError('printer', 'must be a printer URL: tcp://HOST[:PORT]');
+  return v;
 }

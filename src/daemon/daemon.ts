@@ -22,6 +22,8 @@ import { InProcessReaderDriver } from '../sim/in-process-reader.js';
 import { SimulatedPinEntry } from '../sim/sim-pin-entry.js';
 import type { DaemonConfig } from './config.js';
 import { textReceipt } from '../receipts/text-receipt.js';
+import { ReceiptPrinting } from '../receipts/receipt-printing.js';
+import { printerFromUrl } from '../drivers/printer/escpos-printer.js';
 import { simMethods, VirtualPinPads, type CardSlot } from './sim-methods.js';
 import type { VirtualCard } from '../sim/virtual-card.js';
 
@@ -86,9 +88,11 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
     });
     lanes.set(l.name, { flow, reader: l.reader });
   }
+  const printer = config.printer ? printerFromUrl(config.printer) : null;
+  const printing = printer ? new ReceiptPrinting(stack.db, printer, config.merchant) : undefined;
   const readersByLane = new Map(config.lanes.map((l) => [l.name, l.reader]));
   const methods = new Map<string, MethodSpec>([
-    ...paymentMethods({ store, lanes, driver, refundLimitForCashier: config.refundLimitForCashier, merchant: config.merchant }),
+    ...paymentMethods({ store, lanes, driver, refundLimitForCashier: config.refundLimitForCashier, merchant: config.merchant, clock, ...(printing ? { printing } : {}) }),
     ...adminMethods({ store, host: stack, driver, readers: readersByLane, diagEnabled: config.diagTransmit, clock }),
   ]);
   // Demo mode: cards go into the in-process readers, or into the vpcd slots the caller gives (real pcscd).
@@ -128,6 +132,7 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
       for (const l of lanes.values()) l.flow.park();
       for (const l of lanes.values()) await l.flow.idle();
       await driver.close();
+      await printer?.close();
       await stack.close();
       await sim?.stop();
     },

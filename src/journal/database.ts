@@ -113,6 +113,13 @@ export const MIGRATIONS: readonly string[] = [
      captured_amount INTEGER,
      captured_at INTEGER
    );`,
+  `CREATE TABLE receipt_prints (
+     payment_id TEXT NOT NULL REFERENCES payments (id),
+     copy TEXT NOT NULL CHECK (copy IN ('customer', 'merchant')),
+     prints INTEGER NOT NULL,
+     last_at INTEGER NOT NULL,
+     PRIMARY KEY (payment_id, copy)
+   );`,
 ];
 
 /** Opens (creating) the journal database: WAL, full sync on commit, foreign keys, migrations applied. */

@@ -33,6 +33,8 @@ export class EscPosPrinter {
   /** The printer's status; PRINTER_TIMEOUT when it does not answer. */
   async status(): Promise<PrinterStatus> {
     const answers: number[] = [];
+    // Answers still buffered (GS r 1 after the last job, a late answer) would be read as this status: drop them.
+    await this.transport.read(4096, 0);
     for (const n of [1, 2, 4] as const) {
       await this.transport.write(dleEot(n));
       const b = await this.transport.read(1, this.timeoutMs);

@@ -1,6 +1,9 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import iconv from 'iconv-lite';
 import { statusBytes } from '../../drivers/printer/escpos-status.js';
 import type { PrinterStatus } from '../../drivers/printer/types.js';
+
+const CODE_PAGES: Readonly<Record<number, string>> = { 0: 'cp437', 2: 'cp850', 16: 'cp1252', 17: 'cp866', 19: 'cp858' };
 
 /** What the emulator saw: printed lines and events (cut, drawer kick, init, Chinese mode). */
 export type PrinterEvent = { readonly kind: 'line'; readonly text: string } | { readonly kind: 'cut' | 'drawer' | 'init' | 'chinese-on' | 'chinese-off' | 'image' };
@@ -14,6 +17,8 @@ export class EscPosEmulator {
   readonly events: PrinterEvent[] = [];
   private status: PrinterStatus = { online: true, coverOpen: false, paper: 'ok', drawerOpen: false };
   private line: number[] = [];
+  /** The character code table ESC t selected (ESC/POS page numbers: 0 PC437, 16 WPC1252, 19 PC858). */
+  private codePage = 'cp437';
   private pending: number[] = [];
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
@@ -64,7 +69,11 @@ export class EscPosEmulator {
       } else if (b === 0x1b) {
         if (!need(2)) break;
         const c = p[i + 1];
-        if (c === 0x40) this.events.push({ kind: 'init' });
+        if (c === 0x40) {
+          this.events.push({ kind: 'init' });
+          this.codePage = 'cp437';
+        }
+        if (c === 0x74 && need(3)) this.codePage = CODE_PAGES[p[i + 2]] ?? 'cp437';
         if (c === 0x70) this.events.push({ kind: 'drawer' });
         // ESC $ (absolute position) separates columns: shown as one space so the text stays readable.
         if (c === 0x24 && this.line.length > 0 && this.line.at(-1) !== 0x20) this.line.push(0x20);
@@ -90,7 +99,11 @@ export class EscPosEmulator {
             this.events.push({ kind: 'image' });
             i += 8 + len;
           }
-        } else i += c === 0x4c || c === 0x57 ? 4 : 3;
+        } else {
+          // GS r 1: transmit paper sensor status, sent by receiptline at the end of a job (job completion).
+          if (c === 0x72 && (p[i + 2] === 1 || p[i + 2] === 0x31)) reply((this.status.paper === 'ok' ? 0 : 0x03) | (this.status.paper === 'end' ? 0x0c : 0));
+          i += c === 0x4c || c === 0x57 ? 4 : 3;
+        }
       } else if (b === 0x1c) {
         if (!need(2)) break;
         const c = p[i + 1];
@@ -110,7 +123,7 @@ export class EscPosEmulator {
 
   private flush(): void {
     if (this.line.length === 0) return;
-    this.events.push({ kind: 'line', text: Buffer.from(this.line).toString('latin1').trimEnd() });
+    this.events.push({ kind: 'line', text: iconv.decode(Buffer.from(this.line), this.codePage).trimEnd() });
     this.line = [];
   }
 }

@@ -1,0 +1,103 @@
+// Receipts on a printer: the daemon (demo mode, real WebSocket) prints a sale's receipt to the software ESC/POS
+// printer over TCP — once, reprints marked COPY, refused with the printer's status when it has no paper.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import WebSocket from 'ws';
+import { PosbridgeApiError, PosbridgeClient, type WebSocketFactory } from '../../src/client/index.js';
+import { parseConfig } from '../../src/daemon/config.js';
+import { startDaemon, type RunningDaemon } from '../../src/daemon/daemon.js';
+import { createLogger } from '../../src/log/logger.js';
+import { EscPosEmulator } from '../../src/sim/printer/escpos-emulator.js';
+
+describe('receipt.print on an ESC/POS printer over TCP', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'posbridge-print-'));
+  const printer = new EscPosEmulator();
+  let d: RunningDaemon;
+  let client: PosbridgeClient;
+  let paymentId = '';
+  let printerPort = 0;
+  const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 60));
+
+  before(async () => {
+    const port = (printerPort = await printer.listen());
+    const config = parseConfig({
+      port: 0,
+      dataDir: dir,
+      readers: 'virtual',
+      demo: true,
+      printer: `tcp://127.0.0.1:${port}`,
+      merchant: { name: 'Corner Shop | Café', address: ['Main Street 1'], terminalId: 'POSB0001' },
+      lanes: [{ name: 'A', reader: 'Virtual A' }],
+    });
+    d = await startDaemon(config, createLogger({ dataDir: dir, consoleLevel: 'silent' }));
+    client = new PosbridgeClient({ url: d.url, token: d.pair('till', 'cashier'), WebSocket: WebSocket as unknown as WebSocketFactory });
+    await client.connect();
+    await client.call('sim.insertCard', { lane: 'A', profile: 'visa-sda-pse' });
+    client.on('payment.progress', (m) => {
+      if (m.step === 'pin-entry') void client.call('sim.enterPin', { lane: 'A', pin: '1234' });
+    });
+    const paid = await client.pay({ lane: 'A', type: 'sale', amount: 1234, currency: 'EUR', reference: 'print-1' });
+    assert.equal(paid.result, 'approved');
+    paymentId = paid.paymentId;
+  });
+  after(async () => {
+    client.close();
+    await d.stop();
+    await printer.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('paper end: DEVICE_UNAVAILABLE with the status, nothing printed, nothing counted', async () => {
+    printer.setStatus({ paper: 'end' });
+    const n = printer.events.length;
+    await assert.rejects(client.printReceipt(paymentId), (e: unknown) => e instanceof PosbridgeApiError && e.code === 'DEVICE_UNAVAILABLE' && e.retriable);
+    await settle();
+    assert.equal(printer.events.length, n);
+    printer.setStatus({ paper: 'ok' });
+  });
+
+  test('the customer receipt prints once: ESC @ … cut, masked PAN only, merchant text as given', async () => {
+    const n = printer.events.length;
+    const r = await client.printReceipt(paymentId);
+    assert.deepEqual([r.markedCopy, r.prints], [false, 1], 'the refused attempt before did not count');
+    await settle();
+    const job = printer.events.slice(n);
+    assert.equal(job[0]?.kind, 'init');
+    assert.equal(job.at(-1)?.kind, 'cut');
+    const text = job.flatMap((e) => (e.kind === 'line' ? [e.text] : [])).join('\n');
+    for (const t of ['Corner Shop | Café', 'POSB0001', '476173******0119', 'APPROVED', 'PIN VERIFIED', '12.34 EUR', 'CUSTOMER COPY']) assert.ok(text.includes(t), `${t} in:\n${text}`);
+    assert.ok(!text.includes('4761739001010119'));
+    assert.ok(!text.split('\n').some((l) => l.trim() === 'COPY'), 'an original is not marked COPY');
+  });
+
+  test('printing again is ALREADY_PRINTED; a reprint is marked COPY; the merchant copy is its own original', async () => {
+    await assert.rejects(client.printReceipt(paymentId), (e: unknown) => e instanceof PosbridgeApiError && e.code === 'ALREADY_PRINTED');
+    const n = printer.events.length;
+    const r = await client.printReceipt(paymentId, 'customer', true);
+    assert.deepEqual([r.markedCopy, r.prints], [true, 2]);
+    await settle();
+    const lines = printer.events.slice(n).flatMap((e) => (e.kind === 'line' ? [e.text.trim()] : []));
+    assert.equal(lines.filter((l) => l === 'COPY').length, 2, lines.join('\n'));
+    const m = await client.printReceipt(paymentId, 'merchant');
+    assert.deepEqual([m.markedCopy, m.prints], [false, 1]);
+    await settle();
+    assert.ok(printer.lines.some((l) => l.includes('TVR')));
+  });
+
+  test('the print count survives a daemon restart (journal)', async () => {
+    client.close();
+    await d.stop();
+    const config = parseConfig({ port: 0, dataDir: dir, readers: 'virtual', demo: true, printer: `tcp://127.0.0.1:${printerPort}`, lanes: [{ name: 'A', reader: 'Virtual A' }] });
+    d = await startDaemon(config, createLogger({ dataDir: dir, consoleLevel: 'silent' }));
+    client = new PosbridgeClient({ url: d.url, token: d.pair('till 2', 'cashier'), WebSocket: WebSocket as unknown as WebSocketFactory });
+    await client.connect();
+    await assert.rejects(client.printReceipt(paymentId, 'merchant'), (e: unknown) => e instanceof PosbridgeApiError && e.code === 'ALREADY_PRINTED');
+  });
+
+  test('a bad printer URL in the config names the key', () => {
+    assert.throws(() => parseConfig({ printer: 'lpt1', lanes: [{ name: 'A', reader: 'r' }] }), /printer/);
+  });
+});
