@@ -13,6 +13,7 @@ import { daemonCommand, demoCommand } from './commands/daemon.js';
 import { payCommand, statusCommand, type ClientCliOptions } from './commands/client-commands.js';
 import { journalCommand, type JournalOptions } from './commands/journal.js';
 import { printerStatusCommand, printerTestCommand, type PrinterCliOptions } from './commands/printer.js';
+import { simPrinterCommand, type SimPrinterOptions } from './commands/sim-printer.js';
 import { readersCommand } from './commands/readers.js';
 import { tlvCommand } from './commands/tlv.js';
 import { watchCommand } from './commands/watch.js';
@@ -225,6 +226,14 @@ export function buildProgram(ctx: CliContext, result: { code: number }, signal?:
     .option('--port <n>', 'TCP port (default: a free one)')
     .option('--json', 'machine-readable output')
     .action((opts: { port?: string; json?: boolean }) => run(() => simHostCommand(ctx, opts, signal))());
+
+  sim
+    .command('printer')
+    .description('a software ESC/POS printer on 127.0.0.1 that shows what it prints, until Ctrl-C')
+    .option('--tcp <port>', 'TCP port (0: a free one)', '9100')
+    .option('--status <s>', 'what DLE EOT reports: ready, paper-near-end, paper-end, cover-open, offline', 'ready')
+    .option('--json', 'machine-readable output: one JSON event per line')
+    .action((opts: SimPrinterOptions) => run(() => simPrinterCommand(ctx, opts, signal))());
 
   return program;
 }

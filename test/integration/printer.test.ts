@@ -1,6 +1,6 @@
 // The ESC/POS driver against the software printer over real TCP on 127.0.0.1: status, refusal and a printed receipt.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -140,4 +140,27 @@ describe('posbridge printer (CLI, real process)', () => {
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /PRINTER_URL_INVALID/);
   });
+});
+
+test('posbridge sim printer (paper end) and posbridge printer status, two real processes', async () => {
+  const sim = spawn(process.execPath, [BIN, 'sim', 'printer', '--tcp', '0', '--status', 'paper-end', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    let out = '';
+    const first = await new Promise<string>((resolve, reject) => {
+      sim.stdout.on('data', (d: Buffer) => {
+        out += d.toString('utf8');
+        if (out.includes('\n')) resolve(out.split('\n')[0]);
+      });
+      sim.once('exit', (code) => reject(new Error(`sim printer exited ${code}`)));
+    });
+    const url = (JSON.parse(first) as { printer: string }).printer;
+    assert.match(url, /^tcp:\/\/127\.0\.0\.1:\d+$/);
+    const status = await new Promise<{ code: number; stdout: string }>((resolve) => {
+      execFile(process.execPath, [BIN, 'printer', 'status', '--printer', url, '--json'], { timeout: 15_000 }, (err, stdout) => resolve({ code: err && typeof err.code === 'number' ? err.code : err ? -1 : 0, stdout }));
+    });
+    assert.equal(status.code, 1);
+    assert.deepEqual(JSON.parse(status.stdout).status, { online: true, coverOpen: false, paper: 'end', drawerOpen: false });
+  } finally {
+    sim.kill('SIGINT');
+  }
 });

@@ -19,6 +19,14 @@ export class EscPosEmulator {
   private line: number[] = [];
   /** The character code table ESC t selected (ESC/POS page numbers: 0 PC437, 16 WPC1252, 19 PC858). */
   private codePage = 'cp437';
+
+  /** Builds an emulator; `onEvent` hears each line and event as it is parsed (the CLI prints them). */
+  constructor(private readonly onEvent?: (e: PrinterEvent) => void) {}
+
+  private push(e: PrinterEvent): void {
+    this.events.push(e);
+    this.onEvent?.(e);
+  }
   private pending: number[] = [];
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
@@ -70,11 +78,11 @@ export class EscPosEmulator {
         if (!need(2)) break;
         const c = p[i + 1];
         if (c === 0x40) {
-          this.events.push({ kind: 'init' });
+          this.push({ kind: 'init' });
           this.codePage = 'cp437';
         }
         if (c === 0x74 && need(3)) this.codePage = CODE_PAGES[p[i + 2]] ?? 'cp437';
-        if (c === 0x70) this.events.push({ kind: 'drawer' });
+        if (c === 0x70) this.push({ kind: 'drawer' });
         // ESC $ (absolute position) separates columns: shown as one space so the text stays readable.
         if (c === 0x24 && this.line.length > 0 && this.line.at(-1) !== 0x20) this.line.push(0x20);
         i += c === 0x40 ? 2 : c === 0x70 ? 5 : c === 0x24 || c === 0x5c ? 4 : 3;
@@ -83,7 +91,7 @@ export class EscPosEmulator {
         const c = p[i + 1];
         if (c === 0x56) {
           this.flush();
-          this.events.push({ kind: 'cut' });
+          this.push({ kind: 'cut' });
           i += p[i + 2] >= 0x41 ? 4 : 3;
         } else if (c === 0x28 || (c === 0x76 && p[i + 2] === 0x30)) {
           // GS ( fn pL pH … and GS v 0 m xL xH yL yH …: length-prefixed blocks (2D codes, raster images).
@@ -96,7 +104,7 @@ export class EscPosEmulator {
             if (!need(8)) break;
             const len = (p[i + 4] | (p[i + 5] << 8)) * (p[i + 6] | (p[i + 7] << 8));
             if (!need(8 + len)) break;
-            this.events.push({ kind: 'image' });
+            this.push({ kind: 'image' });
             i += 8 + len;
           }
         } else {
@@ -107,8 +115,8 @@ export class EscPosEmulator {
       } else if (b === 0x1c) {
         if (!need(2)) break;
         const c = p[i + 1];
-        if (c === 0x26) this.events.push({ kind: 'chinese-on' });
-        if (c === 0x2e) this.events.push({ kind: 'chinese-off' });
+        if (c === 0x26) this.push({ kind: 'chinese-on' });
+        if (c === 0x2e) this.push({ kind: 'chinese-off' });
         i += c === 0x26 || c === 0x2e ? 2 : c === 0x28 ? (need(5) ? 5 + (p[i + 3] | (p[i + 4] << 8)) : p.length) : 3;
       } else if (b === 0x0a) {
         this.flush();
@@ -123,7 +131,7 @@ export class EscPosEmulator {
 
   private flush(): void {
     if (this.line.length === 0) return;
-    this.events.push({ kind: 'line', text: iconv.decode(Buffer.from(this.line), this.codePage).trimEnd() });
+    this.push({ kind: 'line', text: iconv.decode(Buffer.from(this.line), this.codePage).trimEnd() });
     this.line = [];
   }
 }
