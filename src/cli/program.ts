@@ -199,13 +199,13 @@ export function buildProgram(ctx: CliContext, result: { code: number }, signal?:
   printer
     .command('status')
     .description('the printer\'s real-time status (online, cover, paper); exit 1 when it cannot print')
-    .requiredOption('--printer <url>', 'printer URL: tcp://HOST[:PORT]')
+    .requiredOption('--printer <url>', 'printer URL: tcp://HOST[:PORT], serial:///dev/ttyX?baud=N, file:///dev/usb/lpN')
     .option('--json', 'machine-readable output')
     .action((opts: PrinterCliOptions) => run(() => printerStatusCommand(ctx, opts))());
   printer
     .command('test')
     .description('print a test page (refused when the printer is offline, open or out of paper)')
-    .requiredOption('--printer <url>', 'printer URL: tcp://HOST[:PORT]')
+    .requiredOption('--printer <url>', 'printer URL: tcp://HOST[:PORT], serial:///dev/ttyX?baud=N, file:///dev/usb/lpN')
     .option('--cpl <n>', 'characters per line', '42')
     .option('--json', 'machine-readable output')
     .action((opts: PrinterCliOptions) => run(() => printerTestCommand(ctx, opts))());

@@ -1,3 +1,4 @@
+import type { PrinterProfile } from '../drivers/printer/escpos-printer.js';
 import { PosbridgeError } from '../errors.js';
 
 /** One lane: a till with its chip reader. */
@@ -28,6 +29,8 @@ export interface DaemonConfig {
   /** The shop as its receipts name it. */
   /** The receipt printer's URL (tcp://HOST[:PORT]), if any. */
   readonly printer?: string;
+  /** The receipt's code page: "cp858" (Latin, default) or "gb18030" (Chinese, for printers with a Chinese font). */
+  readonly printerEncoding: PrinterProfile['encoding'];
   readonly merchant: { readonly name: string; readonly address: readonly string[]; readonly terminalId: string };
   /** Online journal backups on a schedule: every N hours, keeping `keep` copies in <dataDir>/backups. */
   readonly backup: { readonly everyHours: number; readonly keep: number } | null;
@@ -44,7 +47,7 @@ export class ConfigError extends PosbridgeError {
 /** Every code a ConfigError can carry. */
 export const CONFIG_ERROR_CODES = ['CONFIG_INVALID'] as const;
 
-const KEYS = new Set(['port', 'dataDir', 'allowedOrigins', 'host', 'readers', 'lanes', 'refundLimitForCashier', 'demo', 'diagTransmit', 'backup', 'merchant', 'printer']);
+const KEYS = new Set(['port', 'dataDir', 'allowedOrigins', 'host', 'readers', 'lanes', 'refundLimitForCashier', 'demo', 'diagTransmit', 'backup', 'merchant', 'printer', 'printerEncoding']);
 
 /** Validates a parsed JSON config, filling defaults; ConfigError names the bad key and why. */
 export function parseConfig(json: unknown): DaemonConfig {
@@ -99,6 +102,7 @@ export function parseConfig(json: unknown): DaemonConfig {
     backup,
     merchant: parseMerchant(o.merchant),
     ...(o.printer !== undefined ? { printer: parsePrinter(o.printer) } : {}),
+    printerEncoding: parseEncoding(o.printerEncoding),
   };
 }
 
@@ -112,6 +116,16 @@ function parseMerchant(v: unknown): DaemonConfig['merchant'] {
 }
 
 function parsePrinter(v: unknown): string {
-  if (typeof v !== 'string' || !/^tcp:\/\/[^:/]+(:\d{1,5})?\/?$/.test(v)) throw new ConfigError('printer', 'must be a printer URL: tcp://HOST[:PORT]');
+  if (typeof v !== 'string' || !/^(tcp:\/\/[^/?#]+|serial:\/\/\/[^?#]+(\?baud=\d+)?|file:\/\/\/dev\/usb\/lp\d+)$/.test(v)) {
+    throw new ConfigError('printer', 'must be a printer URL: tcp://HOST[:PORT], serial:///dev/ttyX?baud=N or file:///dev/usb/lpN');
+  }
   return v;
+}
+
+function parseEncoding(v: unknown): PrinterProfile['encoding'] {
+  if (v === undefined) return 'cp858';
+  const ok = ['multilingual', 'cp437', 'cp858', 'cp1252', 'gb18030'] as const;
+  const found = ok.find((e) => e === v);
+  if (!found) throw new ConfigError('printerEncoding', `must be one of ${ok.join(', ')}`);
+  return found;
 }

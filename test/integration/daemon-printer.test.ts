@@ -87,14 +87,20 @@ describe('receipt.print on an ESC/POS printer over TCP', () => {
     assert.ok(printer.lines.some((l) => l.includes('TVR')));
   });
 
-  test('the print count survives a daemon restart (journal)', async () => {
+  test('the print count survives a daemon restart (journal); a GB18030 printer gets Chinese text', async () => {
     client.close();
     await d.stop();
-    const config = parseConfig({ port: 0, dataDir: dir, readers: 'virtual', demo: true, printer: `tcp://127.0.0.1:${printerPort}`, lanes: [{ name: 'A', reader: 'Virtual A' }] });
+    const config = parseConfig({ port: 0, dataDir: dir, readers: 'virtual', demo: true, printer: `tcp://127.0.0.1:${printerPort}`, printerEncoding: 'gb18030', merchant: { name: '街角小店 Corner Shop' }, lanes: [{ name: 'A', reader: 'Virtual A' }] });
     d = await startDaemon(config, createLogger({ dataDir: dir, consoleLevel: 'silent' }));
     client = new PosbridgeClient({ url: d.url, token: d.pair('till 2', 'cashier'), WebSocket: WebSocket as unknown as WebSocketFactory });
     await client.connect();
     await assert.rejects(client.printReceipt(paymentId, 'merchant'), (e: unknown) => e instanceof PosbridgeApiError && e.code === 'ALREADY_PRINTED');
+    const n = printer.events.length;
+    assert.deepEqual((await client.printReceipt(paymentId, 'merchant', true)).prints, 2);
+    await settle();
+    const job = printer.events.slice(n);
+    assert.ok(job.some((e) => e.kind === 'chinese-on'), 'GB18030 receipts switch the printer to Chinese mode');
+    assert.ok(printer.lines.some((l) => l.includes('街角小店 Corner Shop')), printer.lines.join('\n'));
   });
 
   test('a bad printer URL in the config names the key', () => {

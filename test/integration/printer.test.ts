@@ -89,6 +89,16 @@ describe('ESC/POS status bytes and URLs', () => {
     for (const u of ['lpt1', 'http://x', 'tcp://']) assert.throws(() => printerFromUrl(u), (e: unknown) => e instanceof PrinterError && e.code === 'PRINTER_URL_INVALID');
   });
 
+  test('Chinese text: FS & then GB18030 bytes (收据 = CA D5 BE DD), decoded back by the printer', () => {
+    const bytes = renderEscPos('收据 Café\n', { cpl: 42, encoding: 'gb18030' });
+    const hex = Buffer.from(bytes).toString('hex');
+    assert.match(hex, /1c26cad5bedd20436166a8a6/);
+    const emu = new EscPosEmulator();
+    emu.feed(bytes, () => undefined);
+    assert.ok(emu.events.some((e) => e.kind === 'chinese-on'));
+    assert.ok(emu.lines.includes('收据 Café'), emu.lines.join('|'));
+  });
+
   test('an SVG preview of the same receipt carries its text', () => {
     const svg = renderSvg(DOC, PROFILE);
     assert.match(svg, /^<svg/);

@@ -10,6 +10,7 @@ import { parseConfig, type DaemonConfig } from '../../daemon/config.js';
 import { startDaemon } from '../../daemon/daemon.js';
 import { createLogger } from '../../log/logger.js';
 import { defaultDataDir } from '../../config/paths.js';
+import { EscPosEmulator } from '../../sim/printer/escpos-emulator.js';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 
@@ -74,7 +75,10 @@ export async function demoCommand(ctx: CliContext, opts: { port?: string; json?:
   const stack = opts.pcsc ? await PcscdStack.start({ port: await freePortPair(), readerName: 'Posbridge Virtual PCD' }) : null;
   const vpcd = stack ? new VpcdCardClient({ port: stack.ports[0] }) : null;
   const reader = stack ? stack.readers[0] : 'Posbridge Virtual Reader A';
-  const config: DaemonConfig = { port, dataDir, allowedOrigins: [], host: 'simulator', readers: stack ? 'pcsc' : 'virtual', lanes: [{ name: 'A', reader }], refundLimitForCashier: 5000, demo: true, diagTransmit: true, backup: null, merchant: { name: 'posbridge demo shop', address: ['1 Demo Street', '75001 Paris'], terminalId: 'POSB0001' } };
+  // A software receipt printer on a free port: receipt.print works in the demo and its output is visible.
+  const printer = new EscPosEmulator();
+  const printerUrl = `tcp://127.0.0.1:${await printer.listen(0)}`;
+  const config: DaemonConfig = { port, dataDir, allowedOrigins: [], host: 'simulator', readers: stack ? 'pcsc' : 'virtual', lanes: [{ name: 'A', reader }], refundLimitForCashier: 5000, demo: true, diagTransmit: true, backup: null, printer: printerUrl, printerEncoding: 'cp858', merchant: { name: 'posbridge demo shop', address: ['1 Demo Street', '75001 Paris'], terminalId: 'POSB0001' } };
   const logger = createLogger({ dataDir, consoleLevel: opts.json ? 'silent' : 'warn' });
   const slots = vpcd ? new Map([['A', { insert: (card: VirtualCard) => vpcd.insert(card), remove: () => vpcd.remove() }]]) : undefined;
   const d = await startDaemon(config, logger, Date.now, slots);
@@ -84,11 +88,13 @@ export async function demoCommand(ctx: CliContext, opts: { port?: string; json?:
   else {
     ctx.out(`posbridge demo ready: ${info.url} (card reader: ${stack ? 'pcscd + vpcd' : 'in-process'})`);
     ctx.out(`  token (supervisor): ${token}`);
+    ctx.out(`  receipt printer (emulated): ${printerUrl} — receipt.print {paymentId}`);
     ctx.out('  try: sim.insertCard {lane:"A", profile:"visa-sda-pse"}, payment.start {lane:"A", type:"sale", amount:1234, currency:"EUR", reference:"r1"}, sim.enterPin {lane:"A", pin:"1234"}');
     ctx.out('  Ctrl-C stops it.');
   }
   await waitForStop(signal);
   await d.stop();
+  await printer.close();
   await vpcd?.remove();
   await stack?.stop();
   return EXIT.OK;

@@ -1,7 +1,7 @@
 import receiptline from 'receiptline';
 import { PrinterError } from './errors.js';
 import { dleEot, parseStatus } from './escpos-status.js';
-import { TcpPrinterTransport } from './tcp-transport.js';
+import { transportFromUrl } from './printer-url.js';
 import type { PrinterStatus, PrinterTransport } from './types.js';
 
 /** How a receipt is laid out for a printer (receiptline's printer settings). */
@@ -28,6 +28,7 @@ export class EscPosPrinter {
   constructor(
     private readonly transport: PrinterTransport,
     private readonly timeoutMs = 1500,
+    private readonly jobTimeoutMs = 15_000,
   ) {}
 
   /** The printer's status; PRINTER_TIMEOUT when it does not answer. */
@@ -44,13 +45,20 @@ export class EscPosPrinter {
     return parseStatus(answers[0], answers[1], answers[2]);
   }
 
-  /** Prints bytes after checking the printer can: PRINTER_NOT_READY (with the status) when offline, cover open or out of paper. */
+  /** Prints bytes after checking the printer can (PRINTER_NOT_READY with the status, nothing sent); resolves once the job is confirmed when it asks for confirmation. */
   async print(bytes: Uint8Array): Promise<PrinterStatus> {
     const s = await this.status();
     if (!s.online || s.coverOpen || s.paper === 'end') {
       throw new PrinterError('PRINTER_NOT_READY', `the printer cannot print: ${!s.online ? 'offline' : s.coverOpen ? 'cover open' : 'paper end'}`, { status: s });
     }
     await this.transport.write(bytes);
+    // A job ending in GS r 1 (receiptline ends every job so) is answered once printed: wait for that answer, so
+    // the job is known complete and the byte is never read later as a status answer.
+    const n = bytes.length;
+    if (n >= 3 && bytes[n - 3] === 0x1d && bytes[n - 2] === 0x72 && (bytes[n - 1] === 0x31 || bytes[n - 1] === 0x01)) {
+      const done = await this.transport.read(1, this.jobTimeoutMs);
+      if (done.length === 0) throw new PrinterError('PRINTER_TIMEOUT', `the printer did not confirm the job within ${this.jobTimeoutMs} ms (it may still print)`, { sent: true });
+    }
     return s;
   }
 
@@ -60,9 +68,7 @@ export class EscPosPrinter {
   }
 }
 
-/** A printer from a URL: tcp://HOST:PORT (serial:// and file:///dev/usb/lp* come with their transports). */
+/** A printer from a URL: tcp://HOST[:PORT], serial:///dev/ttyX?baud=N or file:///dev/usb/lpN. */
 export function printerFromUrl(url: string): EscPosPrinter {
-  const m = /^tcp:\/\/([^:/]+)(?::(\d+))?\/?$/.exec(url);
-  if (!m) throw new PrinterError('PRINTER_URL_INVALID', `printer URL must be tcp://HOST[:PORT] for now, got "${url}"`);
-  return new EscPosPrinter(new TcpPrinterTransport(m[1], m[2] ? Number(m[2]) : 9100));
+  return new EscPosPrinter(transportFromUrl(url));
 }

@@ -19,6 +19,8 @@ export class EscPosEmulator {
   private line: number[] = [];
   /** The character code table ESC t selected (ESC/POS page numbers: 0 PC437, 16 WPC1252, 19 PC858). */
   private codePage = 'cp437';
+  /** Chinese character mode (FS & … FS .): text is GB18030. */
+  private chinese = false;
 
   /** Builds an emulator; `onEvent` hears each line and event as it is parsed (the CLI prints them). */
   constructor(private readonly onEvent?: (e: PrinterEvent) => void) {}
@@ -80,6 +82,7 @@ export class EscPosEmulator {
         if (c === 0x40) {
           this.push({ kind: 'init' });
           this.codePage = 'cp437';
+          this.chinese = false;
         }
         if (c === 0x74 && need(3)) this.codePage = CODE_PAGES[p[i + 2]] ?? 'cp437';
         if (c === 0x70) this.push({ kind: 'drawer' });
@@ -115,8 +118,11 @@ export class EscPosEmulator {
       } else if (b === 0x1c) {
         if (!need(2)) break;
         const c = p[i + 1];
-        if (c === 0x26) this.push({ kind: 'chinese-on' });
-        if (c === 0x2e) this.push({ kind: 'chinese-off' });
+        if (c === 0x26 || c === 0x2e) {
+          this.flush();
+          this.chinese = c === 0x26;
+          this.push({ kind: c === 0x26 ? 'chinese-on' : 'chinese-off' });
+        }
         i += c === 0x26 || c === 0x2e ? 2 : c === 0x28 ? (need(5) ? 5 + (p[i + 3] | (p[i + 4] << 8)) : p.length) : 3;
       } else if (b === 0x0a) {
         this.flush();
@@ -131,7 +137,7 @@ export class EscPosEmulator {
 
   private flush(): void {
     if (this.line.length === 0) return;
-    this.push({ kind: 'line', text: iconv.decode(Buffer.from(this.line), this.codePage).trimEnd() });
+    this.push({ kind: 'line', text: iconv.decode(Buffer.from(this.line), this.chinese ? 'gb18030' : this.codePage).trimEnd() });
     this.line = [];
   }
 }

@@ -1,0 +1,67 @@
+import { PrinterError } from './errors.js';
+import { SerialPrinterTransport } from './serial-transport.js';
+import { TcpPrinterTransport } from './tcp-transport.js';
+import type { PrinterTransport } from './types.js';
+import { UsbLpTransport } from './usblp-transport.js';
+
+/** Baud rates a serial printer URL may ask for (the termios standard rates receipt printers use). */
+export const SERIAL_BAUD_RATES = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400] as const;
+
+const FORMS = 'tcp://HOST[:PORT], serial:///dev/PATH[?baud=N] or file:///dev/usb/lpN';
+
+function invalid(url: string, why: string): PrinterError {
+  return new PrinterError('PRINTER_URL_INVALID', `bad printer URL "${url}": ${why} (expected ${FORMS})`, { url });
+}
+
+/** A printer transport from a URL: tcp://HOST[:PORT] (port 9100), serial:///PATH?baud=N (9600), file:///dev/usb/lpN. */
+export function transportFromUrl(url: string): PrinterTransport {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw invalid(url, 'not a URL');
+  }
+  if (u.username || u.password || u.hash) throw invalid(url, 'user, password and #fragment are not allowed');
+  switch (u.protocol) {
+    case 'tcp:': {
+      if (!u.hostname) throw invalid(url, 'no host');
+      if (u.pathname !== '' && u.pathname !== '/') throw invalid(url, 'a tcp URL has no path');
+      if (u.search) throw invalid(url, 'a tcp URL has no query');
+      // URL drops a port it considers default only for special schemes; tcp: keeps whatever was written, 0 included.
+      const port = u.port === '' ? 9100 : Number(u.port);
+      if (!Number.isInteger(port) || port < 1 || port > 65535) throw invalid(url, 'port must be 1-65535');
+      const host = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
+      return new TcpPrinterTransport(host, port);
+    }
+    case 'serial:': {
+      if (u.host) throw invalid(url, 'a serial URL has no host: write serial:///dev/ttyUSB0');
+      const path = decodePath(url, u.pathname);
+      if (path.length < 2 || path.endsWith('/')) throw invalid(url, 'no device path');
+      let baud = 9600;
+      for (const [k, v] of u.searchParams) {
+        if (k !== 'baud') throw invalid(url, `unknown parameter "${k}"`);
+        const n = /^\d+$/.test(v) ? Number(v) : NaN;
+        if (!(SERIAL_BAUD_RATES as readonly number[]).includes(n)) throw invalid(url, `baud must be one of ${SERIAL_BAUD_RATES.join(', ')}, got "${v}"`);
+        baud = n;
+      }
+      return new SerialPrinterTransport(path, baud);
+    }
+    case 'file:': {
+      if (u.host) throw invalid(url, 'a file URL has no host');
+      if (u.search) throw invalid(url, 'a file URL has no query');
+      const path = decodePath(url, u.pathname);
+      if (!/^\/dev\/usb\/lp\d+$/.test(path)) throw invalid(url, 'only /dev/usb/lpN devices are supported');
+      return new UsbLpTransport(path);
+    }
+    default:
+      throw invalid(url, `unknown scheme "${u.protocol}"`);
+  }
+}
+
+function decodePath(url: string, pathname: string): string {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    throw invalid(url, 'bad %-escape in the path');
+  }
+}
