@@ -14,6 +14,7 @@ import { payCommand, statusCommand, type ClientCliOptions } from './commands/cli
 import { journalCommand, type JournalOptions } from './commands/journal.js';
 import { printerStatusCommand, printerTestCommand, type PrinterCliOptions } from './commands/printer.js';
 import { simPrinterCommand, type SimPrinterOptions } from './commands/sim-printer.js';
+import { devicesCommand } from './commands/devices.js';
 import { readersCommand } from './commands/readers.js';
 import { tlvCommand } from './commands/tlv.js';
 import { watchCommand } from './commands/watch.js';
@@ -194,6 +195,13 @@ export function buildProgram(ctx: CliContext, result: { code: number }, signal?:
     .argument('[id]', 'the client id to revoke')
     .option('--json', 'machine-readable output')
     .action((action: string, id: string | undefined, opts: { json?: boolean }) => run(() => clientsCommand(ctx, action, id, opts))());
+
+  program
+    .command('devices')
+    .description('everything attached: card readers, serial ports, HID, and the given printers with their status')
+    .option('--printer <url>', 'a printer to check (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--json', 'machine-readable output')
+    .action((opts: { printer?: string[]; json?: boolean }) => run(() => devicesCommand(ctx, opts))());
 
   const printer = program.command('printer').description('receipt printer diagnostics (ESC/POS)');
   printer

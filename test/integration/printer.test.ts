@@ -145,6 +145,16 @@ describe('posbridge printer (CLI, real process)', () => {
     assert.match(bad.stderr, /PRINTER_NOT_READY/);
   });
 
+  test('devices: each printer with its status or its error code; serial ports listed; readers or why not', async () => {
+    emu.setStatus({ coverOpen: false, paper: 'near-end' });
+    const r = await cli('devices', '--json', '--printer', url, '--printer', 'tcp://127.0.0.1:1');
+    assert.equal(r.code, 0, r.stderr);
+    const rep = JSON.parse(r.stdout) as { printers: { url: string; status?: { paper: string }; error?: { code: string } }[]; serialPorts: unknown; readers: unknown };
+    assert.deepEqual(rep.printers.map((p) => p.status?.paper ?? p.error?.code), ['near-end', 'PRINTER_UNREACHABLE']);
+    assert.ok(Array.isArray(rep.serialPorts) || typeof rep.serialPorts === 'object');
+    assert.ok(Array.isArray(rep.readers) || /^[A-Z_]+$/.test((rep.readers as { error: { code: string } }).error.code));
+  });
+
   test('a bad URL is a usage-level error with its code', async () => {
     const r = await cli('printer', 'status', '--printer', 'lpt1');
     assert.notEqual(r.code, 0);

@@ -1,0 +1,66 @@
+import { toHex } from '../../apdu/hex.js';
+import { printerFromUrl } from '../../drivers/printer/escpos-printer.js';
+import type { PrinterStatus } from '../../drivers/printer/types.js';
+import { listSerialPorts, type SerialPortInfo } from '../../drivers/serial/list-ports.js';
+import { PosbridgeError } from '../../errors.js';
+import type { CliContext } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+
+/** A part of the inventory that could not be read: its stable code and message. */
+interface Failure {
+  readonly error: { readonly code: string; readonly message: string };
+}
+
+const failure = (err: unknown): Failure => ({ error: { code: err instanceof PosbridgeError ? err.code : 'UNEXPECTED', message: err instanceof Error ? err.message : String(err) } });
+
+/** The whole inventory `posbridge devices` prints. */
+export interface DevicesReport {
+  readonly readers: { name: string; cardPresent: boolean; atr: string | null }[] | Failure;
+  readonly serialPorts: SerialPortInfo[] | Failure;
+  readonly hid: { readonly available: false; readonly reason: string };
+  readonly printers: ({ readonly url: string; readonly status: PrinterStatus } | ({ readonly url: string } & Failure))[];
+}
+
+/** `posbridge devices`: readers, serial ports, HID and the given printers with their status; one failing part does not hide the others. */
+export async function devicesCommand(ctx: CliContext, opts: { printer?: string[]; json?: boolean }): Promise<number> {
+  const readers = await (async () => {
+    const driver = await ctx.createReaderDriver();
+    try {
+      return (await driver.listReaders()).map((r) => ({ name: r.name, cardPresent: r.cardPresent, atr: r.atr ? toHex(r.atr) : null }));
+    } finally {
+      await driver.close();
+    }
+  })().catch(failure);
+  const serialPorts = await listSerialPorts().catch(failure);
+  const printers = await Promise.all(
+    (opts.printer ?? []).map(async (url) => {
+      try {
+        const p = printerFromUrl(url);
+        try {
+          return { url, status: await p.status() };
+        } finally {
+          await p.close();
+        }
+      } catch (err) {
+        return { url, ...failure(err) };
+      }
+    }),
+  );
+  const report: DevicesReport = { readers, serialPorts, hid: { available: false, reason: 'no HID stripe reader driver is wired yet (src/drivers/hid has the parser and binding interface)' }, printers };
+  if (opts.json) {
+    ctx.out(JSON.stringify(report));
+  } else {
+    ctx.out('Card readers (PC/SC):');
+    if ('error' in readers) ctx.out(`  ${readers.error.code}: ${readers.error.message}`);
+    else if (readers.length === 0) ctx.out('  none');
+    else for (const r of readers) ctx.out(`  ${r.name}\t${r.cardPresent ? `card, ATR ${r.atr ?? '?'}` : 'no card'}`);
+    ctx.out('Serial ports:');
+    if ('error' in serialPorts) ctx.out(`  ${serialPorts.error.code}: ${serialPorts.error.message}`);
+    else if (serialPorts.length === 0) ctx.out('  none');
+    else for (const s of serialPorts) ctx.out(`  ${s.path}\t${s.driver ?? ''}`);
+    ctx.out(`HID: ${report.hid.reason}`);
+    if (printers.length) ctx.out('Printers:');
+      for (const p of printers) ctx.out('error' in p ? `  ${p.url}\t${p.error.code}: ${p.error.message}` : `  ${p.url}\tonline=${p.status.online} cover=${p.status.coverOpen ? 'open' : 'closed'} paper=${p.status.paper}`);
+  }
+  return EXIT.OK;
+}
