@@ -13,7 +13,7 @@ const PROFILE = { cpl: 42, encoding: 'cp858' } as const;
 const RECEIPT = [
   '^^SHOP TEST', 'Main Street 1, 1000 Town', '-', 'Terminal | POSB0001', 'Date | 2026-11-26 10:21:05', '-',
   'VISA CREDIT', 'Card | 476173******0119', 'AID | A0000000031010', 'Entry | chip', 'TVR | 0000008000', 'TSI | E800',
-  '-', 'PURCHASE', '^^TOTAL EUR | ^^12.30', '-', 'PIN VERIFIED', 'Auth code | 123456', 'RRN | 633012000123', '^APPROVED', '-', 'MERCHANT COPY', '=',
+  '-', 'PURCHASE', '^^TOTAL EUR | ^^12.30', '-', 'PIN VERIFIED', 'Auth code | 123456', 'RRN | 633012000123', '^APPROVED', '-', 'MERCHANT COPY',
 ].join('\n');
 const WITH_QR = RECEIPT.replace('MERCHANT COPY', 'MERCHANT COPY\n{code:https://shop.example/r/633012000123; option:qrcode,6,m}');
 

@@ -167,7 +167,7 @@ export function paymentMethods(d: PaymentMethodDeps): Map<string, MethodSpec> {
           if (params.reprint !== undefined && typeof params.reprint !== 'boolean') throw new ApiError('INVALID_PARAMS', 'reprint must be true or false', { param: 'reprint' });
           if (p.state !== 'completed' && p.state !== 'declined' && p.state !== 'reversed') throw new ApiError('NOT_FOUND', `no receipt for a payment that is ${p.state}`);
           if (!d.printing) throw new ApiError('DEVICE_UNAVAILABLE', 'no receipt printer is configured ("printer" in the daemon config)', { device: 'printer' });
-          return d.printing.print(p, copy, params.reprint === true, (d.clock ?? Date.now)());
+          return d.printing.request(p, copy, params.reprint === true, (d.clock ?? Date.now)());
         }),
       },
     ],

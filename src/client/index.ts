@@ -42,6 +42,8 @@ export interface PosbridgeEvents {
   'card.inserted': { lane: string | null };
   'card.removed': { lane: string | null };
   'device.changed': { event: string; lane: string | null };
+  /** A queued receipt printed (after paper was loaded, the printer came back). */
+  'receipt.printed': { jobId: number; paymentId: string; copy: string; state: string; markedCopy: boolean };
   /** The connection state of the client itself. */
   connection: { state: 'connected' | 'disconnected' | 'reconnecting' };
 }
@@ -145,8 +147,8 @@ export class PosbridgeClient {
     return this.call('receipt.get', { paymentId, copy });
   }
 
-  /** Prints a payment's receipt once; `reprint` prints again, marked COPY (ALREADY_PRINTED otherwise). */
-  printReceipt(paymentId: string, copy: 'customer' | 'merchant' = 'customer', reprint = false): Promise<{ paymentId: string; copy: string; markedCopy: boolean; prints: number }> {
+  /** Prints a payment's receipt once, or queues it until the printer can; `reprint` prints again, marked COPY (ALREADY_PRINTED otherwise). */
+  printReceipt(paymentId: string, copy: 'customer' | 'merchant' = 'customer', reprint = false): Promise<{ jobId: number; paymentId: string; copy: string; state: 'printed' | 'queued' | 'unconfirmed'; markedCopy: boolean; waitingFor?: string }> {
     return this.call('receipt.print', { paymentId, copy, reprint });
   }
 

@@ -89,7 +89,7 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
     lanes.set(l.name, { flow, reader: l.reader });
   }
   const printer = config.printer ? printerFromUrl(config.printer) : null;
-  const printing = printer ? new ReceiptPrinting(stack.db, printer, config.merchant, { cpl: 42, encoding: config.printerEncoding }) : undefined;
+  const printing = printer ? new ReceiptPrinting(stack.db, printer, config.merchant, { cpl: 42, encoding: config.printerEncoding }, (id) => store.get(id), (o) => server?.notify('receipt.printed', { ...o })) : undefined;
   const readersByLane = new Map(config.lanes.map((l) => [l.name, l.reader]));
   const methods = new Map<string, MethodSpec>([
     ...paymentMethods({ store, lanes, driver, refundLimitForCashier: config.refundLimitForCashier, merchant: config.merchant, clock, ...(printing ? { printing } : {}) }),
@@ -115,6 +115,13 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
       }, config.backup.everyHours * 3600_000)
     : null;
   backups?.unref();
+  // Queued receipts (paper out, printer off) print by themselves once the printer can: checked every 2 s.
+  const printTimer = printing
+    ? setInterval(() => {
+        if (printing.pendingCount() > 0) printing.tick(clock()).catch((err: unknown) => logger.error('receipt print retry failed', { err }));
+      }, 2000)
+    : null;
+  printTimer?.unref();
   const reconcile = setInterval(() => settleReversals(store, stack.queue, store.list(0, Number.MAX_SAFE_INTEGER).filter((p) => p.state === 'reversal-pending'), clock()), 2000);
   reconcile.unref();
   logger.info('daemon ready', { port, lanes: config.lanes.map((l) => l.name), host: config.host === 'simulator' ? 'simulator' : `${target.host}:${target.port}` });
@@ -125,6 +132,7 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
     pair: (name, role) => clients.pair(name, role, clock()).token,
     async stop() {
       clearInterval(reconcile);
+      if (printTimer) clearInterval(printTimer);
       if (backups) clearInterval(backups);
       unsubscribe();
       await server?.stop();

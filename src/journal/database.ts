@@ -120,6 +120,17 @@ export const MIGRATIONS: readonly string[] = [
      last_at INTEGER NOT NULL,
      PRIMARY KEY (payment_id, copy)
    );`,
+  `CREATE TABLE print_jobs (
+     id INTEGER PRIMARY KEY,
+     payment_id TEXT NOT NULL REFERENCES payments (id),
+     copy TEXT NOT NULL CHECK (copy IN ('customer', 'merchant')),
+     state TEXT NOT NULL CHECK (state IN ('pending', 'printed', 'unconfirmed')),
+     attempts INTEGER NOT NULL DEFAULT 0,
+     last_error TEXT,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE INDEX print_jobs_pending ON print_jobs (state, id);`,
 ];
 
 /** Opens (creating) the journal database: WAL, full sync on commit, foreign keys, migrations applied. */

@@ -17,6 +17,6 @@ export function receiptDocument(lines: readonly string[], copyMark: boolean): st
     else out.push(`${esc(l)} |`);
   }
   if (copyMark) out.push('', '`^COPY`');
-  out.push('=');
+  // No trailing "=": receiptline already ends every job with a cut (and GS r 1); "=" would cut twice.
   return out.join('\n') + '\n';
 }

@@ -20,51 +20,111 @@ export class ReceiptError extends PosbridgeError {
   }
 }
 
-/** What printing a receipt did. */
+/** What a print request became: printed now, or queued until the printer can print (then `receipt.printed`). */
 export interface PrintOutcome {
+  readonly jobId: number;
   readonly paymentId: string;
   readonly copy: ReceiptCopy;
-  /** True when the receipt was marked COPY (a reprint, or a retry after an interrupted print). */
+  readonly state: 'printed' | 'queued' | 'unconfirmed';
+  /** True when the receipt was (or will be) marked COPY. */
   readonly markedCopy: boolean;
-  readonly prints: number;
+  /** Why the job waits: the printer's error code (PRINTER_NOT_READY, PRINTER_UNREACHABLE …). */
+  readonly waitingFor?: string;
+}
+
+interface JobRow {
+  readonly id: number;
+  readonly payment_id: string;
+  readonly copy: ReceiptCopy;
 }
 
 /**
- * Prints payment receipts and keeps, in the journal, how often each copy was printed: a receipt is printed once
- * unless a reprint is asked for, and every print after the first is marked COPY. The count is committed before
- * the bytes leave, so a crash or a printer lost mid-job can make the next print a marked COPY, never an unmarked
- * duplicate; a printer that refuses up front (offline, cover open, paper end: nothing sent) leaves it unchanged.
+ * Prints payment receipts through a durable queue in the journal. Each copy prints once unless a reprint is asked
+ * for, and every print after the first is marked COPY. A job the printer refuses before any byte left (offline,
+ * cover open, paper end, unreachable) stays queued and is retried by `tick` until it prints; a job interrupted
+ * after bytes left is "unconfirmed" and never resent by itself (the count already says it printed, so a reprint
+ * is a marked COPY, never a second original).
  */
 export class ReceiptPrinting {
-  /** Binds the journal, the printer and its layout. */
+  private busy: Promise<unknown> = Promise.resolve();
+
+  /** Binds the journal, the printer, its layout, payments by id and who hears of queued jobs that printed. */
   constructor(
     private readonly db: Db,
     private readonly printer: EscPosPrinter,
     private readonly merchant: Merchant,
-    private readonly profile: PrinterProfile = { cpl: 42, encoding: 'cp858' },
+    private readonly profile: PrinterProfile,
+    private readonly payment: (id: string) => Payment,
+    private readonly onPrinted: (o: PrintOutcome) => void = () => undefined,
   ) {}
 
-  /** How often `copy` of the payment has been printed (or attempted). */
+  /** How often `copy` of the payment has been printed (or sent). */
   prints(paymentId: string, copy: ReceiptCopy): number {
     const row = this.db.prepare(`SELECT prints FROM receipt_prints WHERE payment_id = ? AND copy = ?`).get(paymentId, copy) as { prints: number } | undefined;
     return row?.prints ?? 0;
   }
 
-  /** Prints `copy`; RECEIPT_ALREADY_PRINTED when it was printed and `reprint` is not set; PrinterError when the printer cannot. */
-  async print(p: Payment, copy: ReceiptCopy, reprint: boolean, now: number): Promise<PrintOutcome> {
-    const before = this.prints(p.id, copy);
-    if (before > 0 && !reprint) throw new ReceiptError('RECEIPT_ALREADY_PRINTED', `the ${copy} receipt of ${p.id} was already printed; ask for a reprint to print a COPY`, { paymentId: p.id, copy, prints: before });
-    const bytes = renderEscPos(receiptDocument(textReceipt(p, this.merchant, copy, this.profile.cpl), before > 0), this.profile);
-    this.db
-      .prepare(`INSERT INTO receipt_prints (payment_id, copy, prints, last_at) VALUES (?, ?, 1, ?) ON CONFLICT (payment_id, copy) DO UPDATE SET prints = prints + 1, last_at = excluded.last_at`)
-      .run(p.id, copy, now);
+  /** Queues `copy` and tries it at once; RECEIPT_ALREADY_PRINTED when printed or queued before and `reprint` is not set. */
+  request(p: Payment, copy: ReceiptCopy, reprint: boolean, now: number): Promise<PrintOutcome> {
+    return this.serial(async () => {
+      const pending = this.db.prepare(`SELECT id FROM print_jobs WHERE payment_id = ? AND copy = ? AND state = 'pending'`).get(p.id, copy) as { id: number } | undefined;
+      const printed = this.prints(p.id, copy);
+      if ((printed > 0 || pending) && !reprint) {
+        throw new ReceiptError('RECEIPT_ALREADY_PRINTED', `the ${copy} receipt of ${p.id} was already ${pending ? 'queued' : 'printed'}; ask for a reprint to print a COPY`, { paymentId: p.id, copy, prints: printed });
+      }
+      const id = Number(this.db.prepare(`INSERT INTO print_jobs (payment_id, copy, state, created_at, updated_at) VALUES (?, ?, 'pending', ?, ?)`).run(p.id, copy, now, now).lastInsertRowid);
+      return this.attempt({ id, payment_id: p.id, copy }, now);
+    });
+  }
+
+  /** Retries the oldest queued jobs (the daemon calls it every few seconds); resolves with what printed. */
+  tick(now: number): Promise<PrintOutcome[]> {
+    return this.serial(async () => {
+      const done: PrintOutcome[] = [];
+      for (const job of this.db.prepare(`SELECT id, payment_id, copy FROM print_jobs WHERE state = 'pending' ORDER BY id`).all() as JobRow[]) {
+        const o = await this.attempt(job, now);
+        if (o.state === 'queued') break; // the printer still cannot print: keep the order
+        done.push(o);
+        this.onPrinted(o);
+      }
+      return done;
+    });
+  }
+
+  /** Jobs waiting for the printer. */
+  pendingCount(): number {
+    return (this.db.prepare(`SELECT COUNT(*) AS n FROM print_jobs WHERE state = 'pending'`).get() as { n: number }).n;
+  }
+
+  private async attempt(job: JobRow, now: number): Promise<PrintOutcome> {
+    const before = this.prints(job.payment_id, job.copy);
+    const bytes = renderEscPos(receiptDocument(textReceipt(this.payment(job.payment_id), this.merchant, job.copy, this.profile.cpl), before > 0), this.profile);
+    const base = { jobId: job.id, paymentId: job.payment_id, copy: job.copy, markedCopy: before > 0 };
+    // The count is committed before any byte leaves: a crash mid-job makes the next print a COPY.
+    this.db.transaction(() => {
+      this.db
+        .prepare(`INSERT INTO receipt_prints (payment_id, copy, prints, last_at) VALUES (?, ?, 1, ?) ON CONFLICT (payment_id, copy) DO UPDATE SET prints = prints + 1, last_at = excluded.last_at`)
+        .run(job.payment_id, job.copy, now);
+      this.db.prepare(`UPDATE print_jobs SET attempts = attempts + 1, updated_at = ? WHERE id = ?`).run(now, job.id);
+    })();
     try {
       await this.printer.print(bytes);
+      this.db.prepare(`UPDATE print_jobs SET state = 'printed', last_error = NULL, updated_at = ? WHERE id = ?`).run(now, job.id);
+      return { ...base, state: 'printed' };
     } catch (err) {
-      // Refused on its status before sending: nothing left the process, so the count goes back.
-      if (err instanceof PrinterError && err.code === 'PRINTER_NOT_READY') this.db.prepare(`UPDATE receipt_prints SET prints = prints - 1 WHERE payment_id = ? AND copy = ?`).run(p.id, copy);
-      throw err;
+      if (!(err instanceof PrinterError)) throw err;
+      const sent = err.details.sent === true;
+      this.db.transaction(() => {
+        if (!sent) this.db.prepare(`UPDATE receipt_prints SET prints = prints - 1 WHERE payment_id = ? AND copy = ?`).run(job.payment_id, job.copy);
+        this.db.prepare(`UPDATE print_jobs SET state = ?, last_error = ?, updated_at = ? WHERE id = ?`).run(sent ? 'unconfirmed' : 'pending', err.code, now, job.id);
+      })();
+      return sent ? { ...base, state: 'unconfirmed', waitingFor: err.code } : { ...base, state: 'queued', waitingFor: err.code };
     }
-    return { paymentId: p.id, copy, markedCopy: before > 0, prints: before + 1 };
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.busy.then(fn, fn);
+    this.busy = run.catch(() => undefined); // the caller gets the error; the chain only orders the jobs
+    return run;
   }
 }

@@ -50,21 +50,21 @@ describe('receipt.print on an ESC/POS printer over TCP', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('paper end: DEVICE_UNAVAILABLE with the status, nothing printed, nothing counted', async () => {
+  test('paper end: the receipt is queued, nothing printed; once paper is loaded it prints exactly once (receipt.printed)', async () => {
     printer.setStatus({ paper: 'end' });
     const n = printer.events.length;
-    await assert.rejects(client.printReceipt(paymentId), (e: unknown) => e instanceof PosbridgeApiError && e.code === 'DEVICE_UNAVAILABLE' && e.retriable);
-    await settle();
-    assert.equal(printer.events.length, n);
-    printer.setStatus({ paper: 'ok' });
-  });
-
-  test('the customer receipt prints once: ESC @ … cut, masked PAN only, merchant text as given', async () => {
-    const n = printer.events.length;
     const r = await client.printReceipt(paymentId);
-    assert.deepEqual([r.markedCopy, r.prints], [false, 1], 'the refused attempt before did not count');
+    assert.deepEqual([r.state, r.waitingFor, r.markedCopy], ['queued', 'PRINTER_NOT_READY', false]);
+    await assert.rejects(client.printReceipt(paymentId), (e: unknown) => e instanceof PosbridgeApiError && e.code === 'ALREADY_PRINTED', 'a queued receipt is not queued twice');
     await settle();
+    assert.equal(printer.events.length, n, 'nothing printed while out of paper');
+    const printed = new Promise<{ jobId: number; markedCopy: boolean }>((resolve) => client.on('receipt.printed', resolve));
+    printer.setStatus({ paper: 'ok' });
+    const done = await printed;
+    assert.deepEqual([done.jobId, done.markedCopy], [r.jobId, false]);
+    await new Promise((res) => setTimeout(res, 2500)); // one more retry period: a printed job is not printed again
     const job = printer.events.slice(n);
+    assert.equal(job.filter((e) => e.kind === 'cut').length, 1, 'printed exactly once');
     assert.equal(job[0]?.kind, 'init');
     assert.equal(job.at(-1)?.kind, 'cut');
     const text = job.flatMap((e) => (e.kind === 'line' ? [e.text] : [])).join('\n');
@@ -77,26 +77,32 @@ describe('receipt.print on an ESC/POS printer over TCP', () => {
     await assert.rejects(client.printReceipt(paymentId), (e: unknown) => e instanceof PosbridgeApiError && e.code === 'ALREADY_PRINTED');
     const n = printer.events.length;
     const r = await client.printReceipt(paymentId, 'customer', true);
-    assert.deepEqual([r.markedCopy, r.prints], [true, 2]);
+    assert.deepEqual([r.markedCopy, r.state], [true, 'printed']);
     await settle();
     const lines = printer.events.slice(n).flatMap((e) => (e.kind === 'line' ? [e.text.trim()] : []));
     assert.equal(lines.filter((l) => l === 'COPY').length, 2, lines.join('\n'));
     const m = await client.printReceipt(paymentId, 'merchant');
-    assert.deepEqual([m.markedCopy, m.prints], [false, 1]);
+    assert.deepEqual([m.markedCopy, m.state], [false, 'printed']);
     await settle();
     assert.ok(printer.lines.some((l) => l.includes('TVR')));
   });
 
-  test('the print count survives a daemon restart (journal); a GB18030 printer gets Chinese text', async () => {
+  test('the print count and a queued job survive a daemon restart (journal); a GB18030 printer gets Chinese text', async () => {
+    printer.setStatus({ paper: 'end' });
+    const queued = await client.printReceipt(paymentId, 'customer', true);
+    assert.equal(queued.state, 'queued');
     client.close();
     await d.stop();
     const config = parseConfig({ port: 0, dataDir: dir, readers: 'virtual', demo: true, printer: `tcp://127.0.0.1:${printerPort}`, printerEncoding: 'gb18030', merchant: { name: '街角小店 Corner Shop' }, lanes: [{ name: 'A', reader: 'Virtual A' }] });
     d = await startDaemon(config, createLogger({ dataDir: dir, consoleLevel: 'silent' }));
     client = new PosbridgeClient({ url: d.url, token: d.pair('till 2', 'cashier'), WebSocket: WebSocket as unknown as WebSocketFactory });
     await client.connect();
+    const printed = new Promise<{ jobId: number; markedCopy: boolean }>((resolve) => client.on('receipt.printed', resolve));
+    printer.setStatus({ paper: 'ok' });
+    assert.deepEqual(await printed, { ...(await printed), jobId: queued.jobId, markedCopy: true }, 'the job queued before the restart printed after it');
     await assert.rejects(client.printReceipt(paymentId, 'merchant'), (e: unknown) => e instanceof PosbridgeApiError && e.code === 'ALREADY_PRINTED');
     const n = printer.events.length;
-    assert.deepEqual((await client.printReceipt(paymentId, 'merchant', true)).prints, 2);
+    assert.deepEqual((await client.printReceipt(paymentId, 'merchant', true)).markedCopy, true);
     await settle();
     const job = printer.events.slice(n);
     assert.ok(job.some((e) => e.kind === 'chinese-on'), 'GB18030 receipts switch the printer to Chinese mode');

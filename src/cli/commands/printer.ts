@@ -31,7 +31,7 @@ export async function printerStatusCommand(ctx: CliContext, opts: PrinterCliOpti
 /** `posbridge printer test`: prints a test page (refused with PRINTER_NOT_READY when the printer cannot print). */
 export async function printerTestCommand(ctx: CliContext, opts: PrinterCliOptions): Promise<number> {
   const cpl = opts.cpl ? Number(opts.cpl) : 42;
-  const doc = `^^posbridge test page\n-\nPrinter | ${opts.printer}\nCharacters per line | ${cpl}\n${new Date().toISOString()}\n-\n0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ\n=\n`;
+  const doc = `^^posbridge test page\n-\nPrinter | ${opts.printer}\nCharacters per line | ${cpl}\n${new Date().toISOString()}\n-\n0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ\n`;
   const printer = printerFromUrl(opts.printer);
   try {
     const s = await printer.print(renderEscPos(doc, { cpl, encoding: 'cp858' }));

@@ -51,15 +51,25 @@ export class EscPosPrinter {
     if (!s.online || s.coverOpen || s.paper === 'end') {
       throw new PrinterError('PRINTER_NOT_READY', `the printer cannot print: ${!s.online ? 'offline' : s.coverOpen ? 'cover open' : 'paper end'}`, { status: s });
     }
+    try {
+      await this.sendJob(bytes);
+    } catch (err) {
+      // Past the status check some bytes may have reached the printer: callers must not resend blindly.
+      if (err instanceof PrinterError) throw new PrinterError(err.code, err.message, { ...err.details, sent: true });
+      throw err;
+    }
+    return s;
+  }
+
+  private async sendJob(bytes: Uint8Array): Promise<void> {
     await this.transport.write(bytes);
     // A job ending in GS r 1 (receiptline ends every job so) is answered once printed: wait for that answer, so
     // the job is known complete and the byte is never read later as a status answer.
     const n = bytes.length;
     if (n >= 3 && bytes[n - 3] === 0x1d && bytes[n - 2] === 0x72 && (bytes[n - 1] === 0x31 || bytes[n - 1] === 0x01)) {
       const done = await this.transport.read(1, this.jobTimeoutMs);
-      if (done.length === 0) throw new PrinterError('PRINTER_TIMEOUT', `the printer did not confirm the job within ${this.jobTimeoutMs} ms (it may still print)`, { sent: true });
+      if (done.length === 0) throw new PrinterError('PRINTER_TIMEOUT', `the printer did not confirm the job within ${this.jobTimeoutMs} ms (it may still print)`);
     }
-    return s;
   }
 
   /** Closes the transport. */
