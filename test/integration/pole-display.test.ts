@@ -1,10 +1,10 @@
 // The customer display driver: exact command bytes, then over a real socat pty pair with the emulator on the far end.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { noSocat, PtyPair } from '../helpers/pty.js';
 import { DisplayError } from '../../src/drivers/display/errors.js';
 import { PoleDisplay, encodeLine, encodeScreen, formatAmount } from '../../src/drivers/display/pole-display.js';
 import { PrinterError } from '../../src/drivers/printer/errors.js';
@@ -17,15 +17,7 @@ const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const isDisplayError = (code: string) => (e: unknown) => e instanceof DisplayError && e.code === code;
 const SPACES = (n: number): string => '20'.repeat(n);
 
-function hasSocat(): boolean {
-  try {
-    execFileSync('which', ['socat'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const NO_SOCAT = hasSocat() ? false : 'socat is not installed (needed for a pty pair)';
+const NO_SOCAT = noSocat();
 
 /** A transport that records writes, or fails them. */
 class FakeTransport implements PrinterTransport {
@@ -87,29 +79,6 @@ describe('customer display encoder', () => {
     assert.equal(emu.resets, 1);
   });
 });
-
-/** A pty pair whose ends are the links `a` (the display's side) and `b` (the driver's side). */
-class PtyPair {
-  private proc: ChildProcess | null = null;
-  constructor(readonly a: string, readonly b: string) {}
-  async start(): Promise<void> {
-    const p = spawn('socat', [`pty,raw,echo=0,link=${this.a}`, `pty,raw,echo=0,link=${this.b}`], { stdio: 'ignore' });
-    this.proc = p;
-    for (let i = 0; i < 250 && !(existsSync(this.a) && existsSync(this.b)); i++) {
-      if (p.exitCode !== null) break;
-      await sleep(20);
-    }
-    if (!existsSync(this.a) || !existsSync(this.b)) throw new Error(`socat did not make the pty links (exit ${p.exitCode})`);
-  }
-  async stop(): Promise<void> {
-    const p = this.proc;
-    this.proc = null;
-    if (!p || p.exitCode !== null || p.signalCode !== null) return;
-    const exited = new Promise((r) => p.once('exit', r));
-    p.kill('SIGTERM');
-    await exited;
-  }
-}
 
 describe('customer display over a serial pty', { skip: NO_SOCAT }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'posbridge-pole-'));

@@ -1,10 +1,10 @@
 // The ESC/POS driver over a real serial line: a socat pty pair, the software printer on one end, the transport on the other.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { noSocat, PtyPair } from '../helpers/pty.js';
 import { SerialPort } from 'serialport';
 import { PrinterError } from '../../src/drivers/printer/errors.js';
 import { EscPosPrinter, renderEscPos } from '../../src/drivers/printer/escpos-printer.js';
@@ -16,42 +16,9 @@ import { EscPosEmulator } from '../../src/sim/printer/escpos-emulator.js';
 
 const PROFILE = { cpl: 42, encoding: 'cp858' } as const;
 const DOC = 'HELLO\n-\nA | 1.00\n=\n';
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function hasSocat(): boolean {
-  try {
-    execFileSync('which', ['socat'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const NO_SOCAT = hasSocat() ? false : 'socat is not installed (needed for a pty pair)';
+const NO_SOCAT = noSocat();
 const isPrinterError = (codes: readonly string[]) => (e: unknown) => e instanceof PrinterError && codes.includes(e.code);
-
-/** A pty pair whose ends are the links `a` (the printer's side) and `b` (the driver's side). */
-class PtyPair {
-  private proc: ChildProcess | null = null;
-  constructor(readonly a: string, readonly b: string) {}
-  async start(): Promise<void> {
-    const p = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${this.a}`, `pty,raw,echo=0,link=${this.b}`], { stdio: 'ignore' });
-    this.proc = p;
-    for (let i = 0; i < 250 && !(existsSync(this.a) && existsSync(this.b)); i++) {
-      if (p.exitCode !== null) break;
-      await sleep(20);
-    }
-    if (!existsSync(this.a) || !existsSync(this.b)) throw new Error(`socat did not make the pty links (exit ${p.exitCode})`);
-  }
-
-  async stop(): Promise<void> {
-    const p = this.proc;
-    this.proc = null;
-    if (!p || p.exitCode !== null || p.signalCode !== null) return;
-    const exited = new Promise((r) => p.once('exit', r));
-    p.kill('SIGTERM');
-    await exited;
-  }
-}
 
 /** The software printer on a pty end: bytes in go to the emulator, its status answers go back. */
 async function attach(emu: EscPosEmulator, path: string): Promise<SerialPort> {
