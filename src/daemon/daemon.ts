@@ -24,6 +24,7 @@ import type { DaemonConfig } from './config.js';
 import { textReceipt } from '../receipts/text-receipt.js';
 import { ReceiptPrinting } from '../receipts/receipt-printing.js';
 import { printerFromUrl } from '../drivers/printer/escpos-printer.js';
+import type { EscPosEmulator } from '../sim/printer/escpos-emulator.js';
 import { simMethods, VirtualPinPads, type CardSlot } from './sim-methods.js';
 import type { VirtualCard } from '../sim/virtual-card.js';
 
@@ -42,7 +43,7 @@ export interface RunningDaemon {
  * The one composition root: reads the config, builds each part, starts them in order (journal → recovery → host
  * link → readers → lanes → API) and stops them in reverse. No module-level singletons: the logger and clock go in.
  */
-export async function startDaemon(config: DaemonConfig, logger: Logger, clock: () => number = Date.now, demoSlots?: ReadonlyMap<string, CardSlot>): Promise<RunningDaemon> {
+export async function startDaemon(config: DaemonConfig, logger: Logger, clock: () => number = Date.now, demoSlots?: ReadonlyMap<string, CardSlot>, demoPrinter?: EscPosEmulator): Promise<RunningDaemon> {
   const dataDir = config.dataDir ?? defaultDataDir();
   const sim = config.host === 'simulator' ? new HostSimulator({ port: 0, logger }) : null;
   const simPort = sim ? await sim.start() : 0;
@@ -98,7 +99,7 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
   // Demo mode: cards go into the in-process readers, or into the vpcd slots the caller gives (real pcscd).
   const slots: ReadonlyMap<string, CardSlot> | undefined =
     demoSlots ?? (virtual ? new Map(config.lanes.map((l) => [l.name, { insert: (card: VirtualCard) => virtual.insertCard(l.reader, card), remove: () => virtual.removeCard(l.reader) }])) : undefined);
-  if (config.demo && slots) for (const [k, v] of simMethods(slots, pads, sim)) methods.set(k, v);
+  if (config.demo && slots) for (const [k, v] of simMethods(slots, pads, sim, demoPrinter ?? null)) methods.set(k, v);
   server = new ApiServer({ port: config.port, allowedOrigins: config.allowedOrigins, clients, methods, logger, lanes: () => config.lanes.map((l) => ({ lane: l.name, reader: l.reader })) });
   const port = await server.start();
   const unsubscribe = driver.subscribe((e) => {

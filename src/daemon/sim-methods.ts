@@ -1,3 +1,4 @@
+import { SIM_PRINTER_STATES, type EscPosEmulator } from '../sim/printer/escpos-emulator.js';
 import { ApiError } from '../api/errors.js';
 import { stringParam, type MethodSpec } from '../api/rpc.js';
 import { createCard, listProfiles, profileInfo } from '../sim/emv/catalog.js';
@@ -46,7 +47,7 @@ export class VirtualPinPads {
 }
 
 /** Demo mode's sim.* methods, so a cashier app's own tests can drive a whole payment (refused outside demo mode). */
-export function simMethods(slots: ReadonlyMap<string, CardSlot>, pads: VirtualPinPads, host: HostSimulator | null): Map<string, MethodSpec> {
+export function simMethods(slots: ReadonlyMap<string, CardSlot>, pads: VirtualPinPads, host: HostSimulator | null, printer: EscPosEmulator | null = null): Map<string, MethodSpec> {
   const readerOf = (params: Record<string, unknown>): { lane: string; slot: CardSlot } => {
     const lane = stringParam(params, 'lane', { max: 40 }) ?? '';
     const slot = slots.get(lane);
@@ -88,6 +89,21 @@ export function simMethods(slots: ReadonlyMap<string, CardSlot>, pads: VirtualPi
           if (!/^\d{4,12}$/.test(pin)) throw new ApiError('INVALID_PARAMS', 'pin is 4 to 12 digits', { param: 'pin' });
           pads.type(lane, pin);
           return { entered: true };
+        },
+      },
+    ],
+    [
+      'sim.setPrinter',
+      {
+        role: 'cashier',
+        handler: (params) => {
+          readerOf(params);
+          if (!printer) throw new ApiError('DISABLED', 'the daemon prints on a real printer, not the emulated one');
+          const status = stringParam(params, 'status', { max: 32 }) ?? '';
+          const state = SIM_PRINTER_STATES[status];
+          if (!state) throw new ApiError('INVALID_PARAMS', `status must be one of ${Object.keys(SIM_PRINTER_STATES).join(', ')}`, { param: 'status' });
+          printer.setStatus(state);
+          return { status };
         },
       },
     ],

@@ -32,7 +32,7 @@ describe('receipt.print on an ESC/POS printer over TCP', () => {
       merchant: { name: 'Corner Shop | Café', address: ['Main Street 1'], terminalId: 'POSB0001' },
       lanes: [{ name: 'A', reader: 'Virtual A' }],
     });
-    d = await startDaemon(config, createLogger({ dataDir: dir, consoleLevel: 'silent' }));
+    d = await startDaemon(config, createLogger({ dataDir: dir, consoleLevel: 'silent' }), Date.now, undefined, printer);
     client = new PosbridgeClient({ url: d.url, token: d.pair('till', 'cashier'), WebSocket: WebSocket as unknown as WebSocketFactory });
     await client.connect();
     await client.call('sim.insertCard', { lane: 'A', profile: 'visa-sda-pse' });
@@ -50,8 +50,9 @@ describe('receipt.print on an ESC/POS printer over TCP', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('paper end: the receipt is queued, nothing printed; once paper is loaded it prints exactly once (receipt.printed)', async () => {
-    printer.setStatus({ paper: 'end' });
+  test('paper end (sim.setPrinter): the receipt is queued, nothing printed; once paper is loaded it prints exactly once (receipt.printed)', async () => {
+    await assert.rejects(client.call('sim.setPrinter', { lane: 'A', status: 'no-ink' }), (e: unknown) => e instanceof PosbridgeApiError && e.code === 'INVALID_PARAMS');
+    await client.call('sim.setPrinter', { lane: 'A', status: 'paper-end' });
     const n = printer.events.length;
     const r = await client.printReceipt(paymentId);
     assert.deepEqual([r.state, r.waitingFor, r.markedCopy], ['queued', 'PRINTER_NOT_READY', false]);
@@ -59,7 +60,7 @@ describe('receipt.print on an ESC/POS printer over TCP', () => {
     await settle();
     assert.equal(printer.events.length, n, 'nothing printed while out of paper');
     const printed = new Promise<{ jobId: number; markedCopy: boolean }>((resolve) => client.on('receipt.printed', resolve));
-    printer.setStatus({ paper: 'ok' });
+    await client.call('sim.setPrinter', { lane: 'A', status: 'ready' });
     const done = await printed;
     assert.deepEqual([done.jobId, done.markedCopy], [r.jobId, false]);
     await new Promise((res) => setTimeout(res, 2500)); // one more retry period: a printed job is not printed again

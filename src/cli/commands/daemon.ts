@@ -81,7 +81,7 @@ export async function demoCommand(ctx: CliContext, opts: { port?: string; json?:
   const config: DaemonConfig = { port, dataDir, allowedOrigins: [], host: 'simulator', readers: stack ? 'pcsc' : 'virtual', lanes: [{ name: 'A', reader }], refundLimitForCashier: 5000, demo: true, diagTransmit: true, backup: null, printer: printerUrl, printerEncoding: 'cp858', merchant: { name: 'posbridge demo shop', address: ['1 Demo Street', '75001 Paris'], terminalId: 'POSB0001' } };
   const logger = createLogger({ dataDir, consoleLevel: opts.json ? 'silent' : 'warn' });
   const slots = vpcd ? new Map([['A', { insert: (card: VirtualCard) => vpcd.insert(card), remove: () => vpcd.remove() }]]) : undefined;
-  const d = await startDaemon(config, logger, Date.now, slots);
+  const d = await startDaemon(config, logger, Date.now, slots, printer);
   const token = d.pair('demo', 'supervisor');
   const info = { url: d.url, token, page: `http://127.0.0.1:${d.port}/` };
   if (opts.json) ctx.out(JSON.stringify(info));

@@ -1,5 +1,4 @@
-import type { PrinterStatus } from '../../drivers/printer/types.js';
-import { EscPosEmulator, type PrinterEvent } from '../../sim/printer/escpos-emulator.js';
+import { EscPosEmulator, SIM_PRINTER_STATES, type PrinterEvent } from '../../sim/printer/escpos-emulator.js';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 
@@ -10,20 +9,13 @@ export interface SimPrinterOptions {
   readonly json?: boolean;
 }
 
-const STATUSES: Readonly<Record<string, Partial<PrinterStatus>>> = {
-  ready: {},
-  'paper-near-end': { paper: 'near-end' },
-  'paper-end': { paper: 'end' },
-  'cover-open': { coverOpen: true },
-  offline: { online: false },
-};
 
 /** `posbridge sim printer --tcp PORT`: a software ESC/POS printer on 127.0.0.1 that shows what it prints, until Ctrl-C. */
 export async function simPrinterCommand(ctx: CliContext, opts: SimPrinterOptions, signal?: AbortSignal): Promise<number> {
   const port = opts.tcp === undefined ? 9100 : Number(opts.tcp);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--tcp must be 0..65535, got "${opts.tcp}"`);
-  const status = STATUSES[opts.status ?? 'ready'];
-  if (!status) throw new UsageError(`--status must be one of ${Object.keys(STATUSES).join(', ')}, got "${opts.status}"`);
+  const status = SIM_PRINTER_STATES[opts.status ?? 'ready'];
+  if (!status) throw new UsageError(`--status must be one of ${Object.keys(SIM_PRINTER_STATES).join(', ')}, got "${opts.status}"`);
   const show = (e: PrinterEvent): void => ctx.out(opts.json ? JSON.stringify(e) : e.kind === 'line' ? `| ${e.text}` : `[${e.kind}]`);
   const emu = new EscPosEmulator(show);
   emu.setStatus(status);

@@ -5,6 +5,15 @@ import type { PrinterStatus } from '../../drivers/printer/types.js';
 
 const CODE_PAGES: Readonly<Record<number, string>> = { 0: 'cp437', 2: 'cp850', 16: 'cp1252', 17: 'cp866', 19: 'cp858' };
 
+/** The states a simulated printer can be put in (CLI `--status`, API `sim.setPrinter`). */
+export const SIM_PRINTER_STATES: Readonly<Record<string, Partial<PrinterStatus>>> = {
+  ready: { online: true, coverOpen: false, paper: 'ok' },
+  'paper-near-end': { online: true, coverOpen: false, paper: 'near-end' },
+  'paper-end': { online: true, coverOpen: false, paper: 'end' },
+  'cover-open': { online: true, coverOpen: true, paper: 'ok' },
+  offline: { online: false, coverOpen: false, paper: 'ok' },
+};
+
 /** What the emulator saw: printed lines and events (cut, drawer kick, init, Chinese mode). */
 export type PrinterEvent = { readonly kind: 'line'; readonly text: string } | { readonly kind: 'cut' | 'drawer' | 'init' | 'chinese-on' | 'chinese-off' | 'image' };
 
