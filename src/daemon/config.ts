@@ -1,4 +1,6 @@
 import type { PrinterProfile } from '../drivers/printer/escpos-printer.js';
+import { PrinterError } from '../drivers/printer/errors.js';
+import { parsePrinterUrl } from '../drivers/printer/printer-url.js';
 import { PosbridgeError } from '../errors.js';
 
 /** One lane: a till with its chip reader. */
@@ -116,8 +118,12 @@ function parseMerchant(v: unknown): DaemonConfig['merchant'] {
 }
 
 function parsePrinter(v: unknown): string {
-  if (typeof v !== 'string' || !/^(tcp:\/\/[^/?#]+|serial:\/\/\/[^?#]+(\?baud=\d+)?|file:\/\/\/dev\/usb\/lp\d+)$/.test(v)) {
-    throw new ConfigError('printer', 'must be a printer URL: tcp://HOST[:PORT], serial:///dev/ttyX?baud=N or file:///dev/usb/lpN');
+  if (typeof v !== 'string') throw new ConfigError('printer', 'must be a printer URL string');
+  try {
+    parsePrinterUrl(v);
+  } catch (err) {
+    if (err instanceof PrinterError) throw new ConfigError('printer', err.message);
+    throw err;
   }
   return v;
 }

@@ -1,5 +1,5 @@
 import { toHex } from '../../apdu/hex.js';
-import { printerFromUrl } from '../../drivers/printer/escpos-printer.js';
+import { printerStatusAt } from '../../drivers/printer/escpos-printer.js';
 import type { PrinterStatus } from '../../drivers/printer/types.js';
 import { listSerialPorts, type SerialPortInfo } from '../../drivers/serial/list-ports.js';
 import { PosbridgeError } from '../../errors.js';
@@ -35,12 +35,7 @@ export async function devicesCommand(ctx: CliContext, opts: { printer?: string[]
   const printers = await Promise.all(
     (opts.printer ?? []).map(async (url) => {
       try {
-        const p = printerFromUrl(url);
-        try {
-          return { url, status: await p.status() };
-        } finally {
-          await p.close();
-        }
+        return { url, status: await printerStatusAt(url) };
       } catch (err) {
         return { url, ...failure(err) };
       }

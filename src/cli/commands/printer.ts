@@ -1,4 +1,5 @@
-import { printerFromUrl, renderEscPos } from '../../drivers/printer/escpos-printer.js';
+import { printerFromUrl, printerStatusAt, renderEscPos } from '../../drivers/printer/escpos-printer.js';
+import { notReadyReasons } from '../../drivers/printer/escpos-status.js';
 import type { PrinterStatus } from '../../drivers/printer/types.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -12,20 +13,15 @@ export interface PrinterCliOptions {
 
 /** The status as one line a technician reads. */
 function statusLine(s: PrinterStatus): string {
-  const problems = [!s.online && 'OFFLINE', s.coverOpen && 'COVER OPEN', s.paper === 'end' && 'PAPER END', s.paper === 'near-end' && 'paper near end'].filter(Boolean);
+  const problems = [...notReadyReasons(s).map((r) => r.toUpperCase()), ...(s.paper === 'near-end' ? ['paper near end'] : [])];
   return problems.length ? problems.join(', ') : 'ready';
 }
 
 /** `posbridge printer status`: the printer's real-time status; exit 1 when it cannot print. */
 export async function printerStatusCommand(ctx: CliContext, opts: PrinterCliOptions): Promise<number> {
-  const printer = printerFromUrl(opts.printer);
-  try {
-    const s = await printer.status();
-    ctx.out(opts.json ? JSON.stringify({ printer: opts.printer, status: s }) : `${opts.printer}: ${statusLine(s)}`);
-    return s.online && !s.coverOpen && s.paper !== 'end' ? EXIT.OK : EXIT.FAILED;
-  } finally {
-    await printer.close();
-  }
+  const s = await printerStatusAt(opts.printer);
+  ctx.out(opts.json ? JSON.stringify({ printer: opts.printer, status: s }) : `${opts.printer}: ${statusLine(s)}`);
+  return notReadyReasons(s).length ? EXIT.FAILED : EXIT.OK;
 }
 
 /** `posbridge printer test`: prints a test page (refused with PRINTER_NOT_READY when the printer cannot print). */

@@ -1,6 +1,6 @@
 import receiptline from 'receiptline';
 import { PrinterError } from './errors.js';
-import { dleEot, parseStatus } from './escpos-status.js';
+import { dleEot, notReadyReasons, parseStatus } from './escpos-status.js';
 import { transportFromUrl } from './printer-url.js';
 import type { PrinterStatus, PrinterTransport } from './types.js';
 
@@ -48,9 +48,8 @@ export class EscPosPrinter {
   /** Prints bytes after checking the printer can (PRINTER_NOT_READY with the status, nothing sent); resolves once the job is confirmed when it asks for confirmation. */
   async print(bytes: Uint8Array): Promise<PrinterStatus> {
     const s = await this.status();
-    if (!s.online || s.coverOpen || s.paper === 'end') {
-      throw new PrinterError('PRINTER_NOT_READY', `the printer cannot print: ${!s.online ? 'offline' : s.coverOpen ? 'cover open' : 'paper end'}`, { status: s });
-    }
+    const why = notReadyReasons(s);
+    if (why.length) throw new PrinterError('PRINTER_NOT_READY', `the printer cannot print: ${why.join(', ')}`, { status: s });
     try {
       await this.sendJob(bytes);
     } catch (err) {
@@ -81,4 +80,14 @@ export class EscPosPrinter {
 /** A printer from a URL: tcp://HOST[:PORT], serial:///dev/ttyX?baud=N or file:///dev/usb/lpN. */
 export function printerFromUrl(url: string): EscPosPrinter {
   return new EscPosPrinter(transportFromUrl(url));
+}
+
+/** The status of the printer at `url`, connecting for the question only. */
+export async function printerStatusAt(url: string): Promise<PrinterStatus> {
+  const p = printerFromUrl(url);
+  try {
+    return await p.status();
+  } finally {
+    await p.close();
+  }
 }

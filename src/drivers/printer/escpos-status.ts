@@ -39,3 +39,8 @@ export function statusBytes(status: PrinterStatus): [number, number, number] {
     0x12 | (status.paper === 'near-end' || status.paper === 'end' ? 0x0c : 0) | (status.paper === 'end' ? 0x60 : 0),
   ];
 }
+
+/** Why a printer in `s` cannot print ("offline", "cover open", "paper end"); empty when it can. */
+export function notReadyReasons(s: PrinterStatus): string[] {
+  return [!s.online && 'offline', s.coverOpen && 'cover open', s.paper === 'end' && 'paper end'].filter((r): r is string => typeof r === 'string');
+}

@@ -13,8 +13,20 @@ function invalid(url: string, why: string): PrinterError {
   return new PrinterError('PRINTER_URL_INVALID', `bad printer URL "${url}": ${why} (expected ${FORMS})`, { url });
 }
 
+/** Where a printer is, as a printer URL names it. */
+export type PrinterAddress =
+  | { readonly kind: 'tcp'; readonly host: string; readonly port: number }
+  | { readonly kind: 'serial'; readonly path: string; readonly baud: number }
+  | { readonly kind: 'usblp'; readonly path: string };
+
 /** A printer transport from a URL: tcp://HOST[:PORT] (port 9100), serial:///PATH?baud=N (9600), file:///dev/usb/lpN. */
 export function transportFromUrl(url: string): PrinterTransport {
+  const a = parsePrinterUrl(url);
+  return a.kind === 'tcp' ? new TcpPrinterTransport(a.host, a.port) : a.kind === 'serial' ? new SerialPrinterTransport(a.path, a.baud) : new UsbLpTransport(a.path);
+}
+
+/** The printer's address from its URL (no I/O); PRINTER_URL_INVALID saying what is wrong. */
+export function parsePrinterUrl(url: string): PrinterAddress {
   let u: URL;
   try {
     u = new URL(url);
@@ -31,7 +43,7 @@ export function transportFromUrl(url: string): PrinterTransport {
       const port = u.port === '' ? 9100 : Number(u.port);
       if (!Number.isInteger(port) || port < 1 || port > 65535) throw invalid(url, 'port must be 1-65535');
       const host = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
-      return new TcpPrinterTransport(host, port);
+      return { kind: 'tcp', host, port };
     }
     case 'serial:': {
       if (u.host) throw invalid(url, 'a serial URL has no host: write serial:///dev/ttyUSB0');
@@ -44,14 +56,14 @@ export function transportFromUrl(url: string): PrinterTransport {
         if (!(SERIAL_BAUD_RATES as readonly number[]).includes(n)) throw invalid(url, `baud must be one of ${SERIAL_BAUD_RATES.join(', ')}, got "${v}"`);
         baud = n;
       }
-      return new SerialPrinterTransport(path, baud);
+      return { kind: 'serial', path, baud };
     }
     case 'file:': {
       if (u.host) throw invalid(url, 'a file URL has no host');
       if (u.search) throw invalid(url, 'a file URL has no query');
       const path = decodePath(url, u.pathname);
       if (!/^\/dev\/usb\/lp\d+$/.test(path)) throw invalid(url, 'only /dev/usb/lpN devices are supported');
-      return new UsbLpTransport(path);
+      return { kind: 'usblp', path };
     }
     default:
       throw invalid(url, `unknown scheme "${u.protocol}"`);
