@@ -14,6 +14,8 @@ import { payCommand, statusCommand, type ClientCliOptions } from './commands/cli
 import { journalCommand, type JournalOptions } from './commands/journal.js';
 import { printerStatusCommand, printerTestCommand, type PrinterCliOptions } from './commands/printer.js';
 import { simPrinterCommand, type SimPrinterOptions } from './commands/sim-printer.js';
+import { simPinPadCommand, type SimPinPadOptions } from './commands/sim-pinpad.js';
+import { printCommand, type PrintOptions } from './commands/print.js';
 import { devicesCommand } from './commands/devices.js';
 import { readersCommand } from './commands/readers.js';
 import { tlvCommand } from './commands/tlv.js';
@@ -218,6 +220,18 @@ export function buildProgram(ctx: CliContext, result: { code: number }, signal?:
     .option('--json', 'machine-readable output')
     .action((opts: PrinterCliOptions) => run(() => printerTestCommand(ctx, opts))());
 
+  program
+    .command('print')
+    .description('print a receiptline document (or a test page) on a printer URL or a configured printer\'s name')
+    .argument('[file]', 'the receiptline document to print')
+    .requiredOption('--printer <p>', 'printer URL (tcp://HOST[:PORT], serial:///dev/ttyX?baud=N, file:///dev/usb/lpN) or a name in the config\'s "printers"')
+    .option('--encoding <enc>', 'code page: multilingual, cp437, cp858, cp1252, gb18030 (default: the config\'s, else cp858)')
+    .option('--command-set <set>', 'escpos, generic or star (default: the config\'s, else escpos)')
+    .option('--config <file>', 'daemon configuration whose "printers" name the printer')
+    .option('--test', 'print a test page instead of a file')
+    .option('--json', 'machine-readable output')
+    .action((file: string | undefined, opts: PrintOptions) => run(() => printCommand(ctx, file, opts))());
+
   const sim = program.command('sim').description('device simulators for cashier-app developers and tests');
   sim
     .command('card')
@@ -237,11 +251,23 @@ export function buildProgram(ctx: CliContext, result: { code: number }, signal?:
 
   sim
     .command('printer')
-    .description('a software ESC/POS printer on 127.0.0.1 that shows what it prints, until Ctrl-C')
-    .option('--tcp <port>', 'TCP port (0: a free one)', '9100')
-    .option('--status <s>', 'what DLE EOT reports: ready, paper-near-end, paper-end, cover-open, offline', 'ready')
+    .description('a software ESC/POS (or Star) printer on 127.0.0.1 or a pty that shows what it prints, until Ctrl-C')
+    .option('--tcp <port>', 'TCP port (0: a free one; default 9100)')
+    .option('--pty <path>', 'serve on a pty linked at PATH (needs socat) instead of TCP: print with serial://PATH')
+    .option('--command-set <set>', 'escpos or star', 'escpos')
+    .option('--drawer-closes-after <ms>', 'the drawer closes by itself this long after a kick (default: stays open)')
+    .option('--status <s>', 'what DLE EOT reports: ready, paper-near-end, paper-end, cover-open, offline, drawer-open, drawer-closed', 'ready')
     .option('--json', 'machine-readable output: one JSON event per line')
     .action((opts: SimPrinterOptions) => run(() => simPrinterCommand(ctx, opts, signal))());
+
+  sim
+    .command('pinpad')
+    .description('an emulated serial PIN pad behind a pty linked at PATH (needs socat), until Ctrl-C')
+    .requiredOption('--pty <path>', 'link the pty here: the driver opens serial://PATH')
+    .option('--pin <digits>', 'the PIN the emulated cardholder types', '1234')
+    .option('--aes', 'AES DUKPT and PIN block format 4 (default TDES DUKPT, format 0)')
+    .option('--json', 'machine-readable output: one JSON event per line')
+    .action((opts: SimPinPadOptions) => run(() => simPinPadCommand(ctx, opts, signal))());
 
   return program;
 }

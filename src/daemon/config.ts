@@ -3,10 +3,39 @@ import { PrinterError } from '../drivers/printer/errors.js';
 import { parsePrinterUrl } from '../drivers/printer/printer-url.js';
 import { PosbridgeError } from '../errors.js';
 
-/** One lane: a till with its chip reader. */
+/** Where a lane's PIN is entered: the demo's software pad, the reader's own keypad (PC/SC part 10) or a serial PIN pad URL. */
+export type PinPadConfig = 'virtual' | 'reader' | `serial://${string}`;
+
+/** One lane: a till with its chip reader, PIN pad, receipt printer and customer display. */
 export interface LaneConfig {
   readonly name: string;
   readonly reader: string;
+  /** Default: "virtual" in demo mode, else "reader". */
+  readonly pinpad?: PinPadConfig;
+  /** The name of a printer in `printers`; default: the printer named "default", if any. */
+  readonly printer?: string;
+  /** A serial pole display (serial:///dev/ttyX?baud=9600). */
+  readonly display?: string;
+  /**
+   * A magnetic stripe reader: "hid" (the first MagTek-style reader), "hid:VVVV:PPPP" (vendor:product, hex),
+   * "hid:PATH" (an OS device path) or "virtual" (the demo's, swiped through sim.swipeCard). Default: "virtual" in
+   * demo mode, else none.
+   */
+  readonly stripe?: string;
+}
+
+/** A receipt printer the lanes name. */
+export interface PrinterConfig {
+  /** tcp://HOST[:PORT], serial:///dev/ttyX?baud=N or file:///dev/usb/lpN. */
+  readonly url: string;
+  /** The receipt's code page: "cp858" (Latin, default) or "gb18030" (Chinese). */
+  readonly encoding: PrinterProfile['encoding'];
+  /** The printer's command set (default "escpos"). */
+  readonly commandSet: 'escpos' | 'generic' | 'star';
+  /** Whether the printer has a Chinese font (else Chinese receipts print as an image). */
+  readonly chineseFont: boolean;
+  /** Characters per line: 42 on 80 mm paper, 32 on 58 mm (default 42). */
+  readonly charactersPerLine: number;
 }
 
 /** The daemon's configuration file (JSON). Every key is optional but `lanes`. */
@@ -28,11 +57,15 @@ export interface DaemonConfig {
   readonly demo: boolean;
   /** diag.transmit (raw APDUs, admin only); off by default. */
   readonly diagTransmit: boolean;
-  /** The shop as its receipts name it. */
-  /** The receipt printer's URL (tcp://HOST[:PORT]), if any. */
+  /** Receipt printers by name; lanes name theirs. */
+  readonly printers?: Readonly<Record<string, PrinterConfig>>;
+  /** Shorthand for a printer named "default": its URL. */
   readonly printer?: string;
-  /** The receipt's code page: "cp858" (Latin, default) or "gb18030" (Chinese, for printers with a Chinese font). */
-  readonly printerEncoding: PrinterProfile['encoding'];
+  /** The "default" printer's code page when given by `printer`. */
+  readonly printerEncoding?: PrinterProfile['encoding'];
+  /** Readers known to claim a PIN pad they do not have (substring of the reader name): never used for PIN entry. */
+  readonly falsePinPadReaders?: readonly string[];
+  /** The shop as its receipts name it. */
   readonly merchant: { readonly name: string; readonly address: readonly string[]; readonly terminalId: string };
   /** Online journal backups on a schedule: every N hours, keeping `keep` copies in <dataDir>/backups. */
   readonly backup: { readonly everyHours: number; readonly keep: number } | null;
@@ -49,7 +82,7 @@ export class ConfigError extends PosbridgeError {
 /** Every code a ConfigError can carry. */
 export const CONFIG_ERROR_CODES = ['CONFIG_INVALID'] as const;
 
-const KEYS = new Set(['port', 'dataDir', 'allowedOrigins', 'host', 'readers', 'lanes', 'refundLimitForCashier', 'demo', 'diagTransmit', 'backup', 'merchant', 'printer', 'printerEncoding']);
+const KEYS = new Set(['port', 'dataDir', 'allowedOrigins', 'host', 'readers', 'lanes', 'refundLimitForCashier', 'demo', 'diagTransmit', 'backup', 'merchant', 'printer', 'printerEncoding', 'printers', 'falsePinPadReaders']);
 
 /** Validates a parsed JSON config, filling defaults; ConfigError names the bad key and why. */
 export function parseConfig(json: unknown): DaemonConfig {
@@ -71,11 +104,15 @@ export function parseConfig(json: unknown): DaemonConfig {
   if (readers !== 'pcsc' && readers !== 'virtual') throw new ConfigError('readers', 'must be "pcsc" or "virtual"');
   const lanes = o.lanes;
   if (!Array.isArray(lanes) || lanes.length === 0) throw new ConfigError('lanes', 'must list at least one lane {"name": "A", "reader": "…"}');
-  lanes.forEach((l, i) => {
-    const x = l as Record<string, unknown>;
-    if (typeof x !== 'object' || x === null || typeof x.name !== 'string' || !/^[A-Za-z0-9_-]{1,40}$/.test(x.name)) throw new ConfigError(`lanes[${i}].name`, 'must be 1–40 letters, digits, _ or -');
-    if (typeof x.reader !== 'string' || x.reader === '') throw new ConfigError(`lanes[${i}].reader`, 'must name the PC/SC reader');
-  });
+  const printers = parsePrinters(o.printers, o.printer, o.printerEncoding);
+  const parsedLanes = lanes.map((l, i) => parseLane(l, i, printers));
+  const names = new Set<string>();
+  for (const [i, l] of parsedLanes.entries()) {
+    if (names.has(l.name)) throw new ConfigError(`lanes[${i}].name`, `"${l.name}" names two lanes`);
+    names.add(l.name);
+  }
+  const falsePinPads = o.falsePinPadReaders ?? [];
+  if (!Array.isArray(falsePinPads) || !falsePinPads.every((x) => typeof x === 'string' && x !== '')) throw new ConfigError('falsePinPadReaders', 'must be a list of reader names (or parts of them)');
   const refundLimit = o.refundLimitForCashier ?? 5000;
   if (typeof refundLimit !== 'number' || !Number.isInteger(refundLimit) || refundLimit < 0) throw new ConfigError('refundLimitForCashier', 'must be a non-negative integer (minor units)');
   const demo = o.demo ?? false;
@@ -97,15 +134,103 @@ export function parseConfig(json: unknown): DaemonConfig {
     allowedOrigins: origins as string[],
     host,
     readers,
-    lanes: (lanes as LaneConfig[]).map((l) => ({ name: l.name, reader: l.reader })),
+    lanes: parsedLanes,
     refundLimitForCashier: refundLimit,
     demo,
     diagTransmit,
     backup,
     merchant: parseMerchant(o.merchant),
-    ...(o.printer !== undefined ? { printer: parsePrinter(o.printer) } : {}),
-    printerEncoding: parseEncoding(o.printerEncoding),
+    printers,
+    falsePinPadReaders: falsePinPads as string[],
   };
+}
+
+function parseLane(l: unknown, i: number, printers: Readonly<Record<string, PrinterConfig>>): LaneConfig {
+  const x = l as Record<string, unknown>;
+  if (typeof x !== 'object' || x === null || typeof x.name !== 'string' || !/^[A-Za-z0-9_-]{1,40}$/.test(x.name)) throw new ConfigError(`lanes[${i}].name`, 'must be 1–40 letters, digits, _ or -');
+  for (const k of Object.keys(x)) if (!['name', 'reader', 'pinpad', 'printer', 'display', 'stripe'].includes(k)) throw new ConfigError(`lanes[${i}].${k}`, 'unknown key (known: name, reader, pinpad, printer, display, stripe)');
+  if (typeof x.reader !== 'string' || x.reader === '') throw new ConfigError(`lanes[${i}].reader`, 'must name the PC/SC reader');
+  let pinpad: PinPadConfig | undefined;
+  if (x.pinpad !== undefined) {
+    if (x.pinpad === 'virtual' || x.pinpad === 'reader') pinpad = x.pinpad;
+    else if (typeof x.pinpad === 'string' && x.pinpad.startsWith('serial://')) pinpad = serialUrl(x.pinpad, `lanes[${i}].pinpad`) as PinPadConfig;
+    else throw new ConfigError(`lanes[${i}].pinpad`, 'must be "virtual", "reader" or a serial PIN pad URL (serial:///dev/ttyUSB0?baud=9600)');
+  }
+  if (x.printer !== undefined && (typeof x.printer !== 'string' || !(x.printer in printers))) {
+    throw new ConfigError(`lanes[${i}].printer`, `must name a printer in "printers" (known: ${Object.keys(printers).join(', ') || 'none'})`);
+  }
+  const display = x.display === undefined ? undefined : serialUrl(x.display, `lanes[${i}].display`);
+  if (x.stripe !== undefined && (typeof x.stripe !== 'string' || !/^(virtual|hid|hid:[0-9A-Fa-f]{4}:[0-9A-Fa-f]{4}|hid:.+)$/.test(x.stripe))) {
+    throw new ConfigError(`lanes[${i}].stripe`, 'must be "hid", "hid:VVVV:PPPP" (vendor:product in hex), "hid:PATH" or "virtual"');
+  }
+  return {
+    name: x.name,
+    reader: x.reader,
+    ...(pinpad ? { pinpad } : {}),
+    ...(typeof x.printer === 'string' ? { printer: x.printer } : {}),
+    ...(display ? { display } : {}),
+    ...(typeof x.stripe === 'string' ? { stripe: x.stripe } : {}),
+  };
+}
+
+/** A serial device URL the transports accept (serial:///dev/ttyX?baud=N). */
+function serialUrl(v: unknown, key: string): string {
+  if (typeof v !== 'string' || !v.startsWith('serial://')) throw new ConfigError(key, 'must be a serial URL like serial:///dev/ttyUSB0?baud=9600');
+  return parsePrinter(v, key);
+}
+
+function parsePrinters(v: unknown, shorthand: unknown, shorthandEncoding: unknown): Record<string, PrinterConfig> {
+  const out: Record<string, PrinterConfig> = {};
+  if (v !== undefined) {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ConfigError('printers', 'must be an object of named printers {"front": {"url": "tcp://…"}}');
+    for (const [name, p] of Object.entries(v as Record<string, unknown>)) {
+      const key = `printers.${name}`;
+      if (!/^[A-Za-z0-9_-]{1,40}$/.test(name)) throw new ConfigError(key, 'a printer name is 1–40 letters, digits, _ or -');
+      if (typeof p !== 'object' || p === null) throw new ConfigError(key, 'must be {"url": "…", …}');
+      const x = p as Record<string, unknown>;
+      for (const k of Object.keys(x)) if (!['url', 'encoding', 'commandSet', 'chineseFont', 'charactersPerLine'].includes(k)) throw new ConfigError(`${key}.${k}`, 'unknown key (known: url, encoding, commandSet, chineseFont, charactersPerLine)');
+      const commandSet = x.commandSet ?? 'escpos';
+      if (commandSet !== 'escpos' && commandSet !== 'generic' && commandSet !== 'star') throw new ConfigError(`${key}.commandSet`, 'must be "escpos", "generic" or "star"');
+      if (x.chineseFont !== undefined && typeof x.chineseFont !== 'boolean') throw new ConfigError(`${key}.chineseFont`, 'must be true or false');
+      const cpl = x.charactersPerLine ?? 42;
+      if (typeof cpl !== 'number' || !Number.isInteger(cpl) || cpl < 24 || cpl > 64) throw new ConfigError(`${key}.charactersPerLine`, 'must be an integer 24..64');
+      const encoding = parseEncoding(x.encoding, `${key}.encoding`);
+      out[name] = { url: parsePrinter(x.url, `${key}.url`), encoding, commandSet, chineseFont: x.chineseFont === true || (x.chineseFont === undefined && encoding === 'gb18030'), charactersPerLine: cpl };
+    }
+  }
+  if (shorthand !== undefined) {
+    if (out.default) throw new ConfigError('printer', 'both "printer" and printers.default are given: keep one');
+    const encoding = parseEncoding(shorthandEncoding, 'printerEncoding');
+    out.default = { url: parsePrinter(shorthand, 'printer'), encoding, commandSet: 'escpos', chineseFont: encoding === 'gb18030', charactersPerLine: 42 };
+  } else if (shorthandEncoding !== undefined) throw new ConfigError('printerEncoding', 'only goes with "printer" (use printers.NAME.encoding)');
+  return out;
+}
+
+/** The printer a lane prints on: its own, else the one named "default"; null when none. */
+export function lanePrinter(config: DaemonConfig, lane: LaneConfig): { readonly name: string; readonly printer: PrinterConfig } | null {
+  const all = allPrinters(config);
+  const name = lane.printer ?? (all.default ? 'default' : null);
+  const printer = name ? all[name] : undefined;
+  return name && printer ? { name, printer } : null;
+}
+
+/** Every configured printer by name (the `printer` shorthand included as "default"). */
+export function allPrinters(config: DaemonConfig): Readonly<Record<string, PrinterConfig>> {
+  if (config.printer && !config.printers?.default) {
+    const encoding = config.printerEncoding ?? 'cp858';
+    return { ...config.printers, default: { url: config.printer, encoding, commandSet: 'escpos', chineseFont: encoding === 'gb18030', charactersPerLine: 42 } };
+  }
+  return config.printers ?? {};
+}
+
+/** The lane's stripe reader: what the config names, else the virtual one in demo mode; null for none. */
+export function laneStripe(config: DaemonConfig, lane: LaneConfig): string | null {
+  return lane.stripe ?? (config.demo ? 'virtual' : null);
+}
+
+/** Where the lane's PIN is entered. */
+export function lanePinPad(config: DaemonConfig, lane: LaneConfig): PinPadConfig {
+  return lane.pinpad ?? (config.demo ? 'virtual' : 'reader');
 }
 
 function parseMerchant(v: unknown): DaemonConfig['merchant'] {
@@ -117,21 +242,21 @@ function parseMerchant(v: unknown): DaemonConfig['merchant'] {
   return { name: m.name, address: (m.address as string[] | undefined) ?? [], terminalId: (m.terminalId as string | undefined) ?? 'POSB0001' };
 }
 
-function parsePrinter(v: unknown): string {
-  if (typeof v !== 'string') throw new ConfigError('printer', 'must be a printer URL string');
+function parsePrinter(v: unknown, key: string): string {
+  if (typeof v !== 'string') throw new ConfigError(key, 'must be a device URL string');
   try {
     parsePrinterUrl(v);
   } catch (err) {
-    if (err instanceof PrinterError) throw new ConfigError('printer', err.message);
+    if (err instanceof PrinterError) throw new ConfigError(key, err.message);
     throw err;
   }
   return v;
 }
 
-function parseEncoding(v: unknown): PrinterProfile['encoding'] {
+function parseEncoding(v: unknown, key: string): PrinterProfile['encoding'] {
   if (v === undefined) return 'cp858';
   const ok = ['multilingual', 'cp437', 'cp858', 'cp1252', 'gb18030'] as const;
   const found = ok.find((e) => e === v);
-  if (!found) throw new ConfigError('printerEncoding', `must be one of ${ok.join(', ')}`);
+  if (!found) throw new ConfigError(key, `must be one of ${ok.join(', ')}`);
   return found;
 }

@@ -90,7 +90,7 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
     lanes.set(l.name, { flow, reader: l.reader });
   }
   const printer = config.printer ? printerFromUrl(config.printer) : null;
-  const printing = printer ? new ReceiptPrinting(stack.db, printer, config.merchant, { cpl: 42, encoding: config.printerEncoding }, (id) => store.get(id), (o) => server?.notify('receipt.printed', { ...o })) : undefined;
+  const printing = printer ? new ReceiptPrinting(stack.db, printer, config.merchant, { cpl: 42, encoding: config.printerEncoding ?? 'cp858' }, (id) => store.get(id), (o) => server?.notify('receipt.printed', { ...o })) : undefined;
   const readersByLane = new Map(config.lanes.map((l) => [l.name, l.reader]));
   const methods = new Map<string, MethodSpec>([
     ...paymentMethods({ store, lanes, driver, refundLimitForCashier: config.refundLimitForCashier, merchant: config.merchant, clock, ...(printing ? { printing } : {}) }),

@@ -68,7 +68,7 @@ export function buildAuthRequest(req: AuthRequest, id: TerminalIdentity, stan: s
   if (req.panSequenceNumber) f[23] = req.panSequenceNumber.padStart(3, '0');
   if (req.track2) f[35] = req.track2;
   if (req.pinBlock) f[52] = Uint8Array.from(req.pinBlock.match(/../g) ?? [], (h) => Number.parseInt(h, 16));
-  if (req.ksn) f[53] = req.ksn.padStart(16, '0').slice(-16);
+  if (req.ksn) f[53] = Uint8Array.from(req.ksn.match(/../g) ?? [], (h) => Number.parseInt(h, 16));
   if (req.iccData && req.iccData.length) f[55] = decodeTlv(req.iccData);
   if (req.kind === 'capture' && req.originalAuthCode) f[38] = req.originalAuthCode;
   return Iso8583Message.of(MTI[req.kind], f, id.header);

@@ -4,7 +4,9 @@ import { ReaderError } from '../drivers/pcsc/errors.js';
 import { raceWithTimeout } from '../util/timeout.js';
 import type { CardConnection, ConnectOptions, ReaderDriver, ReaderEvent, ReaderFeatures, ReaderInfo } from '../drivers/pcsc/types.js';
 import { KeyedMutex } from '../util/mutex.js';
+import { getFeatureRequestCode, parseFeatures } from '../drivers/pcsc/features.js';
 import { FaultPlan, type FaultOptions } from './faults.js';
+import { ReaderPinPadEmulator, type ReaderKeypad, type ReaderPinPadEmulatorOptions } from './reader-pin-pad-emulator.js';
 import type { VirtualCard } from './virtual-card.js';
 
 interface Slot {
@@ -16,6 +18,8 @@ interface Slot {
   shared: number;
   /** Aborted when the card of this generation leaves: pending exchanges fail at once, as pcscd makes them. */
   removal: AbortController;
+  /** The reader's own PIN pad (PC/SC part 10), when this reader emulates a class-3 reader. */
+  pinPad: ReaderPinPadEmulator | null;
 }
 
 /** One subscriber; `backlog` holds events not yet delivered while the initial state is being replayed. */
@@ -114,6 +118,14 @@ export class InProcessReaderDriver implements ReaderDriver {
     this.emit({ type: 'card-removed', reader, at: new Date() });
   }
 
+  /**
+   * Gives `reader` a keypad (a class-3 reader: part 10 secure PIN entry, src/sim/reader-pin-pad-emulator.ts) whose
+   * digits only the emulated reader sees, or takes it away with null (control codes then fail CONTROL_UNSUPPORTED).
+   */
+  setPinPad(reader: string, keypad: ReaderKeypad | null, options: ReaderPinPadEmulatorOptions = {}): void {
+    this.slot(reader).pinPad = keypad ? new ReaderPinPadEmulator(keypad, options) : null;
+  }
+
   /** Changes the fault scenario of the card in `reader`. */
   setFaults(reader: string, faults: FaultOptions): void {
     this.slot(reader).faults.set(faults);
@@ -165,7 +177,7 @@ export class InProcessReaderDriver implements ReaderDriver {
 }
 
 function newSlot(): Slot {
-  return { card: null, generation: 0, faults: new FaultPlan(), exclusive: false, shared: 0, removal: new AbortController() };
+  return { card: null, generation: 0, faults: new FaultPlan(), exclusive: false, shared: 0, removal: new AbortController(), pinPad: null };
 }
 
 class InProcessConnection implements CardConnection {
@@ -227,13 +239,28 @@ class InProcessConnection implements CardConnection {
     return new ReaderError('CARD_REMOVED', `the card was removed (reader "${this.reader}")`, { reader: this.reader });
   }
 
-  async control(code: number): Promise<Uint8Array> {
+  /**
+   * SCardControl: the part 10 codes of the reader's PIN pad when it has one, bounded by the connection's timeout as
+   * on the real driver; anything else fails CONTROL_UNSUPPORTED. The PIN entry's VERIFY goes to the card like a
+   * transmit (faults and removal apply) without taking the reader lock, as the reader itself sends it.
+   */
+  async control(code: number, data: Uint8Array = new Uint8Array(0)): Promise<Uint8Array> {
     this.currentCard();
-    throw new ReaderError('CONTROL_UNSUPPORTED', `the virtual reader has no control code 0x${code.toString(16)}`, { reader: this.reader });
+    const pad = this.slot.pinPad;
+    const answer = pad ? pad.control(code, data, (apdu) => this.exchange(apdu)) : Promise.resolve(null);
+    const out = await raceWithTimeout(answer, this.timeoutMs, undefined, () => new ReaderError('TRANSMIT_TIMEOUT', `reader "${this.reader}" did not answer control 0x${code.toString(16)}`, { reader: this.reader }));
+    if (out === null) throw new ReaderError('CONTROL_UNSUPPORTED', `the virtual reader has no control code 0x${code.toString(16)}`, { reader: this.reader });
+    return out;
   }
 
+  /** Part 10 features from CM_IOCTL_GET_FEATURE_REQUEST, as the real driver reads them; none without a PIN pad. */
   async features(): Promise<ReaderFeatures> {
-    return new Map();
+    try {
+      return parseFeatures(await this.control(getFeatureRequestCode()));
+    } catch (err) {
+      if (err instanceof ReaderError && err.code === 'CONTROL_UNSUPPORTED') return new Map();
+      throw err;
+    }
   }
 
   async disconnect(): Promise<void> {

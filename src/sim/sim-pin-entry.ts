@@ -1,16 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { CardChannel } from '../apdu/card-channel.js';
 import { CommandApdu } from '../apdu/command-apdu.js';
-import { concatBytes, toHex } from '../apdu/hex.js';
+import { concatBytes, fromHex, toHex } from '../apdu/hex.js';
 import { ResponseApdu } from '../apdu/response-apdu.js';
-import { tdesEncrypt } from '../emv/crypto/des.js';
-import { xorBytes } from '../emv/crypto/bytes.js';
 import { bigIntToBytes, bytesToBigInt } from '../emv/crypto/bytes.js';
 import { modPow } from '../emv/crypto/rsa.js';
 import type { OnlinePinBlock, PinEntry, PinOutcome, PinPrompt } from '../emv/types.js';
-
-/** The demo's online-PIN encryption key (double-length TDES). Test-only: real PIN pads use DUKPT (see docs). */
-export const SIM_PIN_KEY = '0123456789ABCDEFFEDCBA9876543210';
+import { encryptOnlinePin, KsnCounter, SIM_TDES_BDK, SIM_TDES_INITIAL_KSN } from './pinpad/sim-dukpt.js';
 
 /** Where the simulated PIN pad gets the PIN: the test, the demo page or stdin; null means the cardholder cancelled. */
 export type PinSupplier = (prompt: PinPrompt) => Promise<string | null>;
@@ -20,14 +16,6 @@ export function plaintextPinBlock(pin: string): Uint8Array {
   if (!/^\d{4,12}$/.test(pin)) throw new RangeError('a PIN has 4 to 12 digits');
   const hex = `2${pin.length.toString(16).toUpperCase()}${pin}`.padEnd(16, 'F');
   return Uint8Array.from(hex.match(/../g) ?? [], (h) => Number.parseInt(h, 16));
-}
-
-/** ISO 9564-1 format 0 PIN block: (0N PIN F…) XOR (0000 + rightmost 12 PAN digits without the check digit). */
-export function format0PinBlock(pin: string, pan: string): Uint8Array {
-  const p = `0${pin.length.toString(16)}${pin}`.padEnd(16, 'F');
-  const a = `0000${pan.slice(-13, -1)}`;
-  const bytes = (h: string): Uint8Array => Uint8Array.from(h.match(/../g) ?? [], (x) => Number.parseInt(x, 16));
-  return xorBytes(bytes(p), bytes(a));
 }
 
 function outcomeOf(sw: number): PinOutcome {
@@ -42,6 +30,8 @@ function outcomeOf(sw: number): PinOutcome {
  * itself (VERIFY), as a secure PIN pad would. For tests, the demo and `emv pay --pin-stdin`.
  */
 export class SimulatedPinEntry implements PinEntry {
+  private readonly ksn = new KsnCounter('tdes-dukpt', fromHex(SIM_TDES_INITIAL_KSN));
+
   /** Builds the pad around its PIN source. */
   constructor(private readonly supplier: PinSupplier) {}
 
@@ -66,11 +56,15 @@ export class SimulatedPinEntry implements PinEntry {
     return outcomeOf(r.sw);
   }
 
-  /** A format 0 PIN block under the demo key, for the host simulator. */
+  /**
+   * An ISO 9564-1 format 0 PIN block under TDES DUKPT (ANSI X9.24-1) from the X9.24-1 test BDK, with its KSN: the
+   * host simulator derives the same key and checks the PIN against the card profile.
+   */
   async onlinePin(prompt: PinPrompt & { readonly pan: string }): Promise<OnlinePinBlock | null> {
     const pin = await this.supplier(prompt);
     if (pin === null) return null;
-    const key = Uint8Array.from(SIM_PIN_KEY.match(/../g) ?? [], (h) => Number.parseInt(h, 16));
-    return { format: 0, block: toHex(tdesEncrypt(key, format0PinBlock(pin, prompt.pan))) };
+    const ksn = this.ksn.next();
+    const { format, block } = encryptOnlinePin('tdes-dukpt', fromHex(SIM_TDES_BDK), ksn, pin, prompt.pan);
+    return { format, block: toHex(block), ksn: toHex(ksn) };
   }
 }

@@ -6,6 +6,7 @@ import { PosbridgeError } from '../../errors.js';
  * after authorization, and none in logs): only track numbers, offsets and lengths.
  */
 export const HID_ERROR_CODES = [
+  'HID_UNAVAILABLE',
   'HID_DEVICE_NOT_FOUND',
   'HID_OPEN_FAILED',
   'HID_DEVICE_UNPLUGGED',

@@ -1,34 +1,38 @@
-import receiptline from 'receiptline';
+import { DEFAULT_KICK, drawerKickBytes, realtimeKickBytes, type DrawerKick } from './drawer.js';
 import { PrinterError } from './errors.js';
 import { dleEot, notReadyReasons, parseStatus } from './escpos-status.js';
+import type { CommandSet, PrinterProfile } from './printer-profile.js';
 import { transportFromUrl } from './printer-url.js';
+import { renderJob, renderSvg } from './render.js';
+import { parseStarAsb, starAsbLength, starStatusRequest } from './star-status.js';
 import type { PrinterStatus, PrinterTransport } from './types.js';
 
-/** How a receipt is laid out for a printer (receiptline's printer settings). */
-export interface PrinterProfile {
-  /** Characters per line: 42 for 80 mm paper with font B off, 32 for 58 mm. */
-  readonly cpl: number;
-  readonly encoding: 'multilingual' | 'cp437' | 'cp858' | 'cp1252' | 'gb18030';
-}
+export type { CommandSet, PrinterProfile } from './printer-profile.js';
+export type { DrawerKick } from './drawer.js';
+export { renderSvg };
 
-/** A receiptline document as ESC/POS bytes (receiptline does the layout; status and errors are ours). */
+/** A receiptline document as the printer's bytes (text, or a raster image for Chinese without a Chinese font). */
 export function renderEscPos(doc: string, profile: PrinterProfile): Uint8Array {
-  const out = receiptline.transform(doc, { command: 'escpos', cpl: profile.cpl, encoding: profile.encoding });
-  return new Uint8Array(Buffer.from(out, 'binary'));
+  return renderJob(doc, profile);
 }
 
-/** A receiptline document as an SVG preview. */
-export function renderSvg(doc: string, profile: PrinterProfile): string {
-  return receiptline.transform(doc, { command: 'svg', cpl: profile.cpl, encoding: profile.encoding });
+/** What a drawer kick did: the status before it, and whether the real-time pulse was used (printer offline). */
+export interface DrawerKickResult {
+  readonly status: PrinterStatus;
+  readonly realtime: boolean;
 }
 
-/** An ESC/POS printer: real-time status (DLE EOT 1/2/4) and printing that refuses when the printer cannot print. */
+/**
+ * A receipt printer: real-time status (ESC/POS DLE EOT 1/2/4, or Star's ESC ACK SOH automatic status), printing
+ * that refuses when the printer cannot print, and the cash drawer kick.
+ */
 export class EscPosPrinter {
   /** Binds to a transport; answers are awaited for `timeoutMs` each. */
   constructor(
     private readonly transport: PrinterTransport,
     private readonly timeoutMs = 1500,
     private readonly jobTimeoutMs = 15_000,
+    private readonly commandSet: CommandSet = 'escpos',
   ) {}
 
   /** The printer's status; PRINTER_TIMEOUT when it does not answer. */
@@ -36,6 +40,7 @@ export class EscPosPrinter {
     const answers: number[] = [];
     // Answers still buffered (GS r 1 after the last job, a late answer) would be read as this status: drop them.
     await this.transport.read(4096, 0);
+    if (this.commandSet === 'star') return this.starStatus();
     for (const n of [1, 2, 4] as const) {
       await this.transport.write(dleEot(n));
       const b = await this.transport.read(1, this.timeoutMs);
@@ -43,6 +48,38 @@ export class EscPosPrinter {
       answers.push(b[0]);
     }
     return parseStatus(answers[0], answers[1], answers[2]);
+  }
+
+  /** Star mode has no DLE EOT: ESC ACK SOH, then the ASB block whose first byte gives its length (it may come in pieces). */
+  private async starStatus(): Promise<PrinterStatus> {
+    await this.transport.write(starStatusRequest());
+    const head = await this.transport.read(1, this.timeoutMs);
+    if (head.length === 0) throw new PrinterError('PRINTER_TIMEOUT', `no answer to ESC ACK SOH (Star status) within ${this.timeoutMs} ms`);
+    const n = starAsbLength(head[0]);
+    if (n === null) return parseStarAsb(head); // throws PRINTER_STATUS_INVALID naming the byte
+    const rest = await this.transport.read(n - 1, this.timeoutMs);
+    return parseStarAsb(Uint8Array.from([...head, ...rest]));
+  }
+
+  /**
+   * Opens the cash drawer. When the printer can print, the kick goes in the print stream (ESC p; Star ESC BEL + BEL/SUB)
+   * so it follows a receipt being printed. A drawer must open even with the paper out or the cover open (the cashier
+   * still has to give change): then an ESC/POS printer gets the real-time pulse DLE DC4 1, which it executes while
+   * offline, where a buffered ESC p would wait for the paper. Star and generic printers have no such command:
+   * PRINTER_NOT_READY then. Nothing is sent when the status cannot be read.
+   */
+  async openDrawer(kick: Partial<DrawerKick> = {}): Promise<DrawerKickResult> {
+    const k: DrawerKick = { ...DEFAULT_KICK, ...kick };
+    const bytes = drawerKickBytes(k, this.commandSet); // validates before any I/O
+    const s = await this.status();
+    const ready = notReadyReasons(s).length === 0;
+    if (ready) {
+      await this.transport.write(bytes);
+      return { status: s, realtime: false };
+    }
+    if (this.commandSet !== 'escpos') throw new PrinterError('PRINTER_NOT_READY', `the drawer cannot be kicked: the printer is ${notReadyReasons(s).join(', ')} and ${this.commandSet} has no real-time pulse`, { status: s });
+    await this.transport.write(realtimeKickBytes(k));
+    return { status: s, realtime: true };
   }
 
   /** Prints bytes after checking the printer can (PRINTER_NOT_READY with the status, nothing sent); resolves once the job is confirmed when it asks for confirmation. */
@@ -78,13 +115,13 @@ export class EscPosPrinter {
 }
 
 /** A printer from a URL: tcp://HOST[:PORT], serial:///dev/ttyX?baud=N or file:///dev/usb/lpN. */
-export function printerFromUrl(url: string): EscPosPrinter {
-  return new EscPosPrinter(transportFromUrl(url));
+export function printerFromUrl(url: string, commandSet: CommandSet = 'escpos'): EscPosPrinter {
+  return new EscPosPrinter(transportFromUrl(url), undefined, undefined, commandSet);
 }
 
 /** The status of the printer at `url`, connecting for the question only. */
-export async function printerStatusAt(url: string): Promise<PrinterStatus> {
-  const p = printerFromUrl(url);
+export async function printerStatusAt(url: string, commandSet: CommandSet = 'escpos'): Promise<PrinterStatus> {
+  const p = printerFromUrl(url, commandSet);
   try {
     return await p.status();
   } finally {

@@ -78,7 +78,8 @@ export const DEFAULT_SPEC: Iso8583Spec = {
     48: textVar('ans', 'Additional data, private', 'LLL', 999),
     49: n('Currency code, transaction', 3),
     52: b('Personal identification number data', 8, 'pin'),
-    53: n('Security related control information', 16),
+    // ISO 8583:1993 form (b..48, LLVAR): the 10-byte TDES or 12-byte AES DUKPT KSN of the PIN block in field 52.
+    53: { name: 'Security related control information', type: 'b', length: { kind: 'LL', max: 48 }, encoding: 'binary', lengthEncoding: 'bcd', lengthUnit: 'bytes' },
     54: textVar('an', 'Additional amounts', 'LLL', 120),
     55: {
       name: 'Integrated circuit card system related data',

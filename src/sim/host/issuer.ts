@@ -5,6 +5,7 @@ import { concatBytes, fromHex, toHex } from '../../apdu/hex.js';
 import { decodeTlv, encodeTlv, findTlv, toTlvInput, type TlvNode } from '../../apdu/tlv.js';
 import type { Iso8583Message } from '../../host/iso8583/index.js';
 import { issuerKeysForPan, type IssuerKeys } from '../emv/index.js';
+import { builtInPins, checkOnlinePin, type PinLookup } from './pin-check.js';
 import { amountRule, SIM_CODES } from './rules.js';
 
 /** What the simulator made of field 55's cryptogram. */
@@ -33,22 +34,24 @@ export function panOf(msg: Iso8583Message): string | null {
   return t2 ? (t2.split(/[D=]/)[0] ?? null) : null;
 }
 
-/** Decides an 0100/0200 by the simulator's rules; `authCode` makes the next approval code. */
-export function decideAuthorization(msg: Iso8583Message, lookup: IssuerLookup, authCode: () => string): IssuerAnswer {
+/**
+ * Decides an 0100/0200 by the simulator's rules; `authCode` makes the next approval code, `pins` gives the card's
+ * PIN for the online PIN check (field 52 + KSN in field 53: wrong → 55, undecipherable → 81).
+ */
+export function decideAuthorization(msg: Iso8583Message, lookup: IssuerLookup, authCode: () => string, pins: PinLookup = builtInPins): IssuerAnswer {
   const rule = amountRule(Number(msg.text(4) ?? '0'));
   if (rule === 'no-answer') return { responseCode: 'no-answer', arqc: 'not-checked', note: 'amount ends in .99: no answer' };
   const nodes = msg.tlv(55);
   const icc = nodes ? encodeTlv(toTlvInput(nodes)) : null;
   const keys = findCard(msg, nodes, lookup);
-  if (rule !== null) {
-    // A decline still carries the ARPC over its ARC when the cryptogram verifies, as issuers send it.
-    const check = keys && icc ? keys.verifyArqc(icc) : null;
-    const arqc: ArqcVerdict = !keys ? 'unknown-card' : !check ? 'absent' : check.ok ? 'verified' : 'mismatch';
-    const field55 = check?.ok ? issuerData(keys!.issuerAuthenticationData(check.atc, check.arqc, rule), []) : undefined;
-    return { responseCode: rule, arqc, note: `amount rule: ${rule}`, ...(field55 ? { field55 } : {}) };
-  }
+  if (rule !== null) return decline(rule, `amount rule: ${rule}`, keys, icc);
   if (!keys) return { responseCode: SIM_CODES.invalidCard, arqc: 'unknown-card', note: 'no virtual card with this PAN and PSN' };
-  if (!icc) return { responseCode: SIM_CODES.approved, authCode: authCode(), arqc: 'absent', note: 'no field 55: approved without an ARPC' };
+  const pan = panOf(msg) ?? '';
+  const pin = checkOnlinePin(msg, pan, pins(pan, (msg.text(23) ?? '000').slice(-2)));
+  if (pin.verdict === 'wrong') return decline(SIM_CODES.incorrectPin, 'online PIN wrong', keys, icc);
+  if (pin.verdict === 'undecipherable') return decline(SIM_CODES.pinCryptoError, `online PIN block undecipherable: ${pin.reason ?? ''}`, keys, icc);
+  const pinNote = pin.verdict === 'verified' ? 'online PIN verified' : null;
+  if (!icc) return { responseCode: SIM_CODES.approved, authCode: authCode(), arqc: 'absent', note: pinNote ? `${pinNote}; no field 55: approved without an ARPC` : 'no field 55: approved without an ARPC' };
   const check = keys.verifyArqc(icc);
   if (!check.ok) {
     const refund = (msg.text(3) ?? '').startsWith('20');
@@ -58,7 +61,15 @@ export function decideAuthorization(msg: Iso8583Message, lookup: IssuerLookup, a
   const code = authCode();
   const r = keys.respond(icc, { approve: true, authCode: code });
   const scripts = (r.scripts ?? []).map((h) => fromHex(h));
-  return { responseCode: SIM_CODES.approved, authCode: code, arqc: 'verified', note: null, field55: issuerData(fromHex(r.issuerAuthenticationData ?? ''), scripts) };
+  return { responseCode: SIM_CODES.approved, authCode: code, arqc: 'verified', note: pinNote, field55: issuerData(fromHex(r.issuerAuthenticationData ?? ''), scripts) };
+}
+
+/** A decline that still carries the ARPC over its ARC when the cryptogram verifies, as issuers send it. */
+function decline(code: string, note: string, keys: IssuerKeys | null, icc: Uint8Array | null): IssuerAnswer {
+  const check = keys && icc ? keys.verifyArqc(icc) : null;
+  const arqc: ArqcVerdict = !keys ? 'unknown-card' : !check ? 'absent' : check.ok ? 'verified' : 'mismatch';
+  const field55 = keys && check?.ok ? issuerData(keys.issuerAuthenticationData(check.atc, check.arqc, code), []) : undefined;
+  return { responseCode: code, arqc, note, ...(field55 ? { field55 } : {}) };
 }
 
 function findCard(msg: Iso8583Message, icc: readonly TlvNode[] | undefined, lookup: IssuerLookup): IssuerKeys | null {
@@ -68,7 +79,14 @@ function findCard(msg: Iso8583Message, icc: readonly TlvNode[] | undefined, look
   const psn = (msg.text(23) ?? '000').slice(-2);
   const df = icc ? findTlv(icc, 0x84) : undefined;
   const aid = df ? toHex(df.value) : undefined;
-  return lookup(pan, psn, aid) ?? (aid ? lookup(pan, psn) : null);
+  const found = lookup(pan, psn, aid) ?? (aid ? lookup(pan, psn) : null);
+  if (found || icc || msg.text(23) !== undefined || !msg.fields.has(35)) return found;
+  // A swipe (track 2, no chip data) carries no PAN sequence number: the PAN's card with the lowest one matches.
+  for (let n = 1; n <= 9; n++) {
+    const keys = lookup(pan, `0${n}`);
+    if (keys) return keys;
+  }
+  return null;
 }
 
 /** Field 55 of the answer: 91 (when there is one), then the script templates as they are. */

@@ -29,6 +29,9 @@ export const SIM_CODES = {
   invalidCard: '14',
   originalNotFound: '25',
   insufficientFunds: '51',
+  incorrectPin: '55',
+  /** Visa's "PIN cryptographic error found" (private-use range of ISO 8583:1987). */
+  pinCryptoError: '81',
   totalsNotAgreed: '95',
 } as const;
 
@@ -37,6 +40,8 @@ const RULES: readonly SimRule[] = [
   { request: '0100/0200', when: 'amount ends in .05', answer: '0110/0210 code 05 (do not honour)' },
   { request: '0100/0200', when: 'amount ends in .99', answer: 'no answer (the terminal times out and reverses)' },
   { request: '0100/0200', when: 'card (PAN field 2 or track 2, PSN field 23, AID 84 in field 55) not a built-in virtual card', answer: 'code 14 (invalid card)' },
+  { request: '0100/0200', when: 'online PIN block (field 52, DUKPT KSN in field 53) decrypts under the simulator\'s test BDK to a PIN other than the card profile\'s', answer: 'code 55 (incorrect PIN)' },
+  { request: '0100/0200', when: 'field 52 present but undecipherable (no or bad KSN, malformed PIN field, other key or PAN)', answer: 'code 81 (PIN cryptographic error)' },
   { request: '0100/0200', when: 'ARQC in field 55 does not verify with the card\'s issuer keys', answer: 'code 05, the reason noted in the record' },
   { request: '0100/0200', when: 'refund (processing code 20) with an AAC, or no field 55 (magstripe, key entry)', answer: 'code 00 without an ARPC' },
   { request: '0100/0200', when: 'otherwise (ARQC verified)', answer: 'code 00, auth code (field 38), RRN (37), field 55 with 91 (ARPC method 1 || ARC) and the profile\'s issuer scripts 71/72' },

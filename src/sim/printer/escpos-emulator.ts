@@ -1,9 +1,15 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import iconv from 'iconv-lite';
 import { statusBytes } from '../../drivers/printer/escpos-status.js';
+import type { Bitmap } from '../../drivers/printer/raster.js';
+import { starAsbBytes } from '../../drivers/printer/star-status.js';
 import type { PrinterStatus } from '../../drivers/printer/types.js';
+import { StarParser } from './star-parser.js';
 
 const CODE_PAGES: Readonly<Record<number, string>> = { 0: 'cp437', 2: 'cp850', 16: 'cp1252', 17: 'cp866', 19: 'cp858' };
+/** Star's ESC GS t table (StarPRNT spec): 0/1 code page 437, 4 code page 858, 32 Windows-1252. */
+const STAR_CODE_PAGES: Readonly<Record<number, string>> = { 0: 'cp437', 1: 'cp437', 4: 'cp858', 32: 'cp1252' };
 
 /** The states a simulated printer can be put in (CLI `--status`, API `sim.setPrinter`). */
 export const SIM_PRINTER_STATES: Readonly<Record<string, Partial<PrinterStatus>>> = {
@@ -12,10 +18,29 @@ export const SIM_PRINTER_STATES: Readonly<Record<string, Partial<PrinterStatus>>
   'paper-end': { online: true, coverOpen: false, paper: 'end' },
   'cover-open': { online: true, coverOpen: true, paper: 'ok' },
   offline: { online: false, coverOpen: false, paper: 'ok' },
+  'drawer-open': { drawerOpen: true },
+  'drawer-closed': { drawerOpen: false },
 };
 
-/** What the emulator saw: printed lines and events (cut, drawer kick, init, Chinese mode). */
-export type PrinterEvent = { readonly kind: 'line'; readonly text: string } | { readonly kind: 'cut' | 'drawer' | 'init' | 'chinese-on' | 'chinese-off' | 'image' };
+/** What the emulator saw: printed lines and events (cut, drawer kick, init, Chinese mode, raster images). */
+export type PrinterEvent =
+  | { readonly kind: 'line'; readonly text: string }
+  | { readonly kind: 'cut' | 'init' | 'chinese-on' | 'chinese-off' }
+  /** A drawer kick: ESC p (or Star BEL/SUB), or the real-time DLE DC4 1 pulse (`realtime`). */
+  | { readonly kind: 'drawer'; readonly pin: 2 | 5; readonly onMs: number; readonly offMs: number; readonly realtime: boolean }
+  /** One raster command (GS v 0, Star ESC GS S): its size in dots. */
+  | { readonly kind: 'image'; readonly width: number; readonly height: number };
+
+/** What was printed, in order, for rendering: text lines, raster bands and cuts. */
+export type PrintedItem = { readonly kind: 'line'; readonly text: string } | { readonly kind: 'image'; readonly bitmap: Bitmap } | { readonly kind: 'cut' };
+
+/** How the emulated printer behaves. */
+export interface EmulatorOptions {
+  /** The command language it understands (default escpos); star answers ESC ACK SOH, not DLE EOT. */
+  readonly commandSet?: 'escpos' | 'star';
+  /** Closes the drawer this long after a kick (a cashier pushing it shut); default: it stays open until set closed. */
+  readonly drawerClosesAfterMs?: number;
+}
 
 /**
  * An ESC/POS printer in software (for tests, the demo and cashier-app developers): it parses what it receives into
@@ -24,6 +49,10 @@ export type PrinterEvent = { readonly kind: 'line'; readonly text: string } | { 
  */
 export class EscPosEmulator {
   readonly events: PrinterEvent[] = [];
+  /** Lines, raster bands and cuts as printed (for `svg()` / `png()` in printout.ts). */
+  readonly printed: PrintedItem[] = [];
+  private readonly star: StarParser | null;
+  private drawerTimer: NodeJS.Timeout | null = null;
   private status: PrinterStatus = { online: true, coverOpen: false, paper: 'ok', drawerOpen: false };
   private line: number[] = [];
   /** The character code table ESC t selected (ESC/POS page numbers: 0 PC437, 16 WPC1252, 19 PC858). */
@@ -32,11 +61,48 @@ export class EscPosEmulator {
   private chinese = false;
 
   /** Builds an emulator; `onEvent` hears each line and event as it is parsed (the CLI prints them). */
-  constructor(private readonly onEvent?: (e: PrinterEvent) => void) {}
+  constructor(
+    private readonly onEvent?: (e: PrinterEvent) => void,
+    private readonly options: EmulatorOptions = {},
+  ) {
+    this.star = options.commandSet === 'star' ? new StarParser() : null;
+  }
 
   private push(e: PrinterEvent): void {
     this.events.push(e);
+    if (e.kind === 'line') this.printed.push(e);
+    else if (e.kind === 'cut') this.printed.push({ kind: 'cut' });
     this.onEvent?.(e);
+  }
+
+  /** The current status (what DLE EOT / ESC ACK SOH report). */
+  get currentStatus(): PrinterStatus {
+    return this.status;
+  }
+
+  private kick(pin: 2 | 5, onMs: number, offMs: number, realtime: boolean): void {
+    this.flush();
+    this.status = { ...this.status, drawerOpen: true };
+    this.push({ kind: 'drawer', pin, onMs, offMs, realtime });
+    const after = this.options.drawerClosesAfterMs;
+    if (after !== undefined) {
+      if (this.drawerTimer) clearTimeout(this.drawerTimer);
+      this.drawerTimer = setTimeout(() => {
+        this.drawerTimer = null;
+        this.status = { ...this.status, drawerOpen: false };
+      }, after);
+    }
+  }
+
+  private image(widthBytes: number, rows: number, data: Uint8Array): void {
+    this.flush();
+    this.printed.push({ kind: 'image', bitmap: { width: widthBytes * 8, height: rows, widthBytes, data } });
+    this.push({ kind: 'image', width: widthBytes * 8, height: rows });
+  }
+
+  /** Serves a byte stream (a pty end opened with serialport): bytes in are parsed, answers go back a little late. */
+  serve(stream: Duplex): void {
+    stream.on('data', (d: Buffer) => this.feed(d, (b) => setTimeout(() => stream.writable && stream.write(Uint8Array.of(b)), 5)));
   }
   private pending: number[] = [];
   private server: Server | null = null;
@@ -68,6 +134,8 @@ export class EscPosEmulator {
 
   /** Stops listening and drops connections (a printer unplugged). */
   async close(): Promise<void> {
+    if (this.drawerTimer) clearTimeout(this.drawerTimer);
+    this.drawerTimer = null;
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
     this.server = null;
@@ -76,15 +144,26 @@ export class EscPosEmulator {
   /** Parses received bytes; `reply` sends a status byte back. */
   feed(bytes: Uint8Array, reply: (b: number) => void): void {
     this.pending.push(...bytes);
+    if (this.star) {
+      this.pending = this.pending.slice(this.star.parse(this.pending, this.starHandlers(reply)));
+      return;
+    }
     let i = 0;
     const p = this.pending;
     const need = (n: number): boolean => i + n <= p.length;
     while (i < p.length) {
       const b = p[i];
-      if (b === 0x10 && need(3) && p[i + 1] === 0x04) {
-        const [s1, s2, s4] = statusBytes(this.status);
-        reply(p[i + 2] === 1 ? s1 : p[i + 2] === 2 ? s2 : s4);
-        i += 3;
+      if (b === 0x10 && (p[i + 1] === 0x04 || p[i + 1] === 0x14 || i + 1 === p.length)) {
+        // DLE EOT n (3 bytes) and DLE DC4 1 m t (5 bytes): real-time commands (Epson ESC/POS reference).
+        if (!need(p[i + 1] === 0x14 ? 5 : 3)) break;
+        if (p[i + 1] === 0x04) {
+          const [s1, s2, s4] = statusBytes(this.status);
+          reply(p[i + 2] === 1 ? s1 : p[i + 2] === 2 ? s2 : s4);
+          i += 3;
+        } else {
+          if (p[i + 2] === 1) this.kick(p[i + 3] & 1 ? 5 : 2, p[i + 4] * 100, p[i + 4] * 100, true);
+          i += 5;
+        }
       } else if (b === 0x1b) {
         if (!need(2)) break;
         const c = p[i + 1];
@@ -94,7 +173,11 @@ export class EscPosEmulator {
           this.chinese = false;
         }
         if (c === 0x74 && need(3)) this.codePage = CODE_PAGES[p[i + 2]] ?? 'cp437';
-        if (c === 0x70) this.push({ kind: 'drawer' });
+        if (c === 0x70) {
+          if (!need(5)) break;
+          // ESC p m t1 t2: m 0/48 pin 2, 1/49 pin 5; t1, t2 in 2 ms units.
+          this.kick(p[i + 2] & 1 ? 5 : 2, p[i + 3] * 2, p[i + 4] * 2, false);
+        }
         // ESC $ (absolute position) separates columns: shown as one space so the text stays readable.
         if (c === 0x24 && this.line.length > 0 && this.line.at(-1) !== 0x20) this.line.push(0x20);
         i += c === 0x40 ? 2 : c === 0x70 ? 5 : c === 0x24 || c === 0x5c ? 4 : 3;
@@ -116,7 +199,7 @@ export class EscPosEmulator {
             if (!need(8)) break;
             const len = (p[i + 4] | (p[i + 5] << 8)) * (p[i + 6] | (p[i + 7] << 8));
             if (!need(8 + len)) break;
-            this.push({ kind: 'image' });
+            this.image(p[i + 4] | (p[i + 5] << 8), p[i + 6] | (p[i + 7] << 8), Uint8Array.from(p.slice(i + 8, i + 8 + len)));
             i += 8 + len;
           }
         } else {
@@ -142,6 +225,29 @@ export class EscPosEmulator {
       }
     }
     this.pending = p.slice(i);
+  }
+
+  private starHandlers(reply: (b: number) => void): Parameters<StarParser['parse']>[1] {
+    return {
+      init: () => {
+        this.push({ kind: 'init' });
+        this.codePage = 'cp437';
+      },
+      text: (b) => this.line.push(b),
+      lineFeed: () => this.flush(),
+      codePage: (n) => {
+        this.codePage = STAR_CODE_PAGES[n] ?? 'cp437';
+      },
+      cut: () => {
+        this.flush();
+        this.push({ kind: 'cut' });
+      },
+      image: (xb, rows, data) => this.image(xb, rows, data),
+      drawer: (pin, onMs, offMs) => this.kick(pin, onMs, offMs, false),
+      status: () => {
+        for (const b of starAsbBytes(this.status)) reply(b);
+      },
+    };
   }
 
   private flush(): void {
