@@ -1,3 +1,4 @@
+import { currencyAlpha, currencyNumeric, CURRENCY_CODES } from '../util/currency.js';
 import type { ReaderDriver } from '../drivers/pcsc/types.js';
 import { PaymentError } from '../payments/errors.js';
 import type { PaymentFlow } from '../payments/payment-flow.js';
@@ -8,9 +9,6 @@ import { stringParam, type MethodSpec } from './rpc.js';
 import { PrinterError } from '../drivers/printer/errors.js';
 import { ReceiptError, type ReceiptPrinting } from '../receipts/receipt-printing.js';
 
-/** ISO 4217 alpha → numeric for the currencies a shop terminal meets most (extend in config later). */
-export const CURRENCIES: Readonly<Record<string, string>> = { EUR: '978', USD: '840', GBP: '826', CHF: '756', SEK: '752', DKK: '208', NOK: '578', PLN: '985', CZK: '203', HUF: '348', JPY: '392', CNY: '156', CAD: '124', AUD: '036' };
-
 /** A payment as the API shows it: no PAN beyond the masked one, no card data. */
 export function paymentView(p: Payment): Record<string, unknown> {
   return {
@@ -19,12 +17,13 @@ export function paymentView(p: Payment): Record<string, unknown> {
     lane: p.lane,
     type: p.type,
     amount: p.amount,
-    currency: Object.entries(CURRENCIES).find(([, n]) => n === p.currency)?.[0] ?? p.currency,
+    currency: currencyAlpha(p.currency),
     state: p.state,
     result: p.result,
     maskedPan: p.maskedPan,
     aid: p.aid,
     cvm: p.cvm,
+    entryMode: p.entryMode,
     authCode: p.authCode,
     responseCode: p.responseCode,
     reason: p.reason,
@@ -56,8 +55,8 @@ export interface PaymentMethodDeps {
   readonly driver: ReaderDriver;
   /** Refunds above this (minor units) need a supervisor. */
   readonly refundLimitForCashier: number;
-  /** The receipt printer, when one is configured. */
-  readonly printing?: ReceiptPrinting;
+  /** The receipt printer of a lane, when it has one. */
+  readonly printingFor?: (lane: string) => ReceiptPrinting | undefined;
   readonly clock?: () => number;
 }
 
@@ -71,7 +70,7 @@ function wrap(fn: MethodSpec['handler']): MethodSpec['handler'] {
   };
 }
 
-/** payment.start, payment.status, payment.cancel, payment.list, devices.list. */
+/** payment.start, payment.status, payment.cancel, payment.list, receipt.get, receipt.print. */
 export function paymentMethods(d: PaymentMethodDeps): Map<string, MethodSpec> {
   const laneOf = (params: Record<string, unknown>) => {
     const name = stringParam(params, 'lane', { max: 40 }) ?? '';
@@ -91,8 +90,8 @@ export function paymentMethods(d: PaymentMethodDeps): Map<string, MethodSpec> {
           const amount = params.amount;
           if (typeof amount !== 'number' || !Number.isInteger(amount) || amount <= 0 || amount > 99_999_999) throw new ApiError('INVALID_PARAMS', 'amount must be a positive integer in minor units', { param: 'amount' });
           const alpha = stringParam(params, 'currency', { max: 3 }) ?? '';
-          const currency = CURRENCIES[alpha];
-          if (!currency) throw new ApiError('INVALID_PARAMS', `currency must be an ISO 4217 alpha code (${Object.keys(CURRENCIES).join(', ')})`, { param: 'currency' });
+          const currency = currencyNumeric(alpha);
+          if (!currency) throw new ApiError('INVALID_PARAMS', `currency must be an ISO 4217 alpha code (${CURRENCY_CODES.join(', ')})`, { param: 'currency' });
           const reference = stringParam(params, 'reference', { max: 64 }) ?? '';
           if (type === 'refund' && amount > d.refundLimitForCashier && session.client?.role === 'cashier') {
             throw new ApiError('FORBIDDEN', `refunds above ${d.refundLimitForCashier} need a supervisor token`);
@@ -166,20 +165,9 @@ export function paymentMethods(d: PaymentMethodDeps): Map<string, MethodSpec> {
           if (copy !== 'customer' && copy !== 'merchant') throw new ApiError('INVALID_PARAMS', 'copy must be "customer" or "merchant"', { param: 'copy' });
           if (params.reprint !== undefined && typeof params.reprint !== 'boolean') throw new ApiError('INVALID_PARAMS', 'reprint must be true or false', { param: 'reprint' });
           if (p.state !== 'completed' && p.state !== 'declined' && p.state !== 'reversed') throw new ApiError('NOT_FOUND', `no receipt for a payment that is ${p.state}`);
-          if (!d.printing) throw new ApiError('DEVICE_UNAVAILABLE', 'no receipt printer is configured ("printer" in the daemon config)', { device: 'printer' });
-          return d.printing.request(p, copy, params.reprint === true, (d.clock ?? Date.now)());
-        }),
-      },
-    ],
-    [
-      'devices.list',
-      {
-        role: 'cashier',
-        handler: wrap(async () => {
-          const readers = await d.driver.listReaders();
-          return {
-            lanes: [...d.lanes.entries()].map(([name, l]) => ({ lane: name, reader: l.reader, cardPresent: readers.find((r) => r.name === l.reader)?.cardPresent ?? false, connected: readers.some((r) => r.name === l.reader) })),
-          };
+          const printing = d.printingFor?.(p.lane);
+          if (!printing) throw new ApiError('DEVICE_UNAVAILABLE', `lane ${p.lane} has no receipt printer ("printers" and the lane's "printer" in the daemon config)`, { device: 'printer', lane: p.lane });
+          return printing.request(p, copy, params.reprint === true, (d.clock ?? Date.now)());
         }),
       },
     ],

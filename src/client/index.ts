@@ -28,6 +28,8 @@ export interface PaymentInfo {
   readonly maskedPan: string | null;
   readonly aid: string | null;
   readonly cvm: string | null;
+  /** How the card was read: "chip", "swiped" or "fallback" (swiped after the chip failed). */
+  readonly entryMode: 'chip' | 'swiped' | 'fallback' | null;
   readonly authCode: string | null;
   readonly responseCode: string | null;
   readonly reason: string | null;
@@ -35,13 +37,33 @@ export interface PaymentInfo {
   readonly updatedAt: string;
 }
 
+/** A printer's status as devices.list and device.changed report it. */
+export type PrinterState =
+  | { readonly name: string; readonly online: boolean; readonly coverOpen: boolean; readonly paper: 'ok' | 'near-end' | 'end'; readonly drawerOpen: boolean }
+  | { readonly name: string; readonly error: string };
+
+/** One lane's devices (devices.list). */
+export interface LaneDevicesInfo {
+  readonly lane: string;
+  readonly reader: string;
+  readonly connected: boolean;
+  readonly cardPresent: boolean;
+  /** kind: "virtual" (demo), "reader" (the reader's keypad) or "serial". */
+  readonly pinpad: { readonly kind: string; readonly connected: boolean } | null;
+  readonly printer: PrinterState | null;
+  readonly display: { readonly kind: string; readonly connected: boolean } | null;
+  /** The magnetic stripe reader ("virtual" in the demo, "hid"); `error` when it could not be opened. */
+  readonly stripe: { readonly kind: string; readonly connected: boolean; readonly error?: string } | null;
+}
+
 /** Notifications, by method name. */
 export interface PosbridgeEvents {
-  'payment.progress': { paymentId: string; step: string; message: string };
+  'payment.progress': { paymentId?: string; lane: string; step: string; message: string };
   'payment.completed': PaymentInfo;
   'card.inserted': { lane: string | null };
   'card.removed': { lane: string | null };
-  'device.changed': { event: string; lane: string | null };
+  /** A reader came or went (event reader-attached/reader-detached), or a printer's status changed (event printer-status, with `status`). */
+  'device.changed': { event: string; lane: string | null; device?: string; status?: PrinterState | { error: string } };
   /** A queued receipt printed (after paper was loaded, the printer came back). */
   'receipt.printed': { jobId: number; paymentId: string; copy: string; state: string; markedCopy: boolean };
   /** The connection state of the client itself. */
@@ -152,9 +174,14 @@ export class PosbridgeClient {
     return this.call('receipt.print', { paymentId, copy, reprint });
   }
 
-  /** The lanes and their readers. */
-  devices(): Promise<{ lanes: { lane: string; reader: string; cardPresent: boolean; connected: boolean }[] }> {
+  /** The lanes with their reader, PIN pad, printer and display. */
+  devices(): Promise<{ lanes: LaneDevicesInfo[] }> {
     return this.call('devices.list', {});
+  }
+
+  /** Opens the lane's cash drawer (a kick on its receipt printer's drawer port). */
+  openDrawer(lane: string): Promise<{ lane: string; drawerOpen: boolean | null; realtime: boolean }> {
+    return this.call('drawer.open', { lane });
   }
 
   /**

@@ -19,11 +19,13 @@ import { PaymentStore } from '../payments/payment-store.js';
 import { simCaKeys } from '../sim/emv/sim-keys.js';
 import { HostSimulator } from '../sim/host/host-simulator.js';
 import { InProcessReaderDriver } from '../sim/in-process-reader.js';
-import { SimulatedPinEntry } from '../sim/sim-pin-entry.js';
 import type { DaemonConfig } from './config.js';
 import { textReceipt } from '../receipts/text-receipt.js';
-import { ReceiptPrinting } from '../receipts/receipt-printing.js';
-import { printerFromUrl } from '../drivers/printer/escpos-printer.js';
+import { deviceMethods } from '../api/device-methods.js';
+import { lanePinPad, laneStripe } from './config.js';
+import { openLaneStripe, type LaneStripe } from './lane-stripe.js';
+import { LaneDevices } from './lane-devices.js';
+import { createLanePinPad, type LanePinPad } from './lane-pinpad.js';
 import type { EscPosEmulator } from '../sim/printer/escpos-emulator.js';
 import { simMethods, VirtualPinPads, type CardSlot } from './sim-methods.js';
 import type { VirtualCard } from '../sim/virtual-card.js';
@@ -62,8 +64,27 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
   const pads = new VirtualPinPads();
   const clients = new ClientRegistry(stack.db);
   let server: ApiServer | null = null;
+  const devices = new LaneDevices(config, stack.db, config.merchant, (id) => store.get(id), (o) => server?.notify('receipt.printed', { ...o }), logger);
+  const pinPads = new Map<string, LanePinPad>();
+  const stripes = new Map<string, LaneStripe>();
+  for (const l of config.lanes) {
+    const spec = laneStripe(config, l);
+    if (spec) stripes.set(l.name, await openLaneStripe(spec, l.name, logger));
+  }
   const lanes = new Map<string, { flow: PaymentFlow; reader: string }>();
   for (const l of config.lanes) {
+    const display = devices.displayFor(l.name);
+    const pinPad = createLanePinPad(lanePinPad(config, l), {
+      lane: l.name,
+      reader: l.reader,
+      driver,
+      falsePinPadReaders: config.falsePinPadReaders ?? [],
+      logger,
+      onPrompt: (prompt) => server?.notify('payment.progress', { lane: l.name, step: 'pin-entry', message: `Enter PIN${prompt.triesLeft !== undefined ? ` (${prompt.triesLeft} tries left)` : ''}` }),
+      virtualPin: (prompt) => pads.next(l.name, 60_000, prompt.signal),
+      onCancelKey: () => lanes.get(l.name)?.flow.cancelRunning(),
+    });
+    pinPads.set(l.name, pinPad);
     const flow = new PaymentFlow({
       lane: l.name,
       reader: l.reader,
@@ -71,35 +92,50 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
       driver,
       link: stack.link,
       config: defaultTerminalConfig([...PUBLISHED_CA_KEYS, ...(config.demo ? simCaKeys() : [])]),
-      pin: new SimulatedPinEntry((prompt) => {
-        server?.notify('payment.progress', { lane: l.name, step: 'pin-entry', message: `Enter PIN${prompt.triesLeft !== undefined ? ` (${prompt.triesLeft} tries left)` : ''}` });
-        return pads.next(l.name, 60_000, prompt.signal);
-      }),
+      pin: pinPad.entry,
+      stripe: stripes.get(l.name)?.reader ?? null,
       clock,
       randomBytes: (n) => new Uint8Array(randomBytes(n)),
       cardTimeoutMs: 120_000,
-      onProgress: (p) => server?.notify('payment.progress', { ...p }),
-      onCompleted: (p) =>
+      onProgress: (p) => {
+        server?.notify('payment.progress', { ...p, lane: l.name });
+        const payment = store.get(p.paymentId);
+        display?.progress(p.step, payment);
+        pinPad.progress(p.step, payment);
+      },
+      onCompleted: (p) => {
+        display?.completed(p);
+        pinPad.progress('completed', p);
         server?.notify('payment.completed', {
           ...paymentView(p),
           scheme: schemeOf(p.aid),
           receipt: p.state === 'completed' || p.state === 'declined' ? textReceipt(p, config.merchant, 'customer').join('\n') : null,
-        }),
+        });
+      },
       logger,
     });
     lanes.set(l.name, { flow, reader: l.reader });
   }
-  const printer = config.printer ? printerFromUrl(config.printer) : null;
-  const printing = printer ? new ReceiptPrinting(stack.db, printer, config.merchant, { cpl: 42, encoding: config.printerEncoding ?? 'cp858' }, (id) => store.get(id), (o) => server?.notify('receipt.printed', { ...o })) : undefined;
+  // Demo on in-process readers: a lane with pinpad "reader" gets a class-3 reader whose keypad is sim.enterPin.
+  if (virtual && config.demo) for (const l of config.lanes) if (lanePinPad(config, l) === 'reader') virtual.setPinPad(l.reader, (p) => pads.next(l.name, p.timeoutS * 1000, p.signal));
   const readersByLane = new Map(config.lanes.map((l) => [l.name, l.reader]));
   const methods = new Map<string, MethodSpec>([
-    ...paymentMethods({ store, lanes, driver, refundLimitForCashier: config.refundLimitForCashier, merchant: config.merchant, clock, ...(printing ? { printing } : {}) }),
+    ...paymentMethods({ store, lanes, driver, refundLimitForCashier: config.refundLimitForCashier, merchant: config.merchant, clock, printingFor: (lane) => devices.printingFor(lane) }),
     ...adminMethods({ store, host: stack, driver, readers: readersByLane, diagEnabled: config.diagTransmit, clock }),
+    ...deviceMethods({
+      driver,
+      readers: readersByLane,
+      devices: async (lane) => {
+        const stripe = stripes.get(lane);
+        return { ...(await devices.status(lane, (await pinPads.get(lane)?.status()) ?? null)), stripe: stripe ? { kind: stripe.kind, connected: stripe.reader !== null && !stripe.reader.closed, ...(stripe.error ? { error: stripe.error } : {}) } : null };
+      },
+      openDrawer: (lane) => devices.openDrawer(lane),
+    }),
   ]);
   // Demo mode: cards go into the in-process readers, or into the vpcd slots the caller gives (real pcscd).
   const slots: ReadonlyMap<string, CardSlot> | undefined =
     demoSlots ?? (virtual ? new Map(config.lanes.map((l) => [l.name, { insert: (card: VirtualCard) => virtual.insertCard(l.reader, card), remove: () => virtual.removeCard(l.reader) }])) : undefined);
-  if (config.demo && slots) for (const [k, v] of simMethods(slots, pads, sim, demoPrinter ?? null)) methods.set(k, v);
+  if (config.demo && slots) for (const [k, v] of simMethods(slots, pads, sim, demoPrinter ?? null, () => pollPrinters(), new Map([...stripes].flatMap(([lane, st]) => (st.simulated ? [[lane, st.simulated] as const] : []))))) methods.set(k, v);
   server = new ApiServer({ port: config.port, allowedOrigins: config.allowedOrigins, clients, methods, logger, lanes: () => config.lanes.map((l) => ({ lane: l.name, reader: l.reader })) });
   const port = await server.start();
   const unsubscribe = driver.subscribe((e) => {
@@ -116,13 +152,27 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
       }, config.backup.everyHours * 3600_000)
     : null;
   backups?.unref();
-  // Queued receipts (paper out, printer off) print by themselves once the printer can: checked every 2 s.
-  const printTimer = printing
+  // Queued receipts (paper out, printer off) print by themselves once the printer can: checked every 2 s. Printer
+  // status changes (paper, cover, drawer, reachability) are announced as device.changed, polled every 5 s.
+  const printTimer = setInterval(() => {
+    for (const p of devices.allPrinters()) {
+      if (p.printing.pendingCount() > 0) p.printing.tick(clock()).catch((err: unknown) => logger.error('receipt print retry failed', { printer: p.name, err }));
+    }
+  }, 2000);
+  printTimer.unref();
+  const pollPrinters = async (): Promise<void> => {
+    for (const p of devices.allPrinters()) {
+      const before = JSON.stringify(p.lastStatus);
+      const now = await devices.readStatus(p);
+      if (JSON.stringify(now) !== before) for (const lane of devices.lanesOf(p.name)) server?.notify('device.changed', { event: 'printer-status', lane, device: 'printer', status: now });
+    }
+  };
+  const statusTimer = devices.allPrinters().length
     ? setInterval(() => {
-        if (printing.pendingCount() > 0) printing.tick(clock()).catch((err: unknown) => logger.error('receipt print retry failed', { err }));
-      }, 2000)
+        pollPrinters().catch((err: unknown) => logger.error('printer status poll failed', { err }));
+      }, 5000)
     : null;
-  printTimer?.unref();
+  statusTimer?.unref();
   const reconcile = setInterval(() => settleReversals(store, stack.queue, store.list(0, Number.MAX_SAFE_INTEGER).filter((p) => p.state === 'reversal-pending'), clock()), 2000);
   reconcile.unref();
   logger.info('daemon ready', { port, lanes: config.lanes.map((l) => l.name), host: config.host === 'simulator' ? 'simulator' : `${target.host}:${target.port}` });
@@ -133,15 +183,18 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
     pair: (name, role) => clients.pair(name, role, clock()).token,
     async stop() {
       clearInterval(reconcile);
-      if (printTimer) clearInterval(printTimer);
+      clearInterval(printTimer);
+      if (statusTimer) clearInterval(statusTimer);
       if (backups) clearInterval(backups);
       unsubscribe();
       await server?.stop();
       // SIGTERM: payments not yet at the host are cancelled; the others finish (bounded by the kernel's own timeouts).
       for (const l of lanes.values()) l.flow.park();
       for (const l of lanes.values()) await l.flow.idle();
+      for (const p of pinPads.values()) await p.close();
+      for (const st of stripes.values()) await st.reader?.close();
+      await devices.close();
       await driver.close();
-      await printer?.close();
       await stack.close();
       await sim?.stop();
     },

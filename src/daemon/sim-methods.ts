@@ -1,3 +1,5 @@
+import { SimulatedHidBinding } from '../drivers/hid/simulated-stripe-reader.js';
+import { TEST_CARDS } from '../drivers/hid/test-cards.js';
 import { SIM_PRINTER_STATES, type EscPosEmulator } from '../sim/printer/escpos-emulator.js';
 import { ApiError } from '../api/errors.js';
 import { stringParam, type MethodSpec } from '../api/rpc.js';
@@ -46,8 +48,18 @@ export class VirtualPinPads {
   }
 }
 
+/** The demo's stripe cards (public scheme test numbers) by the name sim.swipeCard takes. */
+export const SIM_STRIPE_CARDS = { 'visa-chip': TEST_CARDS.visaChip, 'mastercard-stripe': TEST_CARDS.mastercardStripe } as const;
+
 /** Demo mode's sim.* methods, so a cashier app's own tests can drive a whole payment (refused outside demo mode). */
-export function simMethods(slots: ReadonlyMap<string, CardSlot>, pads: VirtualPinPads, host: HostSimulator | null, printer: EscPosEmulator | null = null): Map<string, MethodSpec> {
+export function simMethods(
+  slots: ReadonlyMap<string, CardSlot>,
+  pads: VirtualPinPads,
+  host: HostSimulator | null,
+  printer: EscPosEmulator | null = null,
+  printerChanged: () => Promise<void> = async () => undefined,
+  stripes: ReadonlyMap<string, SimulatedHidBinding> = new Map(),
+): Map<string, MethodSpec> {
   const readerOf = (params: Record<string, unknown>): { lane: string; slot: CardSlot } => {
     const lane = stringParam(params, 'lane', { max: 40 }) ?? '';
     const slot = slots.get(lane);
@@ -96,14 +108,32 @@ export function simMethods(slots: ReadonlyMap<string, CardSlot>, pads: VirtualPi
       'sim.setPrinter',
       {
         role: 'cashier',
-        handler: (params) => {
+        handler: async (params) => {
           readerOf(params);
           if (!printer) throw new ApiError('DISABLED', 'the daemon prints on a real printer, not the emulated one');
           const status = stringParam(params, 'status', { max: 32 }) ?? '';
           const state = SIM_PRINTER_STATES[status];
           if (!state) throw new ApiError('INVALID_PARAMS', `status must be one of ${Object.keys(SIM_PRINTER_STATES).join(', ')}`, { param: 'status' });
           printer.setStatus(state);
+          await printerChanged(); // device.changed goes out now, not at the next poll
           return { status };
+        },
+      },
+    ],
+    [
+      'sim.swipeCard',
+      {
+        role: 'cashier',
+        handler: (params) => {
+          const { lane } = readerOf(params);
+          const binding = stripes.get(lane);
+          if (!binding) throw new ApiError('DISABLED', `lane ${lane} has no virtual stripe reader`);
+          const name = stringParam(params, 'card', { max: 32 }) ?? 'mastercard-stripe';
+          const card = Object.entries(SIM_STRIPE_CARDS).find(([k]) => k === name)?.[1];
+          if (!card) throw new ApiError('INVALID_PARAMS', `card must be one of ${Object.keys(SIM_STRIPE_CARDS).join(', ')}`, { param: 'card' });
+          if (params.badRead !== undefined && typeof params.badRead !== 'boolean') throw new ApiError('INVALID_PARAMS', 'badRead must be true or false', { param: 'badRead' });
+          binding.swipe(card, params.badRead ? { decodeErrors: [1, 2] } : {});
+          return { swiped: name };
         },
       },
     ],

@@ -131,6 +131,11 @@ export const MIGRATIONS: readonly string[] = [
      updated_at INTEGER NOT NULL
    );
    CREATE INDEX print_jobs_pending ON print_jobs (state, id);`,
+  // Lanes print on printers of their own: each queue is per printer (jobs from before are the "default" printer's).
+  `ALTER TABLE print_jobs ADD COLUMN printer TEXT NOT NULL DEFAULT 'default';
+   CREATE INDEX print_jobs_printer_pending ON print_jobs (printer, state, id);`,
+  // Swiped cards: how the card was read (chip, swiped, fallback) for receipts and the API.
+  `ALTER TABLE payments ADD COLUMN entry_mode TEXT CHECK (entry_mode IN ('chip', 'swiped', 'fallback'));`,
 ];
 
 /** Opens (creating) the journal database: WAL, full sync on commit, foreign keys, migrations applied. */

@@ -1,3 +1,5 @@
+import { HidError } from '../drivers/hid/errors.js';
+import type { StripeReader, SwipeOk, SwipeResult } from '../drivers/hid/types.js';
 import type { CardConnection, ReaderDriver } from '../drivers/pcsc/types.js';
 import { EmvError } from '../emv/errors.js';
 import { EmvKernel, type AuthorizeContext, type EmvOutcome } from '../emv/kernel.js';
@@ -8,6 +10,7 @@ import type { HostQueue } from '../journal/host-queue.js';
 import type { Logger } from '../log/logger.js';
 import { PaymentError } from './errors.js';
 import type { NewPayment, Payment, PaymentStore } from './payment-store.js';
+import { decideSwipe, magstripeAuthFields, swipeFacts, type SwipeAccepted } from './stripe-rules.js';
 
 /** What the flow reports while a payment runs (the API's payment.progress). */
 export interface PaymentProgress {
@@ -33,10 +36,17 @@ export interface PaymentFlowOptions {
   readonly onProgress?: (p: PaymentProgress) => void;
   readonly onCompleted?: (p: Payment) => void;
   readonly logger?: Logger;
+  /** The lane's magnetic stripe reader, if any: stripe-only cards, and fallback after a chip failure. */
+  readonly stripe?: StripeReader | null;
 }
+
+/** Chip failures after which a swipe is allowed as technical fallback (the chip could not be read, not a refusal). */
+const FALLBACK_CODES: ReadonlySet<string> = new Set(['EMV_NO_APPLICATION', 'EMV_READER_FAILED', 'EMV_CARD_DATA_INVALID']);
 
 const MESSAGES: Readonly<Record<string, string>> = {
   'waiting-for-card': 'Insert, tap or swipe the card',
+  'swipe-fallback': 'The chip could not be read: remove the card and swipe it',
+  'swipe-again': 'The swipe could not be read: swipe again',
   selection: 'Reading the card',
   initiate: 'Reading the card',
   'read-records': 'Reading the card',
@@ -64,6 +74,9 @@ export class PaymentFlow {
   private running: { id: string; abort: AbortController; done: Promise<void> } | null = null;
   /** The card data of the running payment (memory only), for the advice of an offline approval. */
   private card: AuthorizeContext | null = null;
+  /** The stripe reader's swipes (one consumer per lane) and the read pending across waits. */
+  private swipes: AsyncIterableIterator<SwipeResult> | null = null;
+  private nextSwipe: Promise<IteratorResult<SwipeResult>> | null = null;
 
   /** Binds the flow to its lane's parts. */
   constructor(private readonly o: PaymentFlowOptions) {}
@@ -85,6 +98,11 @@ export class PaymentFlow {
   cancel(paymentId: string): void {
     if (this.running?.id !== paymentId) throw new PaymentError('PAYMENT_STATE_CONFLICT', `payment ${paymentId} is not running on lane ${this.o.lane}`, { paymentId });
     this.running.abort.abort();
+  }
+
+  /** Cancels whatever payment runs on the lane (the cardholder's cancel key); no-op when none does. */
+  cancelRunning(): void {
+    this.running?.abort.abort();
   }
 
   /** Resolves when the running payment (if any) has ended. */
@@ -113,9 +131,42 @@ export class PaymentFlow {
     let reversalId: number | null = null;
     let conn: CardConnection | null = null;
     try {
-      this.progress(id, 'waiting-for-card');
-      await this.waitForCard(signal);
-      conn = await this.o.driver.connect(this.o.reader);
+      this.o.stripe?.discardPending(); // swipes made between payments are not this payment's
+      let chipFailed = false;
+      for (;;) {
+        this.progress(id, chipFailed ? 'swipe-fallback' : 'waiting-for-card');
+        const got = await this.waitForCardOrSwipe(signal, !chipFailed);
+        if (got.kind === 'swipe') {
+          const done = await this.swiped(payment, got.swipe, chipFailed, signal);
+          if (done) return;
+          continue;
+        }
+        try {
+          conn = await this.o.driver.connect(this.o.reader);
+          await this.runChip(payment, conn, signal, (r) => (reversalId = r));
+          return;
+        } catch (err) {
+          // The chip could not be read and the lane has a stripe reader: technical fallback to the swipe.
+          if (!(err instanceof EmvError && FALLBACK_CODES.has(err.code) && this.o.stripe && !this.o.stripe.closed && store.get(id).state === 'created')) throw err;
+          this.o.logger?.warn('chip read failed: fallback to the stripe allowed', { paymentId: id, code: err.code });
+          chipFailed = true;
+          await conn?.disconnect().catch((e: unknown) => this.o.logger?.debug('disconnect after a chip failure failed', { code: e instanceof Error ? e.message : String(e) }));
+          conn = null;
+        }
+      }
+    } catch (err) {
+      this.fail(id, err, reversalId, signal);
+    } finally {
+      await conn?.disconnect().catch((e: unknown) => this.o.logger?.debug('disconnect after payment failed', { code: e instanceof Error ? e.message : String(e) }));
+      this.o.onCompleted?.(store.get(id));
+    }
+  }
+
+  private async runChip(payment: Payment, conn: CardConnection, signal: AbortSignal, setReversal: (id: number) => void): Promise<void> {
+    const { store } = this.o;
+    const id = payment.id;
+    let reversalId: number | null = null;
+    {
       const kernel = new EmvKernel({
         config: this.o.config,
         pin: this.o.pin,
@@ -128,24 +179,79 @@ export class PaymentFlow {
           if (e.type === 'pin-entry') this.progress(id, 'pin-entry');
           if (e.type === 'step' && e.step === 'oda' && store.get(id).state === 'created') store.move(id, 'card-read', this.o.clock());
         },
-        ...(this.o.link ? { authorize: (icc: Uint8Array, card: AuthorizeContext) => this.authorize(payment, icc, card, signal, (r) => (reversalId = r)) } : {}),
+        ...(this.o.link
+          ? {
+              authorize: (icc: Uint8Array, card: AuthorizeContext) =>
+                this.authorize(payment, icc, card, signal, (r) => {
+                  reversalId = r;
+                  setReversal(r);
+                }),
+            }
+          : {}),
       });
       const type = payment.type === 'refund' ? 'refund' : 'purchase';
       const outcome = await conn.transaction((ch) => kernel.run(ch, { amount: payment.amount, currency: `0${payment.currency}`, type, sequenceCounter: 1 }));
       this.finish(id, outcome, reversalId);
-    } catch (err) {
-      this.fail(id, err, reversalId, signal);
-    } finally {
-      await conn?.disconnect().catch((e: unknown) => this.o.logger?.debug('disconnect after payment failed', { code: e instanceof Error ? e.message : String(e) }));
-      this.o.onCompleted?.(store.get(id));
     }
+  }
+
+  /** A swipe during the wait: refused (the flow keeps waiting, false) or paid online (true). */
+  private async swiped(payment: Payment, swipe: SwipeResult, chipFailed: boolean, signal: AbortSignal): Promise<boolean> {
+    if (!swipe.ok || !swipe.track2) {
+      this.progress(payment.id, 'swipe-again');
+      return false;
+    }
+    const t = new Date(this.o.clock());
+    const d = decideSwipe(swipeFacts(swipe.card, { chipFailedThisPayment: chipFailed, chipReaderPresent: true, today: { year: t.getFullYear(), month: t.getMonth() + 1 } }));
+    if (d.kind === 'refuse') {
+      this.o.onProgress?.({ paymentId: payment.id, step: d.code, message: d.message });
+      return false;
+    }
+    await this.authorizeSwipe(payment, { ...swipe, track2: swipe.track2 }, d, signal);
+    return true;
+  }
+
+  /** An accepted swipe goes online (no kernel, no field 55); the host's answer is final. */
+  private async authorizeSwipe(payment: Payment, swipe: SwipeOk & { readonly track2: NonNullable<SwipeOk['track2']> }, decision: SwipeAccepted, signal: AbortSignal): Promise<void> {
+    const { store } = this.o;
+    const link = this.o.link;
+    if (!link) throw new PaymentError('PAYMENT_INVALID', 'a swiped card is authorised online only, and this lane has no host link');
+    const fields = magstripeAuthFields(decision, swipe.track2);
+    const entryMode = decision.entry === 'fallback' ? 'fallback' : 'swiped';
+    store.move(payment.id, 'card-read', this.o.clock());
+    // Committed before the request leaves: a crash from here on is resolved by a reversal.
+    store.move(payment.id, 'authorizing', this.o.clock(), { pan: fields.pan, entryMode });
+    this.progress(payment.id, 'authorizing');
+    const auth = await link.authorize({ kind: payment.type === 'refund' ? 'refund' : payment.type === 'preauth' ? 'preauth' : 'sale', ref: payment.id, amount: payment.amount, currency: payment.currency, ...fields });
+    const now = this.o.clock();
+    const details = { responseCode: auth.responseCode ?? '', ...(auth.authCode ? { authCode: auth.authCode } : {}), cvm: 'signature' };
+    if (auth.reversalId !== null) {
+      const rid = auth.reversalId;
+      if (signal.aborted) {
+        store.atomically(() => {
+          link.reverse(rid, 'cancelled after host approval');
+          store.move(payment.id, 'reversal-pending', now, { ...details, result: 'cancelled', reason: 'cancelled after host approval' });
+        });
+        return;
+      }
+      store.atomically(() => {
+        link.complete(rid);
+        store.move(payment.id, 'completed', now, { ...details, result: 'approved' });
+      });
+      return;
+    }
+    if (auth.reversalQueued) {
+      store.move(payment.id, 'reversal-pending', now, { reason: `host did not answer (${auth.error ?? 'unknown'})` });
+      return;
+    }
+    store.move(payment.id, 'declined', now, { ...details, result: 'declined' });
   }
 
   private async authorize(payment: Payment, icc: Uint8Array, card: AuthorizeContext, signal: AbortSignal, setReversal: (id: number) => void): Promise<OnlineResponse> {
     const { store } = this.o;
     if (store.get(payment.id).state === 'created') store.move(payment.id, 'card-read', this.o.clock());
     // Committed before the request leaves: a crash from here on is resolved by a reversal.
-    store.move(payment.id, 'authorizing', this.o.clock(), { pan: card.pan });
+    store.move(payment.id, 'authorizing', this.o.clock(), { pan: card.pan, entryMode: 'chip' });
     this.progress(payment.id, 'authorizing');
     const link = this.o.link as HostLink;
     const request: AuthRequest = {
@@ -244,14 +350,36 @@ export class PaymentFlow {
     store.move(id, cancelled ? 'cancelled' : 'failed', now, { reason, result: cancelled ? 'cancelled' : 'failed' });
   }
 
-  private async waitForCard(signal: AbortSignal): Promise<void> {
+  /**
+   * Waits for a chip card in the reader or a swipe on the lane's stripe reader. After a chip failure
+   * (`chipAllowed` false) only a swipe is taken: the card left in the reader is the one that failed.
+   */
+  private async waitForCardOrSwipe(signal: AbortSignal, chipAllowed: boolean): Promise<{ readonly kind: 'chip' } | { readonly kind: 'swipe'; readonly swipe: SwipeResult }> {
     const deadline = this.o.clock() + this.o.cardTimeoutMs;
+    if (this.o.stripe && !this.o.stripe.closed) this.swipes ??= this.o.stripe.swipes();
     for (;;) {
       if (signal.aborted) throw new EmvError('EMV_CANCELLED', 'selection', 'cancelled while waiting for the card');
-      const r = (await this.o.driver.listReaders()).find((x) => x.name === this.o.reader);
-      if (r?.cardPresent) return;
+      if (chipAllowed) {
+        const r = (await this.o.driver.listReaders()).find((x) => x.name === this.o.reader);
+        if (r?.cardPresent) return { kind: 'chip' };
+      }
+      if (this.swipes) {
+        const it = this.swipes;
+        this.nextSwipe ??= it.next().then(
+          (res) => res,
+          (e: unknown) => {
+            this.o.logger?.warn('stripe reader lost', { lane: this.o.lane, code: e instanceof HidError ? e.code : 'HID_DEVICE_UNPLUGGED' });
+            return { done: true as const, value: undefined };
+          },
+        );
+        const got = await Promise.race([this.nextSwipe, new Promise<null>((res) => setTimeout(() => res(null), 50))]);
+        if (got) {
+          this.nextSwipe = null;
+          if (got.done) this.swipes = null;
+          else return { kind: 'swipe', swipe: got.value };
+        }
+      } else await new Promise((res) => setTimeout(res, 50));
       if (this.o.clock() > deadline) throw new PaymentError('PAYMENT_NO_CARD', 'no card was presented in time');
-      await new Promise((res) => setTimeout(res, 50));
     }
   }
 }

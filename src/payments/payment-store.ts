@@ -1,3 +1,4 @@
+import { failpoint } from '../util/failpoint.js';
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Db } from '../journal/database.js';
 import { maskPan } from '../log/redact.js';
@@ -34,7 +35,12 @@ export interface Payment extends NewPayment {
   readonly label: string | null;
   readonly tvr: string | null;
   readonly tsi: string | null;
+  /** How the card was read: "chip", "swiped" or "fallback" (swiped after the chip failed); null before. */
+  readonly entryMode: EntryMode | null;
 }
+
+/** How a payment's card was read. */
+export type EntryMode = 'chip' | 'swiped' | 'fallback';
 
 /** Fields a transition may set along with the state. */
 export interface PaymentUpdate {
@@ -50,6 +56,7 @@ export interface PaymentUpdate {
   readonly label?: string;
   readonly tvr?: string;
   readonly tsi?: string;
+  readonly entryMode?: EntryMode;
 }
 
 interface Row {
@@ -74,6 +81,7 @@ interface Row {
   label: string | null;
   tvr: string | null;
   tsi: string | null;
+  entry_mode: EntryMode | null;
 }
 
 /**
@@ -88,13 +96,15 @@ export class PaymentStore {
     private readonly panKey: Uint8Array,
   ) {}
 
+  private readonly committed: PaymentState[] = [];
+
   /**
    * Creates the payment, or returns the existing one with the same reference (never a second charge).
    * PAYMENT_LANE_BUSY when another payment is in progress on the lane; PAYMENT_INVALID for a reference reused with
    * different details.
    */
   create(p: NewPayment, now: number): { payment: Payment; created: boolean } {
-    return this.db.transaction(() => {
+    const r = this.db.transaction(() => {
       const existing = this.byReference(p.reference);
       if (existing) {
         if (existing.lane !== p.lane || existing.amount !== p.amount || existing.currency !== p.currency || existing.type !== p.type) {
@@ -111,11 +121,13 @@ export class PaymentStore {
       this.event(id, 'created', now, null);
       return { payment: this.get(id), created: true };
     })();
+    if (r.created) failpoint('payment:created');
+    return r;
   }
 
   /** Moves a payment to `to`, atomically with its event; PAYMENT_STATE_CONFLICT when the move is not allowed. */
   move(id: string, to: PaymentState, now: number, update: PaymentUpdate = {}): Payment {
-    return this.db.transaction(() => {
+    const moved = this.db.transaction(() => {
       const p = this.get(id);
       if (!canMove(p.state, to)) throw new PaymentError('PAYMENT_STATE_CONFLICT', `payment ${id} cannot go from ${p.state} to ${to}`, { from: p.state, to });
       this.db
@@ -124,7 +136,7 @@ export class PaymentStore {
              result = COALESCE(?, result), masked_pan = COALESCE(?, masked_pan), pan_hash = COALESCE(?, pan_hash),
              aid = COALESCE(?, aid), scheme = COALESCE(?, scheme), cvm = COALESCE(?, cvm), auth_code = COALESCE(?, auth_code),
              response_code = COALESCE(?, response_code), reversal_id = COALESCE(?, reversal_id), reason = COALESCE(?, reason),
-             label = COALESCE(?, label), tvr = COALESCE(?, tvr), tsi = COALESCE(?, tsi)
+             label = COALESCE(?, label), tvr = COALESCE(?, tvr), tsi = COALESCE(?, tsi), entry_mode = COALESCE(?, entry_mode)
            WHERE id = ?`,
         )
         .run(
@@ -143,11 +155,15 @@ export class PaymentStore {
           update.label ?? null,
           update.tvr ?? null,
           update.tsi ?? null,
+          update.entryMode ?? null,
           id,
         );
       this.event(id, to, now, update.reason ?? update.result ?? null);
       return this.get(id);
     })();
+    this.committed.push(to);
+    if (!this.db.inTransaction) this.afterCommit();
+    return moved;
   }
 
   /**
@@ -155,7 +171,17 @@ export class PaymentStore {
    * its reversal, the batch record) commit together or not at all, so no crash can leave them disagreeing.
    */
   atomically<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    try {
+      return this.db.transaction(fn)();
+    } finally {
+      if (!this.db.inTransaction) this.afterCommit();
+    }
+  }
+
+  /** States committed since the last call: crash tests may stop the process right after each (failpoint). */
+  private afterCommit(): void {
+    const states = this.committed.splice(0);
+    for (const s of states) failpoint(`payment:${s}`);
   }
 
   /** Appends an event that changes no state (e.g. the capture of a pre-authorisation). */
@@ -238,5 +264,6 @@ function toPayment(r: Row): Payment {
     label: r.label,
     tvr: r.tvr,
     tsi: r.tsi,
+    entryMode: r.entry_mode,
   };
 }

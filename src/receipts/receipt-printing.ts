@@ -1,6 +1,7 @@
 import type { EscPosPrinter, PrinterProfile } from '../drivers/printer/escpos-printer.js';
 import { renderEscPos } from '../drivers/printer/escpos-printer.js';
 import { PrinterError } from '../drivers/printer/errors.js';
+import type { PrinterStatus } from '../drivers/printer/types.js';
 import type { Db } from '../journal/database.js';
 import type { Payment } from '../payments/payment-store.js';
 import { receiptDocument } from './receipt-document.js';
@@ -48,9 +49,10 @@ interface JobRow {
 export class ReceiptPrinting {
   private busy: Promise<unknown> = Promise.resolve();
 
-  /** Binds the journal, the printer, its layout, payments by id and who hears of queued jobs that printed. */
+  /** Binds the journal, the printer (by its configured name), its layout, payments by id and who hears of queued jobs that printed. */
   constructor(
     private readonly db: Db,
+    private readonly printerName: string,
     private readonly printer: EscPosPrinter,
     private readonly merchant: Merchant,
     private readonly profile: PrinterProfile,
@@ -72,7 +74,7 @@ export class ReceiptPrinting {
       if ((printed > 0 || pending) && !reprint) {
         throw new ReceiptError('RECEIPT_ALREADY_PRINTED', `the ${copy} receipt of ${p.id} was already ${pending ? 'queued' : 'printed'}; ask for a reprint to print a COPY`, { paymentId: p.id, copy, prints: printed });
       }
-      const id = Number(this.db.prepare(`INSERT INTO print_jobs (payment_id, copy, state, created_at, updated_at) VALUES (?, ?, 'pending', ?, ?)`).run(p.id, copy, now, now).lastInsertRowid);
+      const id = Number(this.db.prepare(`INSERT INTO print_jobs (payment_id, copy, state, created_at, updated_at, printer) VALUES (?, ?, 'pending', ?, ?, ?)`).run(p.id, copy, now, now, this.printerName).lastInsertRowid);
       return this.attempt({ id, payment_id: p.id, copy }, now);
     });
   }
@@ -81,7 +83,7 @@ export class ReceiptPrinting {
   tick(now: number): Promise<PrintOutcome[]> {
     return this.serial(async () => {
       const done: PrintOutcome[] = [];
-      for (const job of this.db.prepare(`SELECT id, payment_id, copy FROM print_jobs WHERE state = 'pending' ORDER BY id`).all() as JobRow[]) {
+      for (const job of this.db.prepare(`SELECT id, payment_id, copy FROM print_jobs WHERE printer = ? AND state = 'pending' ORDER BY id`).all(this.printerName) as JobRow[]) {
         const o = await this.attempt(job, now);
         if (o.state === 'queued') break; // the printer still cannot print: keep the order
         done.push(o);
@@ -93,7 +95,17 @@ export class ReceiptPrinting {
 
   /** Jobs waiting for the printer. */
   pendingCount(): number {
-    return (this.db.prepare(`SELECT COUNT(*) AS n FROM print_jobs WHERE state = 'pending'`).get() as { n: number }).n;
+    return (this.db.prepare(`SELECT COUNT(*) AS n FROM print_jobs WHERE printer = ? AND state = 'pending'`).get(this.printerName) as { n: number }).n;
+  }
+
+  /** The printer's status, asked between jobs (never in the middle of one). */
+  status(): Promise<PrinterStatus> {
+    return this.serial(() => this.printer.status());
+  }
+
+  /** Runs `fn` on the printer between jobs (a drawer kick, a status read). */
+  withPrinter<T>(fn: (printer: EscPosPrinter) => Promise<T>): Promise<T> {
+    return this.serial(() => fn(this.printer));
   }
 
   private async attempt(job: JobRow, now: number): Promise<PrintOutcome> {

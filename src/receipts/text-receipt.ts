@@ -1,3 +1,4 @@
+import { formatMinor } from '../util/currency.js';
 import type { Payment } from '../payments/payment-store.js';
 
 /** Who the receipt is from. */
@@ -18,7 +19,8 @@ const CVM_LINES: Readonly<Record<string, string>> = {
   'no-cvm': 'NO CARDHOLDER VERIFICATION',
 };
 
-const ALPHA: Readonly<Record<string, string>> = { '978': 'EUR', '840': 'USD', '826': 'GBP', '756': 'CHF', '752': 'SEK', '208': 'DKK', '578': 'NOK', '985': 'PLN', '392': 'JPY', '156': 'CNY' };
+/** The receipt's wording of the entry mode. */
+const ENTRY_LABELS = { chip: 'CHIP', swiped: 'SWIPED', fallback: 'FALLBACK (SWIPED)' } as const;
 
 /**
  * A payment receipt as text lines of `width` characters (pure: the payment and the merchant in, lines out): merchant
@@ -32,7 +34,7 @@ export function textReceipt(p: Payment, m: Merchant, copy: ReceiptCopy, width = 
     return (left.length > room ? left.slice(0, room) : left.padEnd(room)) + right;
   };
   const center = (t: string): string => t.slice(0, width).padStart(Math.floor((width + Math.min(t.length, width)) / 2)).padEnd(width);
-  const amount = `${(p.amount / 100).toFixed(2)} ${ALPHA[p.currency] ?? p.currency}`;
+  const amount = formatMinor(p.amount, p.currency);
   const result = p.result === 'approved' ? 'APPROVED' : p.result === 'declined' ? 'DECLINED' : (p.result ?? p.state).toUpperCase();
   const when = new Date(p.updatedAt).toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
   const out = [center(m.name), ...m.address.map(center), '-'.repeat(width)];
@@ -40,7 +42,7 @@ export function textReceipt(p: Payment, m: Merchant, copy: ReceiptCopy, width = 
   out.push(line('Terminal', m.terminalId), line('Date', when), line('Card', p.maskedPan ?? ''));
   if (p.label) out.push(line('Application', p.label));
   if (p.aid) out.push(line('AID', p.aid));
-  out.push(line('Entry', 'CHIP'));
+  out.push(line('Entry', ENTRY_LABELS[p.entryMode ?? 'chip']));
   if (copy === 'merchant' && p.tvr) out.push(line('TVR', p.tvr), line('TSI', p.tsi ?? ''));
   out.push('-'.repeat(width), line('AMOUNT', amount), '-'.repeat(width), center(result));
   if (p.authCode) out.push(line('Auth code', p.authCode));

@@ -21,8 +21,8 @@ async function freePort(): Promise<number> {
   return typeof a === 'object' && a ? a.port : 0;
 }
 
-function startDaemonProcess(configPath: string, dataDir: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [BIN, 'daemon', '--config', configPath], { env: { ...process.env, POSBRIDGE_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+function startDaemonProcess(configPath: string, dataDir: string, env: Record<string, string> = {}): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [BIN, 'daemon', '--config', configPath], { env: { ...process.env, POSBRIDGE_DATA_DIR: dataDir, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (d: Buffer) => {
@@ -103,6 +103,72 @@ describe('daemon killed mid-payment', () => {
           assert.deepEqual([status.state, status.result], ['cancelled', 'cancelled']);
           assert.deepEqual(mtis.filter((m) => m !== '0800'), [], 'nothing reached the host');
         }
+      } finally {
+        daemon.kill('SIGKILL');
+        await host.stop();
+      }
+    });
+  }
+});
+
+// The same at every journal state, deterministically: the daemon SIGKILLs itself right after committing the state
+// (POSBRIDGE_FAILPOINT=payment:<state>), is started again without it, and must reach the rule's final answer; the
+// host simulator's ledger shows the net charge (debits minus reversals): the amount once, or nothing.
+describe('daemon killed right after each journal state', () => {
+  const dirs: string[] = [];
+  after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const cases = [
+    { state: 'created', profile: 'visa-sda-pse', final: ['cancelled', 'cancelled'], net: 0 },
+    { state: 'card-read', profile: 'visa-sda-pse', final: ['cancelled', 'cancelled'], net: 0 },
+    { state: 'authorizing', profile: 'visa-sda-pse', final: ['reversed', 'failed'], net: 0 },
+    { state: 'authorized', profile: 'visa-sda-pse', final: ['reversed', 'failed'], net: 0 },
+    { state: 'completed', profile: 'visa-sda-pse', final: ['completed', 'approved'], net: 1234 },
+    { state: 'declined', profile: 'visa-decline-offline', final: ['declined', 'declined'], net: 0 },
+    // The host answers garbage: the 0200 is ambiguous, so the payment goes reversal-pending; killed there.
+    { state: 'reversal-pending', profile: 'visa-sda-pse', final: ['reversed', 'failed'], net: 0, hostMode: 'garbage' as const },
+  ];
+  for (const c of cases) {
+    test(`killed at ${c.state}: ${c.final[0]} after restart, net charge ${c.net}`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'posbridge-failpoint-'));
+      dirs.push(dir);
+      const host = new HostSimulator({ port: 0 });
+      const hostPort = await host.start();
+      if (c.hostMode) await host.setMode(c.hostMode);
+      const port = await freePort();
+      const configPath = join(dir, 'config.json');
+      writeFileSync(configPath, JSON.stringify({ port, dataDir: dir, readers: 'virtual', demo: true, host: { host: '127.0.0.1', port: hostPort }, lanes: [{ name: 'A', reader: 'Virtual A' }] }));
+      let daemon = await startDaemonProcess(configPath, dir, { POSBRIDGE_FAILPOINT: `payment:${c.state}` });
+      const { ClientRegistry } = await import('../../src/api/clients.js');
+      const { openDatabase } = await import('../../src/journal/database.js');
+      const db = openDatabase(join(dir, 'journal.db'));
+      const token = new ClientRegistry(db).pair('crash test', 'cashier', Date.now()).token;
+      db.close();
+      const url = `ws://127.0.0.1:${port}/v1`;
+      const reference = `failpoint-${c.state}`;
+      try {
+        const killed = new Promise((r) => daemon.once('exit', (_code, signal) => r(signal)));
+        const cl = new PosbridgeClient({ url, token, WebSocket: WebSocket as unknown as WebSocketFactory, reconnect: false });
+        await cl.connect();
+        await cl.call('sim.insertCard', { lane: 'A', profile: c.profile });
+        cl.on('payment.progress', (m) => m.step === 'pin-entry' && void cl.call('sim.enterPin', { lane: 'A', pin: '1234' }).catch(() => undefined));
+        void cl.startPayment({ lane: 'A', type: 'sale', amount: 1234, currency: 'EUR', reference }).catch(() => undefined);
+        assert.equal(await killed, 'SIGKILL', 'the daemon stopped at the failpoint');
+        cl.close();
+        if (c.hostMode) await host.setMode('normal');
+        daemon = await startDaemonProcess(configPath, dir);
+        const c2 = new PosbridgeClient({ url, token, WebSocket: WebSocket as unknown as WebSocketFactory, reconnect: false });
+        await c2.connect();
+        let status = await c2.paymentStatus({ reference });
+        for (let i = 0; i < 200 && status.state === 'reversal-pending'; i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          status = await c2.paymentStatus({ reference });
+        }
+        c2.close();
+        assert.deepEqual([status.state, status.result], c.final);
+        const t = host.totals();
+        assert.equal(t.debitsAmount - t.debitReversalsAmount, c.net, `net charge (debits ${t.debitsAmount}, reversals ${t.debitReversalsAmount})`);
+        const mtis = host.received().map((m) => m.mti);
+        assert.ok(mtis.filter((m) => m === '0200').length <= 1, `never a second authorisation: ${mtis.join(' ')}`);
       } finally {
         daemon.kill('SIGKILL');
         await host.stop();

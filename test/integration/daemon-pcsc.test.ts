@@ -26,7 +26,7 @@ test('a sale with PIN through the daemon driving pcscd + vpcd', { skip: pcscSkip
     const result = await client.pay({ lane: 'A', type: 'sale', amount: 1234, currency: 'EUR', reference: 'pcsc-1' });
     assert.deepEqual([result.result, result.maskedPan, result.cvm], ['approved', '476173******0119', 'offline-pin']);
     const devices = await client.devices();
-    assert.deepEqual(devices.lanes, [{ lane: 'A', reader: fx.readers[0], cardPresent: true, connected: true }]);
+    assert.deepEqual(devices.lanes, [{ lane: 'A', reader: fx.readers[0], cardPresent: true, connected: true, pinpad: { kind: 'virtual', connected: true }, printer: null, display: null, stripe: { kind: 'virtual', connected: true } }]);
   } finally {
     client.close();
     await d.stop();

@@ -1,0 +1,130 @@
+import type { ReaderDriver } from '../drivers/pcsc/types.js';
+import { detectReaderPinPad } from '../drivers/pinpad/reader-pin-pad-detect.js';
+import { openReaderThroughDriver, ReaderPinPad } from '../drivers/pinpad/reader-pin-pad.js';
+import type { PinEntry, PinPrompt } from '../emv/types.js';
+import type { Logger } from '../log/logger.js';
+import { SimulatedPinEntry } from '../sim/sim-pin-entry.js';
+import { SerialPinPad } from '../drivers/pinpad/serial-pinpad.js';
+import { PinPadError } from '../drivers/pinpad/serial-pinpad-errors.js';
+import type { Payment } from '../payments/payment-store.js';
+import { ConfigError, type PinPadConfig } from './config.js';
+
+/** A lane's PIN entry device with what devices.list says of it. */
+export interface LanePinPad {
+  readonly entry: PinEntry;
+  status(): Promise<{ readonly kind: string; readonly connected: boolean }>;
+  /** Shows the payment's step on the pad's own display, when it has one (never throws: failures are logged). */
+  progress(step: string, p: Pick<Payment, 'amount' | 'currency' | 'state'>): void;
+  close(): Promise<void>;
+}
+
+/** What a lane's PIN pad is built from. */
+export interface LanePinPadOptions {
+  readonly lane: string;
+  readonly reader: string;
+  readonly driver: ReaderDriver;
+  readonly falsePinPadReaders: readonly string[];
+  readonly logger?: Logger;
+  /** Called when the cardholder is asked for the PIN (payment progress). */
+  readonly onPrompt: (prompt: PinPrompt) => void;
+  /** The demo's virtual PIN pad: the PIN typed through sim.enterPin. */
+  readonly virtualPin: (prompt: PinPrompt) => Promise<string | null>;
+  /** The cardholder pressed the pad's cancel key outside a PIN entry (cancel the lane's payment). */
+  readonly onCancelKey: () => void;
+}
+
+const noProgress = (): void => undefined;
+
+/** Builds the lane's PIN pad from its config: the demo's virtual pad, the reader's keypad or a serial PIN pad. */
+export function createLanePinPad(kind: PinPadConfig, o: LanePinPadOptions): LanePinPad {
+  if (kind === 'virtual') {
+    const entry = new SimulatedPinEntry((prompt) => {
+      o.onPrompt(prompt);
+      return o.virtualPin(prompt);
+    });
+    return { entry, status: async () => ({ kind: 'virtual', connected: true }), progress: noProgress, close: async () => undefined };
+  }
+  if (kind === 'reader') return readerPinPad(o);
+  if (kind.startsWith('serial://')) return serialPinPad(kind, o);
+  throw new ConfigError(`lanes.${o.lane}.pinpad`, `"${kind}" is not a PIN pad kind`);
+}
+
+/**
+ * A serial PIN pad (docs/hardware.md, "Serial PIN pad protocol"): online PINs come back as DUKPT-encrypted blocks,
+ * offline enciphered PINs as the RSA block only; offline plaintext PIN is refused by design. The pad shows the
+ * amount while the card is awaited, and the result.
+ */
+function serialPinPad(url: string, o: LanePinPadOptions): LanePinPad {
+  const pad = SerialPinPad.fromUrl(url, { entryTimeoutSec: 30, onCancelKey: o.onCancelKey });
+  let connected = true;
+  const track = <T>(p: Promise<T>, what: string): void => {
+    p.then(
+      () => (connected = true),
+      (err: unknown) => {
+        if (connected) o.logger?.warn(`serial PIN pad: ${what} failed`, { lane: o.lane, code: err instanceof PinPadError ? err.code : 'PINPAD_DISCONNECTED', err });
+        connected = false;
+      },
+    );
+  };
+  const entry: PinEntry = {
+    verifyOfflinePlaintext: () => pad.verifyOfflinePlaintext(),
+    verifyOfflineEnciphered: (channel, prompt, key) => {
+      o.onPrompt(prompt);
+      return pad.verifyOfflineEnciphered(channel, prompt, key);
+    },
+    onlinePin: (prompt) => {
+      o.onPrompt(prompt);
+      return pad.onlinePin(prompt);
+    },
+  };
+  return {
+    entry,
+    status: async () => {
+      try {
+        await pad.identify();
+        connected = true;
+      } catch (err) {
+        if (!(err instanceof PinPadError)) throw err;
+        connected = false;
+      }
+      return { kind: 'serial', connected };
+    },
+    progress: (step, p) => {
+      if (step === 'waiting-for-card') track(pad.showAmount(p.amount, `0${p.currency}`), 'amount');
+      else if (p.state === 'completed') track(pad.display('APPROVED'), 'display');
+      else if (p.state === 'declined') track(pad.display('DECLINED'), 'display');
+      else if (p.state === 'cancelled' || p.state === 'failed') track(pad.display('CANCELLED'), 'display');
+    },
+    close: () => pad.close(),
+  };
+}
+
+/**
+ * The reader's own keypad (PC/SC part 10 secure PIN entry: the PIN never passes through this process). Whether the
+ * reader has a usable one is asked once, at the first PIN entry (readers in `falsePinPadReaders` never are); without
+ * one, PIN entry answers "unavailable" and the kernel moves to the card's next CVM. Offline plaintext PIN only.
+ */
+function readerPinPad(o: LanePinPadOptions): LanePinPad {
+  const pad = new ReaderPinPad({ open: openReaderThroughDriver(o.driver, o.reader), ...(o.logger ? { logger: o.logger } : {}) });
+  let usable: boolean | null = null;
+  const detect = async (): Promise<boolean> => {
+    if (usable !== null) return usable;
+    const c = await o.driver.connect(o.reader);
+    try {
+      usable = (await detectReaderPinPad(c, o.reader, o.falsePinPadReaders, o.logger)).usable;
+    } finally {
+      await c.disconnect();
+    }
+    return usable;
+  };
+  const entry: PinEntry = {
+    verifyOfflinePlaintext: async (channel, prompt) => {
+      if (!(await detect())) return { kind: 'unavailable' };
+      o.onPrompt(prompt);
+      return pad.verifyOfflinePlaintext(channel, prompt);
+    },
+    verifyOfflineEnciphered: async () => ({ kind: 'unavailable' }),
+    onlinePin: async () => null,
+  };
+  return { entry, status: async () => ({ kind: 'reader', connected: usable !== false }), progress: noProgress, close: async () => undefined };
+}

@@ -1,0 +1,42 @@
+// ISO 4217 currencies the daemon accepts: alphabetic code, numeric code (as EMV and ISO 8583 carry it) and minor
+// unit exponent. Source: ISO 4217 list one (SIX Financial Information, the maintenance agency).
+
+/** Alphabetic code → [numeric code, decimals]. */
+const TABLE: Readonly<Record<string, readonly [string, number]>> = {
+  EUR: ['978', 2],
+  USD: ['840', 2],
+  GBP: ['826', 2],
+  CHF: ['756', 2],
+  SEK: ['752', 2],
+  DKK: ['208', 2],
+  NOK: ['578', 2],
+  PLN: ['985', 2],
+  CZK: ['203', 2],
+  HUF: ['348', 2],
+  JPY: ['392', 0],
+  CNY: ['156', 2],
+  CAD: ['124', 2],
+  AUD: ['036', 2],
+};
+
+/** The alphabetic codes accepted. */
+export const CURRENCY_CODES: readonly string[] = Object.keys(TABLE);
+
+/** The numeric code of an alphabetic one ('EUR' → '978'), or undefined when not accepted. */
+export function currencyNumeric(alpha: string): string | undefined {
+  return TABLE[alpha]?.[0];
+}
+
+/** The alphabetic code of a numeric one ('978' → 'EUR'); the input back when unknown. */
+export function currencyAlpha(numeric: string): string {
+  return Object.entries(TABLE).find(([, [n]]) => n === numeric)?.[0] ?? numeric;
+}
+
+/** An amount in minor units as "12.34 EUR" ("1234 JPY"), for a numeric or alphabetic currency code. */
+export function formatMinor(amount: number, currency: string): string {
+  const alpha = /^\d{3}$/.test(currency) ? currencyAlpha(currency) : currency;
+  const decimals = TABLE[alpha]?.[1] ?? 2;
+  const abs = Math.abs(amount).toString().padStart(decimals + 1, '0');
+  const whole = decimals === 0 ? abs : `${abs.slice(0, -decimals)}.${abs.slice(-decimals)}`;
+  return `${amount < 0 ? '-' : ''}${whole} ${alpha}`;
+}
