@@ -15,6 +15,15 @@ export default tseslint.config(
     },
   },
   {
+    // The demo page (compiled by tsconfig.web.json): browser globals, no Node ones.
+    files: ['web/**/*.ts'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        ['window', 'document', 'location', 'history', 'sessionStorage', 'crypto', 'DOMParser', 'WebSocket', 'URLSearchParams', 'Intl', 'setTimeout', 'clearTimeout', 'console', 'HTMLElement', 'HTMLInputElement', 'HTMLSelectElement', 'HTMLButtonElement', 'HTMLFormElement', 'HTMLTableSectionElement', 'HTMLTableRowElement', 'HTMLElementTagNameMap', 'Node', 'Element'].map((g) => [g, 'readonly']),
+      ),
+    },
+  },
+  {
     files: ['scripts/**/*.mjs', 'eslint.config.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', URL: 'readonly' } },
   },

@@ -2,7 +2,7 @@
 // `npm run setup`: idempotent set-up for the demo and the tests.
 // 1. Debian/Ubuntu packages (apt-get when root or through passwordless sudo; otherwise prints the command).
 // 2. npm dependencies (`npm ci` when package-lock.json changed since the last run, or native addons are unbuilt).
-// 3. Build (tsc, incremental).
+// 3. Build (tsc, incremental): the daemon, then the demo page (tsconfig.web.json).
 // Plain Node with no dependencies, so it runs on a fresh clone.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -17,8 +17,10 @@ const log = (m) => {
 };
 
 // Packages: the PC/SC stack with the virtual reader driver (tests, demo), its headers (the native binding),
-// pcsc-tools (ATR list), socat (serial pty pairs), iproute2/util-linux (private test namespace).
-export const APT_PACKAGES = ['pcscd', 'libpcsclite-dev', 'vsmartcard-vpcd', 'pcsc-tools', 'socat', 'iproute2', 'util-linux', 'python3', 'make', 'g++'];
+// pcsc-tools (ATR list), socat (serial pty pairs), iproute2/util-linux (private test namespace), chromium (the e2e
+// tests drive the demo page in Debian's browser through playwright-core; no browser download), fonts-wqy-microhei
+// (a CJK font: Chinese receipts for printers without a Chinese font are printed as an image).
+export const APT_PACKAGES = ['pcscd', 'libpcsclite-dev', 'vsmartcard-vpcd', 'pcsc-tools', 'socat', 'iproute2', 'util-linux', 'python3', 'make', 'g++', 'chromium', 'fonts-wqy-microhei'];
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
@@ -100,6 +102,8 @@ function build() {
   log('building (tsc)');
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   if (run(process.execPath, [tsc, '-p', 'tsconfig.json']) !== 0) throw new Error('TypeScript build failed');
+  // The demo page's modules (browser target) import the client's declarations, so they build after it.
+  if (run(process.execPath, [tsc, '-p', 'tsconfig.web.json']) !== 0) throw new Error('TypeScript build of the demo page failed');
   const bin = join(root, 'dist', 'bin', 'posbridge.js');
   if (existsSync(bin) && process.platform !== 'win32') chmodSync(bin, 0o755);
 }

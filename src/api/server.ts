@@ -6,6 +6,7 @@ import { redactValue } from '../log/redact.js';
 import { roleAllows, type ClientRegistry, type Role } from './clients.js';
 import { ApiError } from './errors.js';
 import { TokenBucket } from './rate-limit.js';
+import { defaultWebAssets, isOwnHost, serveWeb, type WebAssets } from './static-files.js';
 import { idOf, parseRequest, stringParam, type MethodSpec, type Session } from './rpc.js';
 
 /** The API's documented default port. */
@@ -34,6 +35,8 @@ export interface ApiServerOptions {
   readonly clock?: () => number;
   /** Lanes reported by session.hello. */
   readonly lanes?: () => unknown[];
+  /** The demo page served over HTTP on the same port; omitted: the built page next to the package; null: none. */
+  readonly web?: WebAssets | null;
 }
 
 const DEFAULT_LIMITS: ApiLimits = { maxMessageBytes: 64 * 1024, ratePerSecond: 20, burst: 40 };
@@ -63,9 +66,14 @@ export class ApiServer {
   constructor(private readonly options: ApiServerOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.clock = options.clock ?? Date.now;
+    const web = options.web === undefined ? defaultWebAssets() : options.web;
+    // The demo page, same origin as the API (no Local Network Access prompt); same Host rule as the upgrade.
     this.http = createServer((req, res) => {
-      res.writeHead(404, { 'content-type': 'text/plain' });
-      res.end('posbridge: the API is a WebSocket at /v1\n');
+      serveWeb(req, res, web, this.boundPort, options.logger).catch((err: unknown) => {
+        options.logger?.error('HTTP request failed', { err: redactValue(err) });
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end();
+      });
     });
     this.wss = new WebSocketServer({ noServer: true, maxPayload: this.limits.maxMessageBytes * 4 });
     this.http.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
@@ -112,8 +120,7 @@ export class ApiServer {
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname !== '/v1') return 'the API path is /v1';
     const host = (req.headers.host ?? '').toLowerCase();
-    const allowedHosts = [`127.0.0.1:${this.boundPort}`, `localhost:${this.boundPort}`, `[::1]:${this.boundPort}`];
-    if (!allowedHosts.includes(host)) return `Host "${host}" is not this daemon (DNS rebinding protection)`;
+    if (!isOwnHost(host, this.boundPort)) return `Host "${host}" is not this daemon (DNS rebinding protection)`;
     const origin = req.headers.origin;
     if (origin !== undefined) {
       const own = [`http://127.0.0.1:${this.boundPort}`, `http://localhost:${this.boundPort}`, `http://[::1]:${this.boundPort}`];

@@ -87,6 +87,8 @@ export async function demoCommand(ctx: CliContext, opts: { port?: string; json?:
   if (opts.json) ctx.out(JSON.stringify(info));
   else {
     ctx.out(`posbridge demo ready: ${info.url} (card reader: ${stack ? 'pcscd + vpcd' : 'in-process'})`);
+    // The token rides in the fragment: browsers never send it to a server, and the served page carries no secret.
+    ctx.out(`  page: ${info.page}#token=${encodeURIComponent(token)}  (open it in a browser: the cashier demo)`);
     ctx.out(`  token (supervisor): ${token}`);
     ctx.out(`  receipt printer (emulated): ${printerUrl} — receipt.print {paymentId}`);
     ctx.out('  try: sim.insertCard {lane:"A", profile:"visa-sda-pse"}, payment.start {lane:"A", type:"sale", amount:1234, currency:"EUR", reference:"r1"}, sim.enterPin {lane:"A", pin:"1234"}');
