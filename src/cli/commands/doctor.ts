@@ -7,6 +7,7 @@ import { ReaderError } from '../../drivers/pcsc/errors.js';
 import type { ReaderDriver } from '../../drivers/pcsc/types.js';
 import type { CliContext } from '../context.js';
 import { EXIT, errorLine } from '../exit-codes.js';
+import { configDeviceChecks } from './doctor-devices.js';
 
 /** One diagnostic result: what was checked, how it went, and what to do about a problem. */
 export interface Check {
@@ -120,8 +121,8 @@ async function readerChecks(ctx: CliContext, driver: ReaderDriver): Promise<Chec
   return checks;
 }
 
-/** With `--config`: the file parses, and each lane's reader is among the readers found. */
-function configChecks(path: string | undefined, readers: readonly string[] | null): Check[] {
+/** With `--config`: the file parses, each lane's reader is among the readers found, and its devices answer. */
+async function configChecks(path: string | undefined, readers: readonly string[] | null): Promise<Check[]> {
   if (!path) return [];
   let config: DaemonConfig;
   try {
@@ -139,6 +140,7 @@ function configChecks(path: string | undefined, readers: readonly string[] | nul
       );
     }
   }
+  checks.push(...(await configDeviceChecks(config)));
   return checks;
 }
 
@@ -163,7 +165,7 @@ export async function doctorCommand(ctx: CliContext, opts: { json?: boolean; con
     if (code === 'PCSC_BINDING_MISSING') checks.push({ name: 'PC/SC binding', status: 'fail', detail: errorLine(err), fix: 'run `npm run setup`' });
     else checks.push({ name: 'PC/SC service', status: 'fail', detail: errorLine(err), fix: serviceFix() });
   }
-  checks.push(...configChecks(opts.config, readerNames));
+  checks.push(...(await configChecks(opts.config, readerNames)));
   if (checks.some((c) => c.name === 'readers' && c.status === 'fail')) serviceProblem = true;
   if (opts.json) {
     ctx.out(JSON.stringify({ checks }));

@@ -1,0 +1,20 @@
+// docs/config.example.json stays a valid config, and docs/configuration.md names every key the parser knows.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { parseConfig } from '../../src/daemon/config.js';
+
+test('docs/config.example.json parses, with two lanes and their devices', () => {
+  const c = parseConfig(JSON.parse(readFileSync(join(process.cwd(), 'docs', 'config.example.json'), 'utf8')) as unknown);
+  assert.deepEqual(c.lanes.map((l) => [l.name, l.pinpad, l.printer]), [
+    ['A', 'serial:///dev/ttyUSB0?baud=19200', 'front'],
+    ['B', 'reader', 'back'],
+  ]);
+});
+
+test('docs/configuration.md documents every top-level and lane key', () => {
+  const doc = readFileSync(join(process.cwd(), 'docs', 'configuration.md'), 'utf8');
+  const keys = ['port', 'dataDir', 'allowedOrigins', 'host', 'readers', 'lanes', 'printers', 'printer', 'printerEncoding', 'falsePinPadReaders', 'refundLimitForCashier', 'merchant', 'backup', 'demo', 'diagTransmit', 'pinpad', 'display', 'stripe', 'commandSet', 'chineseFont', 'charactersPerLine', 'encoding'];
+  assert.deepEqual(keys.filter((k) => !doc.includes(`\`${k}\``)), []);
+});
