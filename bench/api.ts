@@ -47,16 +47,19 @@ function rssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
+/** The Node flags the systemd unit in docs/security.md starts the daemon with: a small young generation, one V8 worker thread. */
+export const SERVICE_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--v8-pool-size=1'];
+
 /**
- * Runs the API benchmarks against a daemon started as the systemd unit in docs/security.md starts it (with
- * `--max-semi-space-size=2`), and reports the RSS of a daemon with Node's default flags as well.
+ * Runs the API benchmarks against a daemon started as the systemd unit in docs/security.md starts it
+ * (SERVICE_FLAGS), and reports the RSS of a daemon with Node's default flags as well.
  */
 export async function benchApi(): Promise<void> {
-  await benchApiWith(['--max-semi-space-size=2'], 'service flags');
+  await benchApiWith(SERVICE_FLAGS, 'service flags');
   await benchApiWith([], 'node defaults', true);
 }
 
-async function benchApiWith(flags: string[], label: string, rssOnly = false): Promise<void> {
+async function benchApiWith(flags: readonly string[], label: string, rssOnly = false): Promise<void> {
   const t0 = process.hrtime.bigint();
   const child = spawn(process.execPath, [...flags, BIN, 'demo', '--port', '0', '--json'], { stdio: ['ignore', 'pipe', 'ignore'] });
   const info = await new Promise<{ url: string; token: string }>((resolve, reject) => {
@@ -117,15 +120,25 @@ async function benchApiWith(flags: string[], label: string, rssOnly = false): Pr
     const clients = await Promise.all(Array.from({ length: 100 }, () => Conn.open(info.url)));
     await Promise.all(clients.map((c) => c.call('session.hello', { token: info.token })));
     const fan: number[] = [];
+    const firstAt: number[] = [];
+    // Measured on card removals: the event itself is cheap to make, so the time is the fan-out (an insertion first
+    // personalises a virtual card, milliseconds of RSA work that have nothing to do with notifications).
     for (let round = 0; round < 20; round++) {
+      await main.call('sim.insertCard', { lane: 'A', profile: 'visa-contactless' });
+      for (let i = 0; i < 500 && clients.some((c) => !c.notes.some((n) => n.method === 'card.inserted')); i++) await new Promise((r) => setTimeout(r, 1));
       for (const c of clients) c.notes.length = 0;
       const start = process.hrtime.bigint();
-      await main.call(round % 2 ? 'sim.insertCard' : 'sim.removeCard', { lane: 'A', profile: 'visa-contactless' });
-      for (let i = 0; i < 500 && clients.some((c) => !c.notes.some((n) => n.method.startsWith('card.'))); i++) await new Promise((r) => setTimeout(r, 1));
-      const last = clients.map((c) => c.notes.find((n) => n.method.startsWith('card.'))?.at ?? process.hrtime.bigint()).reduce((a, b) => (a > b ? a : b));
+      await main.call('sim.removeCard', { lane: 'A' });
+      for (let i = 0; i < 500 && clients.some((c) => !c.notes.some((n) => n.method === 'card.removed')); i++) await new Promise((r) => setTimeout(r, 1));
+      const at = clients.map((c) => c.notes.find((n) => n.method === 'card.removed')?.at ?? process.hrtime.bigint());
+      const last = at.reduce((a, b) => (a > b ? a : b));
+      const first = at.reduce((a, b) => (a < b ? a : b));
       fan.push(Number(last - start) / 1e6);
+      firstAt.push(Number(first - start) / 1e6);
     }
-    if (!rssOnly) report('bench/api-fanout', { clients: 100, medianMsToLast: median(fan) }, median(fan) / 5, 'ms/5 <= 1', median(fan) <= 5);
+    // First arrival shows the daemon's part (request, event, first send); first to last, the 100 sends and this
+    // process receiving 100 frames on its one thread.
+    if (!rssOnly) report('bench/api-fanout', { clients: 100, medianMsToFirst: median(firstAt), medianMsToLast: median(fan) }, median(fan) / 5, 'ms/5 <= 1', median(fan) <= 5);
     for (const c of clients) c.ws.close();
 
     main.ws.close();

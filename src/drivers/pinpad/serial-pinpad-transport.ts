@@ -1,6 +1,6 @@
 // The byte pipe under the serial PIN pad: a connection that delivers data and says when it closed. The real one is
 // a serial port (serialport), opened from a serial:///dev/ttyX?baud=N URL; the link reconnects after an unplug.
-import { SerialPort } from 'serialport';
+import { serialPortClass } from '../serial/serialport-module.js';
 import { SERIAL_BAUD_RATES } from '../printer/printer-url.js';
 import { PinPadError } from './serial-pinpad-errors.js';
 
@@ -40,7 +40,7 @@ export class SerialByteTransport implements ByteTransport {
   connect(h: ByteHandlers): Promise<ByteConnection> {
     const path = this.where;
     return new Promise((resolve, reject) => {
-      const port = new SerialPort({ path, baudRate: this.baudRate, autoOpen: false, hupcl: false });
+      const port = new (serialPortClass())({ path, baudRate: this.baudRate, autoOpen: false, hupcl: false });
       let closing = false;
       port.open((err) => {
         if (err) {

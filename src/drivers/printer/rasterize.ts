@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { Resvg } from '@resvg/resvg-js';
+import { createRequire } from 'node:module';
 import { PrinterError } from './errors.js';
 import { thresholdRgba, type Bitmap } from './raster.js';
 
@@ -31,11 +31,20 @@ export interface RenderedSvg {
   png(): Uint8Array;
 }
 
+type ResvgModule = typeof import('@resvg/resvg-js');
+let resvg: ResvgModule | null = null;
+
+/** resvg's native addon, loaded on the first image (most receipts are text: the daemon does not pay for it at start). */
+function loadResvg(): ResvgModule {
+  resvg ??= createRequire(import.meta.url)('@resvg/resvg-js') as ResvgModule;
+  return resvg;
+}
+
 /** Draws an SVG at 1 px = 1 printer dot on white with the CJK font (resvg: no system font scan, no network). */
 export function renderSvgPixels(svg: string, fontFile?: string): RenderedSvg {
   const font = cjkFont(fontFile);
   const opts = { background: 'white', font: { loadSystemFonts: false, fontFiles: [font.file], defaultFontFamily: font.family, monospaceFamily: font.family, sansSerifFamily: font.family } };
-  const img = new Resvg(svg, opts).render();
+  const img = new (loadResvg().Resvg)(svg, opts).render();
   return { width: img.width, height: img.height, rgba: new Uint8Array(img.pixels), png: () => new Uint8Array(img.asPng()) };
 }
 

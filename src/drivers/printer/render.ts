@@ -1,7 +1,16 @@
-import receiptline from 'receiptline';
+import { createRequire } from 'node:module';
+import type receiptlineModule from 'receiptline';
 import { escPosRaster, starRaster, type Bitmap } from './raster.js';
 import { rasterizeSvg } from './rasterize.js';
 import { commandSetOf, hasCjk, printsChineseText, receiptlineCommand, type PrinterProfile } from './printer-profile.js';
+
+let loaded: typeof receiptlineModule | null = null;
+
+/** receiptline, loaded on the first receipt laid out (it is large; an idle daemon does not need it). */
+function receiptline(): typeof receiptlineModule {
+  loaded ??= createRequire(import.meta.url)('receiptline') as typeof receiptlineModule;
+  return loaded;
+}
 
 /** Options of an image job. */
 export interface ImageJobOptions {
@@ -17,7 +26,7 @@ export interface ImageJobOptions {
 export function renderSvg(doc: string, profile: PrinterProfile): string {
   // The preview of Chinese text needs receiptline's gb18030 layout (double-width characters) whatever the printer's code page.
   const encoding = hasCjk(doc) ? 'gb18030' : profile.encoding;
-  return receiptline.transform(doc, { command: 'svg', cpl: profile.cpl, encoding });
+  return receiptline().transform(doc, { command: 'svg', cpl: profile.cpl, encoding });
 }
 
 /**
@@ -27,7 +36,7 @@ export function renderSvg(doc: string, profile: PrinterProfile): string {
  */
 export function renderJob(doc: string, profile: PrinterProfile, image: ImageJobOptions = {}): Uint8Array {
   if (hasCjk(doc) && !printsChineseText(profile)) return renderImageJob(doc, profile, image);
-  const out = receiptline.transform(doc, { command: receiptlineCommand(profile), cpl: profile.cpl, encoding: profile.encoding });
+  const out = receiptline().transform(doc, { command: receiptlineCommand(profile), cpl: profile.cpl, encoding: profile.encoding });
   return new Uint8Array(Buffer.from(out, 'binary'));
 }
 

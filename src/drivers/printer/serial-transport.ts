@@ -1,4 +1,5 @@
-import { SerialPort } from 'serialport';
+import type { SerialPort } from 'serialport';
+import { serialPortClass } from '../serial/serialport-module.js';
 import { PrinterError } from './errors.js';
 import type { PrinterTransport } from './types.js';
 
@@ -80,7 +81,7 @@ export class SerialPrinterTransport implements PrinterTransport {
 
   private open(): Promise<SerialPort> {
     return new Promise((resolve, reject) => {
-      const p = new SerialPort({ path: this.path, baudRate: this.baudRate, autoOpen: false, hupcl: false });
+      const p = new (serialPortClass())({ path: this.path, baudRate: this.baudRate, autoOpen: false, hupcl: false });
       p.open((err) => {
         if (err) {
           reject(new PrinterError('PRINTER_UNREACHABLE', `cannot open the serial printer ${this.path}: ${err.message}`, { path: this.path }));
