@@ -133,8 +133,12 @@ export class PaymentFlow {
     try {
       this.o.stripe?.discardPending(); // swipes made between payments are not this payment's
       let chipFailed = false;
+      let asked: string | null = null;
       for (;;) {
-        this.progress(id, chipFailed ? 'swipe-fallback' : 'waiting-for-card');
+        // Asked once per phase: a refused swipe's message stays on the screen while the flow goes on waiting.
+        const ask = chipFailed ? 'swipe-fallback' : 'waiting-for-card';
+        if (asked !== ask) this.progress(id, ask);
+        asked = ask;
         const got = await this.waitForCardOrSwipe(signal, !chipFailed);
         if (got.kind === 'swipe') {
           const done = await this.swiped(payment, got.swipe, chipFailed, signal);
@@ -288,6 +292,9 @@ export class PaymentFlow {
     const now = this.o.clock();
     const p = store.get(id);
     const details = {
+      // The card's PAN (masked by the store) also when the host never saw the card: offline approvals and declines.
+      ...(this.card ? { pan: this.card.pan } : {}),
+      entryMode: 'chip' as const,
       aid: outcome.aid,
       cvm: outcome.cvm,
       responseCode: outcome.responseCode,

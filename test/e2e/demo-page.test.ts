@@ -128,6 +128,20 @@ describe('the demo page in Chromium', { skip: chromiumSkip }, () => {
     await screenshot(page, 'e2e-card-removed.png');
   });
 
+  test('a swiped stripe card pays, a chip card swiped is told to insert; the cash drawer opens from the dashboard', { timeout: 60_000 }, async () => {
+    await charge('3.20');
+    await page.locator('#progress').filter({ hasText: 'Insert' }).waitFor({ timeout: T });
+    await page.click('#swipe-chip');
+    await page.locator('#progress').filter({ hasText: 'Chip card: insert the card' }).waitFor({ timeout: T });
+    await page.click('#swipe-stripe');
+    const outcome = page.locator('#outcome[data-result="approved"]');
+    await outcome.waitFor({ timeout: T });
+    assert.match(await outcome.innerText(), /541333\*{6}0010/);
+    await page.click('#lanes button[data-drawer="A"]');
+    await page.locator('#lanes dd', { hasText: 'drawer open' }).waitFor({ timeout: T });
+    await screenshot(page, 'e2e-swipe-drawer.png');
+  });
+
   test('the daemon restarts: the page shows it reconnecting, then reconnected, and recovers the payment in flight', { timeout: 90_000 }, async () => {
     await charge('3.00');
     await page.locator('#progress').filter({ hasText: 'Insert, tap or swipe' }).waitFor({ timeout: T });

@@ -90,6 +90,14 @@ describe('lanes with their own printer and customer display', { skip }, () => {
     assert.ok(Math.max(...lines.map((l) => l.length)) <= 32, 'laid out for 32 characters per line');
   });
 
+  test('a card declined offline still shows its masked PAN and entry mode (receipt and API)', async () => {
+    await client.call('sim.insertCard', { lane: 'B', profile: 'visa-decline-offline' });
+    const paid = await client.pay({ lane: 'B', type: 'sale', amount: 700, currency: 'EUR', reference: 'lanes-b-decline' });
+    assert.deepEqual([paid.result, paid.maskedPan, paid.entryMode], ['declined', '476173******0119', 'chip']);
+    assert.match((await client.receipt(paid.paymentId)).text, /476173\*{6}0119/);
+    await client.call('sim.removeCard', { lane: 'B' });
+  });
+
   test("lane A's customer display follows its payment: amount and INSERT CARD, ENTER PIN, APPROVED", async () => {
     const done = client.pay({ lane: 'A', type: 'sale', amount: 1234, currency: 'EUR', reference: 'lanes-a-1' });
     await waitFor(() => screens.some((s) => s.startsWith('INSERT CARD'))).catch((e: unknown) => {

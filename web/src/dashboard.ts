@@ -15,6 +15,7 @@ export interface LaneDevices {
   readonly pinpad?: { kind: string; connected: boolean } | null;
   readonly printer?: Printer | null;
   readonly display?: { kind: string; connected: boolean } | null;
+  readonly stripe?: { kind: string; connected: boolean; error?: string } | null;
 }
 
 type Tone = 'ok' | 'warn' | 'bad' | 'off';
@@ -26,8 +27,9 @@ function printerWords(p: Printer | null | undefined): [string, Tone] {
   if (!p.online) return ['offline', 'bad'];
   if (p.coverOpen) return ['cover open', 'bad'];
   if (p.paper === 'end') return ['out of paper', 'bad'];
-  if (p.paper === 'near-end') return ['paper low', 'warn'];
-  return ['ready, paper ok', 'ok'];
+  const drawer = p.drawerOpen ? ', drawer open' : '';
+  if (p.paper === 'near-end') return [`paper low${drawer}`, 'warn'];
+  return [`ready, paper ok${drawer}`, 'ok'];
 }
 
 function deviceWords(d: { kind: string; connected: boolean } | null | undefined): [string, Tone] {
@@ -87,6 +89,24 @@ export class Dashboard {
     }
   }
 
+  /** "Open cash drawer": a kick on the lane's printer (drawer.open). */
+  private drawerButton(lane: string): HTMLButtonElement {
+    const b = el('button', { type: 'button', class: 'secondary', 'data-drawer': lane }, 'Open cash drawer');
+    b.addEventListener('click', () => void this.openDrawer(lane));
+    return b;
+  }
+
+  private async openDrawer(lane: string): Promise<void> {
+    if (!this.client) return;
+    try {
+      const r = await this.client.openDrawer(lane);
+      this.activity.set(lane, r.drawerOpen === false ? 'the drawer did not open: check it is plugged into the printer' : 'cash drawer open');
+      this.render();
+    } catch (err) {
+      this.notice.error(err, 'Opening the cash drawer');
+    }
+  }
+
   private refreshSoon(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.refresh(), 100);
@@ -112,7 +132,9 @@ export class Dashboard {
             ...row('PIN pad', deviceWords(l.pinpad)),
             ...row('Printer', printerWords(l.printer)),
             ...(l.display !== undefined ? row('Display', deviceWords(l.display)) : []),
+            ...(l.stripe !== undefined ? row('Stripe reader', deviceWords(l.stripe)) : []),
           ),
+          l.printer ? this.drawerButton(l.lane) : null,
         ),
       ),
     );

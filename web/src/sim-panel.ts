@@ -1,5 +1,6 @@
 // Demo mode's simulator panel (shown only when sim.profiles answers): insert or remove the virtual card, type the
-// PIN on the virtual PIN pad (buttons or keyboard), paper out / paper ok, host timeout / normal.
+// PIN on the virtual PIN pad (buttons or keyboard), swipe a stripe or chip card, paper out / paper ok, host timeout /
+// normal.
 import type { PosbridgeClient } from '../client.js';
 import { byId, el, setChildren } from './dom.js';
 import type { Notice } from './notice.js';
@@ -25,6 +26,8 @@ export class SimPanel {
     const on = (id: string, fn: () => Promise<unknown>): void => byId(id, HTMLButtonElement).addEventListener('click', () => void fn());
     on('insert-card', () => this.act('Inserting the card', 'sim.insertCard', { profile: this.profile.value }, `Card inserted: ${this.profile.value}.`));
     on('remove-card', () => this.act('Removing the card', 'sim.removeCard', {}, 'Card removed.'));
+    on('swipe-stripe', () => this.act('Swiping the card', 'sim.swipeCard', { card: 'mastercard-stripe' }, 'Stripe-only card swiped.'));
+    on('swipe-chip', () => this.act('Swiping the card', 'sim.swipeCard', { card: 'visa-chip' }, 'Chip card swiped (accepted only after its chip failed).'));
     on('paper-out', () => this.act('Setting the printer', 'sim.setPrinter', { status: 'paper-end' }, 'Printer: out of paper.'));
     on('paper-ok', () => this.act('Setting the printer', 'sim.setPrinter', { status: 'ready' }, 'Printer: paper loaded, ready.'));
     on('host-timeout', () => this.host('timeout'));
