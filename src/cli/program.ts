@@ -205,20 +205,19 @@ export function buildProgram(ctx: CliContext, result: { code: number }, signal?:
     .option('--json', 'machine-readable output')
     .action((opts: { printer?: string[]; json?: boolean }) => run(() => devicesCommand(ctx, opts))());
 
-  const printer = program.command('printer').description('receipt printer diagnostics (ESC/POS)');
-  printer
-    .command('status')
-    .description('the printer\'s real-time status (online, cover, paper); exit 1 when it cannot print')
-    .requiredOption('--printer <url>', 'printer URL: tcp://HOST[:PORT], serial:///dev/ttyX?baud=N, file:///dev/usb/lpN')
-    .option('--json', 'machine-readable output')
-    .action((opts: PrinterCliOptions) => run(() => printerStatusCommand(ctx, opts))());
-  printer
-    .command('test')
-    .description('print a test page (refused when the printer is offline, open or out of paper)')
-    .requiredOption('--printer <url>', 'printer URL: tcp://HOST[:PORT], serial:///dev/ttyX?baud=N, file:///dev/usb/lpN')
-    .option('--cpl <n>', 'characters per line', '42')
-    .option('--json', 'machine-readable output')
-    .action((opts: PrinterCliOptions) => run(() => printerTestCommand(ctx, opts))());
+  const printer = program.command('printer').description('receipt printer diagnostics (ESC/POS, Star)');
+  const printerOptions = (c: Command): Command =>
+    c
+      .requiredOption('--printer <p>', 'printer URL (tcp://HOST[:PORT], serial:///dev/ttyX?baud=N, file:///dev/usb/lpN) or a name in the config\'s "printers"')
+      .option('--config <file>', 'daemon configuration whose "printers" name the printer')
+      .option('--command-set <set>', 'escpos, generic or star (default: the config\'s, else escpos)')
+      .option('--json', 'machine-readable output');
+  printerOptions(printer.command('status').description('the printer\'s real-time status (online, cover, paper, drawer); exit 1 when it cannot print')).action((opts: PrinterCliOptions) =>
+    run(() => printerStatusCommand(ctx, opts))(),
+  );
+  printerOptions(printer.command('test').description('print a test page (refused when the printer is offline, open or out of paper)')).action((opts: PrinterCliOptions) =>
+    run(() => printerTestCommand(ctx, opts))(),
+  );
 
   program
     .command('print')

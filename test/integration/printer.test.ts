@@ -1,6 +1,8 @@
 // The ESC/POS driver against the software printer over real TCP on 127.0.0.1: status, refusal and a printed receipt.
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -126,7 +128,7 @@ describe('posbridge printer (CLI, real process)', () => {
     emu.setStatus({ online: true, coverOpen: false, paper: 'ok' });
     const ok = await cli('printer', 'status', '--printer', url, '--json');
     assert.equal(ok.code, 0, ok.stderr);
-    assert.deepEqual(JSON.parse(ok.stdout).status, { online: true, coverOpen: false, paper: 'ok', drawerOpen: false });
+    assert.deepEqual(JSON.parse(ok.stdout), { online: true, coverOpen: false, paper: 'ok', drawerOpen: false });
     emu.setStatus({ paper: 'end' });
     const out = await cli('printer', 'status', '--printer', url);
     assert.equal(out.code, 1);
@@ -156,9 +158,24 @@ describe('posbridge printer (CLI, real process)', () => {
   });
 
   test('a bad URL is a usage-level error with its code', async () => {
-    const r = await cli('printer', 'status', '--printer', 'lpt1');
+    const r = await cli('printer', 'status', '--printer', 'lpt://1');
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /PRINTER_URL_INVALID/);
+    // Not a URL: a printer name, which needs a config naming it.
+    const n = await cli('printer', 'status', '--printer', 'front');
+    assert.equal(n.code, 2);
+    assert.match(n.stderr, /no printer "front" in the config/);
+    const dir = mkdtempSync(join(tmpdir(), 'posbridge-printer-cfg-'));
+    try {
+      const config = join(dir, 'config.json');
+      writeFileSync(config, JSON.stringify({ printers: { front: { url } }, lanes: [{ name: 'A', reader: 'R' }] }));
+      emu.setStatus({ online: true, coverOpen: false, paper: 'near-end' });
+      const named = await cli('printer', 'status', '--printer', 'front', '--config', config, '--json');
+      assert.equal(named.code, 0, named.stderr);
+      assert.equal(JSON.parse(named.stdout).paper, 'near-end');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -179,7 +196,7 @@ test('posbridge sim printer (paper end) and posbridge printer status, two real p
       execFile(process.execPath, [BIN, 'printer', 'status', '--printer', url, '--json'], { timeout: 15_000 }, (err, stdout) => resolve({ code: err && typeof err.code === 'number' ? err.code : err ? -1 : 0, stdout }));
     });
     assert.equal(status.code, 1);
-    assert.deepEqual(JSON.parse(status.stdout).status, { online: true, coverOpen: false, paper: 'end', drawerOpen: false });
+    assert.deepEqual(JSON.parse(status.stdout), { online: true, coverOpen: false, paper: 'end', drawerOpen: false });
   } finally {
     sim.kill('SIGINT');
   }

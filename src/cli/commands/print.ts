@@ -55,7 +55,8 @@ export function resolvePrinter(p: string, printers: Readonly<Record<string, Prin
   return { name: p, url: c.url, profile: { cpl: c.charactersPerLine, encoding: e, commandSet: commandSet ?? c.commandSet, chineseFont: encoding === undefined ? c.chineseFont : c.chineseFont || e === 'gb18030' } };
 }
 
-function configPrinters(file: string | undefined): Readonly<Record<string, PrinterConfig>> {
+/** The printers of the daemon config at `file` (none without one); UsageError when it cannot be read. */
+export function configPrinters(file: string | undefined): Readonly<Record<string, PrinterConfig>> {
   if (!file) return {};
   let raw: unknown;
   try {

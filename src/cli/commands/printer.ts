@@ -1,14 +1,17 @@
-import { printerFromUrl, printerStatusAt, renderEscPos } from '../../drivers/printer/escpos-printer.js';
+import { printerStatusAt } from '../../drivers/printer/escpos-printer.js';
 import { notReadyReasons } from '../../drivers/printer/escpos-status.js';
 import type { PrinterStatus } from '../../drivers/printer/types.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
+import { configPrinters, printCommand, resolvePrinter } from './print.js';
 
 /** Options of `posbridge printer status|test`. */
 export interface PrinterCliOptions {
+  /** A printer URL or the name of a printer in the config's "printers". */
   readonly printer: string;
+  readonly config?: string;
+  readonly commandSet?: string;
   readonly json?: boolean;
-  readonly cpl?: string;
 }
 
 /** The status as one line a technician reads. */
@@ -17,23 +20,19 @@ function statusLine(s: PrinterStatus): string {
   return problems.length ? problems.join(', ') : 'ready';
 }
 
-/** `posbridge printer status`: the printer's real-time status; exit 1 when it cannot print. */
+/**
+ * `posbridge printer status`: the printer's real-time status, as JSON
+ * `{"online","coverOpen","paper":"ok"|"near-end"|"end","drawerOpen"}`; exit 1 when it cannot print.
+ */
 export async function printerStatusCommand(ctx: CliContext, opts: PrinterCliOptions): Promise<number> {
-  const s = await printerStatusAt(opts.printer);
-  ctx.out(opts.json ? JSON.stringify({ printer: opts.printer, status: s }) : `${opts.printer}: ${statusLine(s)}`);
+  const r = resolvePrinter(opts.printer, configPrinters(opts.config), { commandSet: opts.commandSet });
+  const s = await printerStatusAt(r.url, r.profile.commandSet);
+  const status = { online: s.online, coverOpen: s.coverOpen, paper: s.paper, drawerOpen: s.drawerOpen };
+  ctx.out(opts.json ? JSON.stringify(status) : `${r.name ?? r.url}: ${statusLine(s)}${s.drawerOpen ? ' (drawer open)' : ''}`);
   return notReadyReasons(s).length ? EXIT.FAILED : EXIT.OK;
 }
 
-/** `posbridge printer test`: prints a test page (refused with PRINTER_NOT_READY when the printer cannot print). */
-export async function printerTestCommand(ctx: CliContext, opts: PrinterCliOptions): Promise<number> {
-  const cpl = opts.cpl ? Number(opts.cpl) : 42;
-  const doc = `^^posbridge test page\n-\nPrinter | ${opts.printer}\nCharacters per line | ${cpl}\n${new Date().toISOString()}\n-\n0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ\n`;
-  const printer = printerFromUrl(opts.printer);
-  try {
-    const s = await printer.print(renderEscPos(doc, { cpl, encoding: 'cp858' }));
-    ctx.out(opts.json ? JSON.stringify({ printer: opts.printer, printed: true, status: s }) : `${opts.printer}: test page sent (${statusLine(s)})`);
-    return EXIT.OK;
-  } finally {
-    await printer.close();
-  }
+/** `posbridge printer test`: `posbridge print --test` on the printer (refused with PRINTER_NOT_READY when it cannot print). */
+export function printerTestCommand(ctx: CliContext, opts: PrinterCliOptions): Promise<number> {
+  return printCommand(ctx, undefined, { printer: opts.printer, test: true, ...(opts.config ? { config: opts.config } : {}), ...(opts.commandSet ? { commandSet: opts.commandSet } : {}), ...(opts.json ? { json: true } : {}) });
 }
