@@ -120,7 +120,12 @@ export class ReceiptPrinting {
       this.db.prepare(`UPDATE print_jobs SET attempts = attempts + 1, updated_at = ? WHERE id = ?`).run(now, job.id);
     })();
     try {
-      await this.printer.print(bytes);
+      const status = await this.printer.print(bytes);
+      if (status === null) {
+        // A printer with no back channel took the job unchecked: sent, never known printed.
+        this.db.prepare(`UPDATE print_jobs SET state = 'unconfirmed', last_error = 'PRINTER_TIMEOUT', updated_at = ? WHERE id = ?`).run(now, job.id);
+        return { ...base, state: 'unconfirmed', waitingFor: 'PRINTER_TIMEOUT' };
+      }
       this.db.prepare(`UPDATE print_jobs SET state = 'printed', last_error = NULL, updated_at = ? WHERE id = ?`).run(now, job.id);
       return { ...base, state: 'printed' };
     } catch (err) {

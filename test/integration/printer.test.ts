@@ -37,7 +37,7 @@ describe('ESC/POS printer over TCP', () => {
     emu.setStatus({ paper: 'near-end' });
     const before = emu.events.length;
     const s = await printer.print(renderEscPos(DOC, PROFILE));
-    assert.equal(s.paper, 'near-end');
+    assert.equal(s?.paper, 'near-end');
     await new Promise((r) => setTimeout(r, 50));
     const got = emu.events.slice(before);
     const lines = got.flatMap((e) => (e.kind === 'line' ? [e.text] : []));

@@ -95,7 +95,8 @@ export async function printCommand(ctx: CliContext, file: string | undefined, op
   try {
     const status = await printer.print(bytes);
     const out = { printer: r.name ?? r.url, url: r.url, printed: true, bytes: bytes.length, asImage, status };
-    ctx.out(opts.json ? JSON.stringify(out) : `${out.printer}: printed ${bytes.length} bytes${asImage ? ' (as an image: no Chinese font)' : ''}`);
+    const unchecked = status === null ? ' (sent unchecked: the printer answers no status request)' : '';
+    ctx.out(opts.json ? JSON.stringify({ ...out, confirmed: status !== null }) : `${out.printer}: printed ${bytes.length} bytes${asImage ? ' (as an image: no Chinese font)' : ''}${unchecked}`);
     return EXIT.OK;
   } finally {
     await printer.close();

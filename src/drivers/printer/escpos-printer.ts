@@ -44,7 +44,8 @@ export class EscPosPrinter {
     for (const n of [1, 2, 4] as const) {
       await this.transport.write(dleEot(n));
       const b = await this.transport.read(1, this.timeoutMs);
-      if (b.length === 0) throw new PrinterError('PRINTER_TIMEOUT', `no answer to DLE EOT ${n} within ${this.timeoutMs} ms`);
+      // `silent`: not one status byte came back (no back channel), as against a printer that stopped mid-way.
+      if (b.length === 0) throw new PrinterError('PRINTER_TIMEOUT', `no answer to DLE EOT ${n} within ${this.timeoutMs} ms`, { silent: answers.length === 0 });
       answers.push(b[0]);
     }
     return parseStatus(answers[0], answers[1], answers[2]);
@@ -54,7 +55,7 @@ export class EscPosPrinter {
   private async starStatus(): Promise<PrinterStatus> {
     await this.transport.write(starStatusRequest());
     const head = await this.transport.read(1, this.timeoutMs);
-    if (head.length === 0) throw new PrinterError('PRINTER_TIMEOUT', `no answer to ESC ACK SOH (Star status) within ${this.timeoutMs} ms`);
+    if (head.length === 0) throw new PrinterError('PRINTER_TIMEOUT', `no answer to ESC ACK SOH (Star status) within ${this.timeoutMs} ms`, { silent: true });
     const n = starAsbLength(head[0]);
     if (n === null) return parseStarAsb(head); // throws PRINTER_STATUS_INVALID naming the byte
     const rest = await this.transport.read(n - 1, this.timeoutMs);
@@ -82,13 +83,26 @@ export class EscPosPrinter {
     return { status: s, realtime: true };
   }
 
-  /** Prints bytes after checking the printer can (PRINTER_NOT_READY with the status, nothing sent); resolves once the job is confirmed when it asks for confirmation. */
-  async print(bytes: Uint8Array): Promise<PrinterStatus> {
-    const s = await this.status();
-    const why = notReadyReasons(s);
-    if (why.length) throw new PrinterError('PRINTER_NOT_READY', `the printer cannot print: ${why.join(', ')}`, { status: s });
+  /**
+   * Prints bytes after checking the printer can (PRINTER_NOT_READY with the status, nothing sent); resolves once the
+   * job is confirmed when it asks for confirmation. A printer that takes data but answers no status request at all
+   * (a print server or a one-way port: no back channel) gets the job without a check or a confirmation: resolves
+   * with null then, as the job cannot be known printed.
+   */
+  async print(bytes: Uint8Array): Promise<PrinterStatus | null> {
+    let s: PrinterStatus | null;
     try {
-      await this.sendJob(bytes);
+      s = await this.status();
+    } catch (err) {
+      if (!(err instanceof PrinterError && err.code === 'PRINTER_TIMEOUT' && err.details.silent === true)) throw err;
+      s = null;
+    }
+    if (s) {
+      const why = notReadyReasons(s);
+      if (why.length) throw new PrinterError('PRINTER_NOT_READY', `the printer cannot print: ${why.join(', ')}`, { status: s });
+    }
+    try {
+      await this.sendJob(bytes, s !== null);
     } catch (err) {
       // Past the status check some bytes may have reached the printer: callers must not resend blindly.
       if (err instanceof PrinterError) throw new PrinterError(err.code, err.message, { ...err.details, sent: true });
@@ -97,8 +111,9 @@ export class EscPosPrinter {
     return s;
   }
 
-  private async sendJob(bytes: Uint8Array): Promise<void> {
+  private async sendJob(bytes: Uint8Array, confirm: boolean): Promise<void> {
     await this.transport.write(bytes);
+    if (!confirm) return;
     // A job ending in GS r 1 (receiptline ends every job so) is answered once printed: wait for that answer, so
     // the job is known complete and the byte is never read later as a status answer.
     const n = bytes.length;
