@@ -23,7 +23,7 @@ import type { DaemonConfig } from './config.js';
 import { textReceipt } from '../receipts/text-receipt.js';
 import { deviceMethods } from '../api/device-methods.js';
 import { lanePinPad, laneStripe } from './config.js';
-import { openLaneStripe, type LaneStripe } from './lane-stripe.js';
+import { openLaneStripe, stripeStatus, type LaneStripe } from './lane-stripe.js';
 import { LaneDevices } from './lane-devices.js';
 import { createLanePinPad, type LanePinPad } from './lane-pinpad.js';
 import type { EscPosEmulator } from '../sim/printer/escpos-emulator.js';
@@ -82,7 +82,7 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
       logger,
       onPrompt: (prompt) => server?.notify('payment.progress', { lane: l.name, step: 'pin-entry', message: `Enter PIN${prompt.triesLeft !== undefined ? ` (${prompt.triesLeft} tries left)` : ''}` }),
       virtualPin: (prompt) => pads.next(l.name, 60_000, prompt.signal),
-      onCancelKey: () => lanes.get(l.name)?.flow.cancelRunning(),
+      onCancelKey: () => lanes.get(l.name)?.flow.cancelByCardholder(),
     });
     pinPads.set(l.name, pinPad);
     const flow = new PaymentFlow({
@@ -99,6 +99,7 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
       cardTimeoutMs: 120_000,
       onProgress: (p) => {
         server?.notify('payment.progress', { ...p, lane: l.name });
+        if (p.step === 'waiting-for-card') pads.clear(l.name);
         const payment = store.get(p.paymentId);
         display?.progress(p.step, payment);
         pinPad.progress(p.step, payment);
@@ -127,7 +128,7 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
       readers: readersByLane,
       devices: async (lane) => {
         const stripe = stripes.get(lane);
-        return { ...(await devices.status(lane, (await pinPads.get(lane)?.status()) ?? null)), stripe: stripe ? { kind: stripe.kind, connected: stripe.reader !== null && !stripe.reader.closed, ...(stripe.error ? { error: stripe.error } : {}) } : null };
+        return { ...(await devices.status(lane, (await pinPads.get(lane)?.status()) ?? null)), stripe: stripe ? stripeStatus(stripe) : null };
       },
       openDrawer: (lane) => devices.openDrawer(lane),
     }),
@@ -167,9 +168,14 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
       if (JSON.stringify(now) !== before) for (const lane of devices.lanesOf(p.name)) server?.notify('device.changed', { event: 'printer-status', lane, device: 'printer', status: now });
     }
   };
+  let polling = false;
   const statusTimer = devices.allPrinters().length
     ? setInterval(() => {
-        pollPrinters().catch((err: unknown) => logger.error('printer status poll failed', { err }));
+        if (polling) return; // a silent printer's status read takes seconds: never pile polls up
+        polling = true;
+        pollPrinters()
+          .catch((err: unknown) => logger.error('printer status poll failed', { err }))
+          .finally(() => (polling = false));
       }, 5000)
     : null;
   statusTimer?.unref();
@@ -191,12 +197,22 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
       // SIGTERM: payments not yet at the host are cancelled; the others finish (bounded by the kernel's own timeouts).
       for (const l of lanes.values()) l.flow.park();
       for (const l of lanes.values()) await l.flow.idle();
-      for (const p of pinPads.values()) await p.close();
-      for (const st of stripes.values()) await st.reader?.close();
-      await devices.close();
-      await driver.close();
-      await stack.close();
-      await sim?.stop();
+      // Each part is closed even when one before it fails: the journal last, always.
+      const closing: [string, () => Promise<void>][] = [
+        ...[...pinPads].map(([lane, p]): [string, () => Promise<void>] => [`PIN pad of lane ${lane}`, () => p.close()]),
+        ...[...stripes].map(([lane, st]): [string, () => Promise<void>] => [`stripe reader of lane ${lane}`, async () => st.reader?.close()]),
+        ['printers and displays', () => devices.close()],
+        ['reader driver', () => driver.close()],
+        ['host link and journal', () => stack.close()],
+        ['host simulator', async () => sim?.stop()],
+      ];
+      for (const [what, close] of closing) {
+        try {
+          await close();
+        } catch (err) {
+          logger.error(`stopping: closing the ${what} failed`, { err });
+        }
+      }
     },
   };
 }

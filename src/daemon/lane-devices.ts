@@ -47,6 +47,20 @@ export class LaneDevices {
       if (named) this.printerOfLane.set(lane.name, named.name);
       if (lane.display) this.displays.set(lane.name, new LaneDisplay(lane.name, new PoleDisplay(transportFromUrl(lane.display)), logger));
     }
+    this.adoptOrphanJobs(db, logger);
+  }
+
+  /**
+   * Queued receipts whose printer is no longer configured (renamed, removed; jobs from before named printers were
+   * the "default" printer's) move to the printer of their payment's lane, so none waits forever unseen.
+   */
+  private adoptOrphanJobs(db: Db, logger?: Logger): void {
+    const rows = db.prepare(`SELECT j.id AS id, j.printer AS printer, p.lane AS lane FROM print_jobs j JOIN payments p ON p.id = j.payment_id WHERE j.state = 'pending'`).all() as { id: number; printer: string; lane: string }[];
+    for (const r of rows.filter((x) => !this.printers.has(x.printer))) {
+      const to = this.printerOfLane.get(r.lane);
+      if (to) db.prepare(`UPDATE print_jobs SET printer = ? WHERE id = ?`).run(to, r.id);
+      logger?.warn(to ? 'a queued receipt moved to its lane\'s printer' : 'a queued receipt has no printer any more: it waits until one is configured', { job: r.id, from: r.printer, to: to ?? null, lane: r.lane });
+    }
   }
 
   /** The lane's receipt printing, when it has a printer. */

@@ -80,13 +80,16 @@ function serialPinPad(url: string, o: LanePinPadOptions): LanePinPad {
   return {
     entry,
     status: async () => {
-      try {
-        await pad.identify();
-        connected = true;
-      } catch (err) {
-        if (!(err instanceof PinPadError)) throw err;
-        connected = false;
-      }
+      // Asked between entries; while a PIN entry holds the pad (up to its timeout) the last answer stands.
+      const asked = pad.identify().then(
+        () => (connected = true),
+        (err: unknown) => {
+          connected = false;
+          if (!(err instanceof PinPadError)) o.logger?.error('serial PIN pad: identify failed unexpectedly', { lane: o.lane, err });
+          return false;
+        },
+      );
+      await Promise.race([asked, new Promise((r) => setTimeout(r, 1500).unref())]);
       return { kind: 'serial', connected };
     },
     progress: (step, p) => {

@@ -2,7 +2,8 @@ import { HidError } from '../drivers/hid/errors.js';
 import { openHidStripeReader } from '../drivers/hid/hid-stripe-reader.js';
 import { loadNodeHidBinding } from '../drivers/hid/node-hid-binding.js';
 import { SimulatedHidBinding } from '../drivers/hid/simulated-stripe-reader.js';
-import type { HidOpenTarget, StripeReader } from '../drivers/hid/types.js';
+import { ReopeningStripeReader } from '../drivers/hid/reopening-stripe-reader.js';
+import type { HidBinding, HidOpenTarget, StripeReader } from '../drivers/hid/types.js';
 import type { Logger } from '../log/logger.js';
 
 /** A lane's stripe reader as opened: the reader (null when it could not be opened) and the demo's binding. */
@@ -11,7 +12,7 @@ export interface LaneStripe {
   readonly reader: StripeReader | null;
   /** The simulated binding behind a virtual reader (sim.swipeCard swipes on it). */
   readonly simulated: SimulatedHidBinding | null;
-  /** Why a HID reader could not be opened (its HidError code). */
+  /** Why HID cannot be used at all (node-hid missing: its HidError code). */
   readonly error: string | null;
 }
 
@@ -24,21 +25,34 @@ export function hidTarget(spec: string): HidOpenTarget | undefined {
 }
 
 /**
- * Opens the lane's stripe reader from its config value. A HID reader that cannot be opened (node-hid missing, the
- * device absent) is logged with its code and the lane runs chip-only: a missing stripe reader never stops the daemon.
+ * Opens the lane's stripe reader from its config value. A HID reader is attached whenever it can be: absent at start
+ * or unplugged later, it is looked for again every few seconds (each change logged once) and the lane takes chip
+ * cards only meanwhile. Without node-hid at all the lane runs chip-only, said once in the log.
  */
-export async function openLaneStripe(spec: string, lane: string, logger?: Logger): Promise<LaneStripe> {
+export async function openLaneStripe(spec: string, lane: string, logger?: Logger, retryMs = 3000): Promise<LaneStripe> {
   if (spec === 'virtual') {
     const simulated = new SimulatedHidBinding();
     return { kind: 'virtual', reader: await openHidStripeReader(simulated), simulated, error: null };
   }
+  let binding: HidBinding;
   try {
-    const target = hidTarget(spec);
-    const reader = await openHidStripeReader(await loadNodeHidBinding(), target ? { target } : {});
-    return { kind: 'hid', reader, simulated: null, error: null };
+    binding = await loadNodeHidBinding();
   } catch (err) {
     if (!(err instanceof HidError)) throw err;
-    logger?.warn('stripe reader not opened: the lane runs chip-only', { lane, code: err.code });
+    logger?.warn('stripe reader unavailable: the lane runs chip-only', { lane, code: err.code });
     return { kind: 'hid', reader: null, simulated: null, error: err.code };
   }
+  const target = hidTarget(spec);
+  const reader = new ReopeningStripeReader(
+    () => openHidStripeReader(binding, target ? { target } : {}),
+    retryMs,
+    (s) => (s.attached ? logger?.info('stripe reader attached', { lane }) : logger?.warn('stripe reader not attached: chip cards only until it is', { lane, code: s.code })),
+  );
+  return { kind: 'hid', reader, simulated: null, error: null };
+}
+
+/** What devices.list says of a lane's stripe reader. */
+export function stripeStatus(s: LaneStripe): { readonly kind: string; readonly connected: boolean; readonly error?: string } {
+  const error = s.error ?? (s.reader instanceof ReopeningStripeReader ? s.reader.lastError : null);
+  return { kind: s.kind, connected: s.reader !== null && !s.reader.closed, ...(error ? { error } : {}) };
 }

@@ -40,6 +40,11 @@ export class VirtualPinPads {
     });
   }
 
+  /** Forgets PINs typed ahead on the lane's pad (a new payment starts: they were not for it). */
+  clear(lane: string): void {
+    this.typed.delete(lane);
+  }
+
   /** Types a PIN on the lane's pad. */
   type(lane: string, pin: string): void {
     const w = this.waiting.get(lane)?.shift();
@@ -49,7 +54,12 @@ export class VirtualPinPads {
 }
 
 /** The demo's stripe cards (public scheme test numbers) by the name sim.swipeCard takes. */
-export const SIM_STRIPE_CARDS = { 'visa-chip': TEST_CARDS.visaChip, 'mastercard-stripe': TEST_CARDS.mastercardStripe } as const;
+export const SIM_STRIPE_CARDS = {
+  'visa-chip': TEST_CARDS.visaChip,
+  'mastercard-stripe': TEST_CARDS.mastercardStripe,
+  // Service code 120: digit 3 = 0, a PIN is required (the host simulator's PIN for this PAN is 4321).
+  'mastercard-stripe-pin': { ...TEST_CARDS.mastercardStripe, serviceCode: '120' },
+} as const;
 
 /** Demo mode's sim.* methods, so a cashier app's own tests can drive a whole payment (refused outside demo mode). */
 export function simMethods(
@@ -128,7 +138,7 @@ export function simMethods(
           const { lane } = readerOf(params);
           const binding = stripes.get(lane);
           if (!binding) throw new ApiError('DISABLED', `lane ${lane} has no virtual stripe reader`);
-          const name = stringParam(params, 'card', { max: 32 }) ?? 'mastercard-stripe';
+          const name = stringParam(params, 'card', { max: 32, optional: true }) ?? 'mastercard-stripe';
           const card = Object.entries(SIM_STRIPE_CARDS).find(([k]) => k === name)?.[1];
           if (!card) throw new ApiError('INVALID_PARAMS', `card must be one of ${Object.keys(SIM_STRIPE_CARDS).join(', ')}`, { param: 'card' });
           if (params.badRead !== undefined && typeof params.badRead !== 'boolean') throw new ApiError('INVALID_PARAMS', 'badRead must be true or false', { param: 'badRead' });

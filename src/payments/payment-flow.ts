@@ -1,16 +1,17 @@
 import { HidError } from '../drivers/hid/errors.js';
-import type { StripeReader, SwipeOk, SwipeResult } from '../drivers/hid/types.js';
+import type { StripeReader, SwipeResult } from '../drivers/hid/types.js';
+import { ReaderError } from '../drivers/pcsc/errors.js';
 import type { CardConnection, ReaderDriver } from '../drivers/pcsc/types.js';
 import { EmvError } from '../emv/errors.js';
 import { EmvKernel, type AuthorizeContext, type EmvOutcome } from '../emv/kernel.js';
-import type { OnlineResponse, PinEntry, TerminalConfig } from '../emv/types.js';
+import type { OnlinePinBlock, OnlineResponse, PinEntry, TerminalConfig } from '../emv/types.js';
 import type { HostLink } from '../host/link.js';
 import type { AuthRequest } from '../host/messages.js';
 import type { HostQueue } from '../journal/host-queue.js';
 import type { Logger } from '../log/logger.js';
 import { PaymentError } from './errors.js';
 import type { NewPayment, Payment, PaymentStore } from './payment-store.js';
-import { decideSwipe, magstripeAuthFields, swipeFacts, type SwipeAccepted } from './stripe-rules.js';
+import { decideSwipe, magstripeAuthFields, swipeFacts, type MagstripeAuthFields, type SwipeAccepted } from './stripe-rules.js';
 
 /** What the flow reports while a payment runs (the API's payment.progress). */
 export interface PaymentProgress {
@@ -74,12 +75,30 @@ export class PaymentFlow {
   private running: { id: string; abort: AbortController; done: Promise<void> } | null = null;
   /** The card data of the running payment (memory only), for the advice of an offline approval. */
   private card: AuthorizeContext | null = null;
-  /** The stripe reader's swipes (one consumer per lane) and the read pending across waits. */
-  private swipes: AsyncIterableIterator<SwipeResult> | null = null;
-  private nextSwipe: Promise<IteratorResult<SwipeResult>> | null = null;
+  /** Who takes the next swipe: set only while a payment waits for a card; other swipes are dropped. */
+  private swipeWaiter: ((r: SwipeResult) => void) | null = null;
 
-  /** Binds the flow to its lane's parts. */
-  constructor(private readonly o: PaymentFlowOptions) {}
+  /** Binds the flow to its lane's parts; with a stripe reader, starts reading its swipes. */
+  constructor(private readonly o: PaymentFlowOptions) {
+    if (o.stripe) void this.pumpSwipes(o.stripe);
+  }
+
+  /**
+   * Reads every swipe of the lane's stripe reader for as long as it is open, and hands each to the payment waiting
+   * for a card, if any. A swipe while no payment waits (between payments, during a chip payment) is dropped: it can
+   * never pay a later payment.
+   */
+  private async pumpSwipes(stripe: StripeReader): Promise<void> {
+    try {
+      for await (const r of stripe.swipes()) {
+        const take = this.swipeWaiter;
+        if (take) take(r);
+        else this.o.logger?.info('a swipe while no payment waits for a card: ignored', { lane: this.o.lane });
+      }
+    } catch (err) {
+      this.o.logger?.warn('stripe reader lost: the lane takes chip cards only', { lane: this.o.lane, code: err instanceof HidError ? err.code : 'HID_DEVICE_UNPLUGGED' });
+    }
+  }
 
   /** Starts a payment (or returns the one with the same reference); PAYMENT_LANE_BUSY while another runs. */
   start(p: Omit<NewPayment, 'lane'>): { payment: Payment; created: boolean } {
@@ -100,9 +119,12 @@ export class PaymentFlow {
     this.running.abort.abort();
   }
 
-  /** Cancels whatever payment runs on the lane (the cardholder's cancel key); no-op when none does. */
-  cancelRunning(): void {
-    this.running?.abort.abort();
+  /**
+   * The cardholder's cancel key on the PIN pad: cancels the lane's payment while the card is being read; once the
+   * request may have reached the host the key is ignored (a reversal is the cashier's call).
+   */
+  cancelByCardholder(): void {
+    this.park();
   }
 
   /** Resolves when the running payment (if any) has ended. */
@@ -131,17 +153,18 @@ export class PaymentFlow {
     let reversalId: number | null = null;
     let conn: CardConnection | null = null;
     try {
-      this.o.stripe?.discardPending(); // swipes made between payments are not this payment's
       let chipFailed = false;
+      let failedPan: string | null = null;
       let asked: string | null = null;
+      const deadline = this.o.clock() + this.o.cardTimeoutMs;
       for (;;) {
         // Asked once per phase: a refused swipe's message stays on the screen while the flow goes on waiting.
         const ask = chipFailed ? 'swipe-fallback' : 'waiting-for-card';
         if (asked !== ask) this.progress(id, ask);
         asked = ask;
-        const got = await this.waitForCardOrSwipe(signal, !chipFailed);
+        const got = await this.waitForCardOrSwipe(signal, !chipFailed, deadline);
         if (got.kind === 'swipe') {
-          const done = await this.swiped(payment, got.swipe, chipFailed, signal);
+          const done = await this.swiped(payment, got.swipe, chipFailed ? { pan: failedPan } : null, signal, (r) => (reversalId = r));
           if (done) return;
           continue;
         }
@@ -151,9 +174,10 @@ export class PaymentFlow {
           return;
         } catch (err) {
           // The chip could not be read and the lane has a stripe reader: technical fallback to the swipe.
-          if (!(err instanceof EmvError && FALLBACK_CODES.has(err.code) && this.o.stripe && !this.o.stripe.closed && store.get(id).state === 'created')) throw err;
+          if (!(isChipFailure(err) && this.o.stripe && !this.o.stripe.closed && store.get(id).state === 'created')) throw err;
           this.o.logger?.warn('chip read failed: fallback to the stripe allowed', { paymentId: id, code: err.code });
           chipFailed = true;
+          failedPan = (this.card as AuthorizeContext | null)?.pan ?? null; // set by the kernel's onCardData, if it got that far
           await conn?.disconnect().catch((e: unknown) => this.o.logger?.debug('disconnect after a chip failure failed', { code: e instanceof Error ? e.message : String(e) }));
           conn = null;
         }
@@ -199,38 +223,61 @@ export class PaymentFlow {
     }
   }
 
-  /** A swipe during the wait: refused (the flow keeps waiting, false) or paid online (true). */
-  private async swiped(payment: Payment, swipe: SwipeResult, chipFailed: boolean, signal: AbortSignal): Promise<boolean> {
+  /**
+   * A swipe during the wait: refused (the flow keeps waiting, false) or paid online (true). `fallback` is set after
+   * the chip failed in this payment: only the same card may then be swiped (its PAN, when the chip gave it).
+   */
+  private async swiped(payment: Payment, swipe: SwipeResult, fallback: { readonly pan: string | null } | null, signal: AbortSignal, setReversal: (id: number) => void): Promise<boolean> {
     if (!swipe.ok || !swipe.track2) {
       this.progress(payment.id, 'swipe-again');
       return false;
     }
     const t = new Date(this.o.clock());
-    const d = decideSwipe(swipeFacts(swipe.card, { chipFailedThisPayment: chipFailed, chipReaderPresent: true, today: { year: t.getFullYear(), month: t.getMonth() + 1 } }));
+    const d = decideSwipe(swipeFacts(swipe.card, { chipFailedThisPayment: fallback !== null, chipReaderPresent: true, today: { year: t.getFullYear(), month: t.getMonth() + 1 } }));
     if (d.kind === 'refuse') {
       this.o.onProgress?.({ paymentId: payment.id, step: d.code, message: d.message });
       return false;
     }
-    await this.authorizeSwipe(payment, { ...swipe, track2: swipe.track2 }, d, signal);
+    const fields = magstripeAuthFields(d, swipe.track2);
+    if (d.entry === 'fallback' && fallback?.pan && fallback.pan !== fields.pan) {
+      this.o.onProgress?.({ paymentId: payment.id, step: 'STRIPE_NOT_FALLBACK_CARD', message: 'Swipe the card whose chip failed' });
+      return false;
+    }
+    await this.authorizeSwipe(payment, fields, d, signal, setReversal);
     return true;
   }
 
-  /** An accepted swipe goes online (no kernel, no field 55); the host's answer is final. */
-  private async authorizeSwipe(payment: Payment, swipe: SwipeOk & { readonly track2: NonNullable<SwipeOk['track2']> }, decision: SwipeAccepted, signal: AbortSignal): Promise<void> {
+  /**
+   * An accepted swipe goes online (no kernel, no field 55); the host's answer is final. A service code asking for a
+   * PIN gets an online PIN from the lane's PIN pad first (none given: the payment is cancelled).
+   */
+  private async authorizeSwipe(payment: Payment, fields: MagstripeAuthFields, decision: SwipeAccepted, signal: AbortSignal, setReversal: (id: number) => void): Promise<void> {
     const { store } = this.o;
     const link = this.o.link;
     if (!link) throw new PaymentError('PAYMENT_INVALID', 'a swiped card is authorised online only, and this lane has no host link');
-    const fields = magstripeAuthFields(decision, swipe.track2);
     const entryMode = decision.entry === 'fallback' ? 'fallback' : 'swiped';
     store.move(payment.id, 'card-read', this.o.clock());
+    let pin: OnlinePinBlock | null = null;
+    if (decision.pinRequired) {
+      pin = await this.o.pin.onlinePin({ amount: payment.amount, currency: `0${payment.currency}`, pan: fields.pan, signal });
+      if (!pin) throw new EmvError('EMV_CANCELLED', 'cvm', 'the card asks for a PIN and none was entered');
+    }
     // Committed before the request leaves: a crash from here on is resolved by a reversal.
     store.move(payment.id, 'authorizing', this.o.clock(), { pan: fields.pan, entryMode });
     this.progress(payment.id, 'authorizing');
-    const auth = await link.authorize({ kind: payment.type === 'refund' ? 'refund' : payment.type === 'preauth' ? 'preauth' : 'sale', ref: payment.id, amount: payment.amount, currency: payment.currency, ...fields });
+    const auth = await link.authorize({
+      kind: payment.type === 'refund' ? 'refund' : payment.type === 'preauth' ? 'preauth' : 'sale',
+      ref: payment.id,
+      amount: payment.amount,
+      currency: payment.currency,
+      ...fields,
+      ...(pin ? { pinBlock: pin.block, ...(pin.ksn ? { ksn: pin.ksn } : {}) } : {}),
+    });
     const now = this.o.clock();
-    const details = { responseCode: auth.responseCode ?? '', ...(auth.authCode ? { authCode: auth.authCode } : {}), cvm: 'signature' };
+    const details = { responseCode: auth.responseCode ?? '', ...(auth.authCode ? { authCode: auth.authCode } : {}), cvm: pin ? 'online-pin' : 'signature' };
     if (auth.reversalId !== null) {
       const rid = auth.reversalId;
+      setReversal(rid);
       if (signal.aborted) {
         store.atomically(() => {
           link.reverse(rid, 'cancelled after host approval');
@@ -246,6 +293,11 @@ export class PaymentFlow {
     }
     if (auth.reversalQueued) {
       store.move(payment.id, 'reversal-pending', now, { reason: `host did not answer (${auth.error ?? 'unknown'})` });
+      return;
+    }
+    if (auth.outcome === 'unable') {
+      // The request never left (host unreachable): nothing to undo, and not the card's refusal.
+      store.move(payment.id, 'failed', now, { result: 'failed', reason: `host unreachable (${auth.error ?? 'unknown'}): try again` });
       return;
     }
     store.move(payment.id, 'declined', now, { ...details, result: 'declined' });
@@ -358,37 +410,43 @@ export class PaymentFlow {
   }
 
   /**
-   * Waits for a chip card in the reader or a swipe on the lane's stripe reader. After a chip failure
+   * Waits for a chip card in the reader or a swipe on the lane's stripe reader, until `deadline`. After a chip failure
    * (`chipAllowed` false) only a swipe is taken: the card left in the reader is the one that failed.
    */
-  private async waitForCardOrSwipe(signal: AbortSignal, chipAllowed: boolean): Promise<{ readonly kind: 'chip' } | { readonly kind: 'swipe'; readonly swipe: SwipeResult }> {
-    const deadline = this.o.clock() + this.o.cardTimeoutMs;
-    if (this.o.stripe && !this.o.stripe.closed) this.swipes ??= this.o.stripe.swipes();
-    for (;;) {
-      if (signal.aborted) throw new EmvError('EMV_CANCELLED', 'selection', 'cancelled while waiting for the card');
-      if (chipAllowed) {
-        const r = (await this.o.driver.listReaders()).find((x) => x.name === this.o.reader);
-        if (r?.cardPresent) return { kind: 'chip' };
-      }
-      if (this.swipes) {
-        const it = this.swipes;
-        this.nextSwipe ??= it.next().then(
-          (res) => res,
-          (e: unknown) => {
-            this.o.logger?.warn('stripe reader lost', { lane: this.o.lane, code: e instanceof HidError ? e.code : 'HID_DEVICE_UNPLUGGED' });
-            return { done: true as const, value: undefined };
-          },
-        );
-        const got = await Promise.race([this.nextSwipe, new Promise<null>((res) => setTimeout(() => res(null), 50))]);
-        if (got) {
-          this.nextSwipe = null;
-          if (got.done) this.swipes = null;
-          else return { kind: 'swipe', swipe: got.value };
+  private async waitForCardOrSwipe(signal: AbortSignal, chipAllowed: boolean, deadline: number): Promise<{ readonly kind: 'chip' } | { readonly kind: 'swipe'; readonly swipe: SwipeResult }> {
+    let swiped: SwipeResult | null = null;
+    let wake: () => void = () => undefined;
+    this.swipeWaiter = (r) => {
+      swiped ??= r;
+      wake();
+    };
+    try {
+      for (;;) {
+        if (signal.aborted) throw new EmvError('EMV_CANCELLED', 'selection', 'cancelled while waiting for the card');
+        if (swiped) return { kind: 'swipe', swipe: swiped };
+        if (chipAllowed) {
+          const r = (await this.o.driver.listReaders()).find((x) => x.name === this.o.reader);
+          if (r?.cardPresent) return { kind: 'chip' };
         }
-      } else await new Promise((res) => setTimeout(res, 50));
-      if (this.o.clock() > deadline) throw new PaymentError('PAYMENT_NO_CARD', 'no card was presented in time');
+        if (this.o.clock() > deadline) throw new PaymentError('PAYMENT_NO_CARD', 'no card was presented in time');
+        await new Promise<void>((res) => {
+          const t = setTimeout(res, 50);
+          wake = () => {
+            clearTimeout(t);
+            res();
+          };
+        });
+      }
+    } finally {
+      this.swipeWaiter = null;
     }
   }
+}
+
+/** A chip that could not be read (technical failure): no answer to reset, no supported application, unreadable data. */
+function isChipFailure(err: unknown): err is { readonly code: string } {
+  if (err instanceof EmvError) return FALLBACK_CODES.has(err.code);
+  return err instanceof ReaderError && err.code === 'CARD_UNRESPONSIVE';
 }
 
 /** Moves reversal-pending payments whose reversals the host acknowledged (queue items done) to reversed. */

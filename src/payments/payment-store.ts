@@ -171,11 +171,15 @@ export class PaymentStore {
    * its reversal, the batch record) commit together or not at all, so no crash can leave them disagreeing.
    */
   atomically<T>(fn: () => T): T {
+    let r: T;
     try {
-      return this.db.transaction(fn)();
-    } finally {
-      if (!this.db.inTransaction) this.afterCommit();
+      r = this.db.transaction(fn)();
+    } catch (err) {
+      if (!this.db.inTransaction) this.committed.length = 0; // rolled back: those states were never committed
+      throw err;
     }
+    if (!this.db.inTransaction) this.afterCommit();
+    return r;
   }
 
   /** States committed since the last call: crash tests may stop the process right after each (failpoint). */

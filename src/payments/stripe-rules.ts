@@ -22,7 +22,7 @@ import type { CardSwipe } from '../drivers/hid/tracks.js';
 import type { AuthRequest } from '../host/messages.js';
 
 /** Every code a refused swipe can carry (documented in docs/errors.md). */
-export const STRIPE_REFUSAL_CODES = ['STRIPE_CHIP_FIRST', 'STRIPE_CARD_EXPIRED', 'STRIPE_SERVICE_NOT_ALLOWED', 'STRIPE_SERVICE_CODE_INVALID', 'STRIPE_EXPIRY_INVALID'] as const;
+export const STRIPE_REFUSAL_CODES = ['STRIPE_CHIP_FIRST', 'STRIPE_CARD_EXPIRED', 'STRIPE_SERVICE_NOT_ALLOWED', 'STRIPE_SERVICE_CODE_INVALID', 'STRIPE_EXPIRY_INVALID', 'STRIPE_NOT_FALLBACK_CARD'] as const;
 
 /** A stable code of a refused swipe. */
 export type StripeRefusalCode = (typeof STRIPE_REFUSAL_CODES)[number];

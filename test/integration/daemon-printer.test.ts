@@ -88,13 +88,14 @@ describe('receipt.print on an ESC/POS printer over TCP', () => {
     assert.ok(printer.lines.some((l) => l.includes('TVR')));
   });
 
-  test('the print count and a queued job survive a daemon restart (journal); a GB18030 printer gets Chinese text', async () => {
+  test('the print count and a queued job survive a daemon restart (journal), also when the printer is renamed; a GB18030 printer gets Chinese text', async () => {
     printer.setStatus({ paper: 'end' });
     const queued = await client.printReceipt(paymentId, 'customer', true);
     assert.equal(queued.state, 'queued');
     client.close();
     await d.stop();
-    const config = parseConfig({ port: 0, dataDir: dir, readers: 'virtual', demo: true, printer: `tcp://127.0.0.1:${printerPort}`, printerEncoding: 'gb18030', merchant: { name: '街角小店 Corner Shop' }, lanes: [{ name: 'A', reader: 'Virtual A' }] });
+    // Restarted with the printer under a name of its own: the job queued for "default" moves to lane A's printer.
+    const config = parseConfig({ port: 0, dataDir: dir, readers: 'virtual', demo: true, printers: { front: { url: `tcp://127.0.0.1:${printerPort}`, encoding: 'gb18030' } }, merchant: { name: '街角小店 Corner Shop' }, lanes: [{ name: 'A', reader: 'Virtual A', printer: 'front' }] });
     d = await startDaemon(config, createLogger({ dataDir: dir, consoleLevel: 'silent' }));
     client = new PosbridgeClient({ url: d.url, token: d.pair('till 2', 'cashier'), WebSocket: WebSocket as unknown as WebSocketFactory });
     await client.connect();

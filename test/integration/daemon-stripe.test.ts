@@ -23,6 +23,7 @@ describe('swiped cards', { skip: pcscSkip }, () => {
   let d: RunningDaemon;
   let client: PosbridgeClient;
   const steps: string[] = [];
+  let pinToType = '4321';
 
   before(async () => {
     fx = await startStack(36320);
@@ -32,7 +33,10 @@ describe('swiped cards', { skip: pcscSkip }, () => {
     d = await startDaemon(config, createLogger({ dataDir: dir, consoleLevel: 'silent' }), Date.now, new Map([['A', { insert: (c: VirtualCard) => slot.insert(c), remove: () => slot.remove() }]]));
     client = new PosbridgeClient({ url: d.url, token: d.pair('stripe test', 'cashier'), WebSocket: WebSocket as unknown as WebSocketFactory, reconnect: false });
     await client.connect();
-    client.on('payment.progress', (m) => steps.push(m.step));
+    client.on('payment.progress', (m) => {
+      steps.push(m.step);
+      if (m.step === 'pin-entry') void client.call('sim.enterPin', { lane: 'A', pin: pinToType });
+    });
   });
   after(async () => {
     client.close();
@@ -85,6 +89,54 @@ describe('swiped cards', { skip: pcscSkip }, () => {
     assert.equal(auth.length, 1);
     assert.ok(auth[0].present.includes(35) && !auth[0].present.includes(55));
     await fx.slots[0].remove();
+  });
+
+  test('a swipe while no payment waits is dropped: it never pays the next payment', async () => {
+    host.clearReceived();
+    await client.call('sim.swipeCard', { lane: 'A', card: 'mastercard-stripe' });
+    steps.length = 0;
+    const started = await client.startPayment({ lane: 'A', type: 'sale', amount: 9999, currency: 'EUR', reference: 'swipe-stale' });
+    await waitFor(() => steps.includes('waiting-for-card'));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal((await client.paymentStatus({ paymentId: started.paymentId })).state, 'created', 'still waiting for a card');
+    assert.equal(host.received().length, 0, 'nothing went to the host');
+    await client.cancelPayment(started.paymentId);
+    let state = '';
+    for (let i = 0; i < 100 && state !== 'cancelled'; i++) {
+      state = (await client.paymentStatus({ paymentId: started.paymentId })).state;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(state, 'cancelled');
+  });
+
+  test('a stripe card whose service code asks for a PIN: online PIN (DUKPT) checked by the host; a wrong one is declined', async () => {
+    for (const [pin, result, code] of [['4321', 'approved', '00'], ['1111', 'declined', '55']] as const) {
+      pinToType = pin;
+      host.clearReceived();
+      steps.length = 0;
+      const paying = client.pay({ lane: 'A', type: 'sale', amount: 1500, currency: 'EUR', reference: `swipe-pin-${pin}` });
+      await waitFor(() => steps.includes('waiting-for-card'));
+      await client.call('sim.swipeCard', { lane: 'A', card: 'mastercard-stripe-pin' });
+      const paid = await paying;
+      assert.deepEqual([paid.result, paid.responseCode, paid.cvm, paid.entryMode], [result, code, 'online-pin', 'swiped']);
+      const auth = host.received().filter((m) => m.mti === '0200');
+      assert.ok(auth[0].present.includes(52) && auth[0].present.includes(53), 'PIN block and KSN sent');
+    }
+  });
+
+  test('the host unreachable: the swiped sale fails (try again), it is not a decline', async () => {
+    await host.setMode('down');
+    try {
+      steps.length = 0;
+      const paying = client.pay({ lane: 'A', type: 'sale', amount: 800, currency: 'EUR', reference: 'swipe-down' });
+      await waitFor(() => steps.includes('waiting-for-card'));
+      await client.call('sim.swipeCard', { lane: 'A', card: 'mastercard-stripe' });
+      const paid = await paying;
+      assert.equal(paid.result, 'failed', JSON.stringify(paid));
+      assert.notEqual(paid.state, 'declined');
+    } finally {
+      await host.setMode('normal');
+    }
   });
 
   test('devices.list reports the virtual stripe reader', async () => {

@@ -1,7 +1,7 @@
 // The byte pipe under the serial PIN pad: a connection that delivers data and says when it closed. The real one is
 // a serial port (serialport), opened from a serial:///dev/ttyX?baud=N URL; the link reconnects after an unplug.
 import { serialPortClass } from '../serial/serialport-module.js';
-import { SERIAL_BAUD_RATES } from '../printer/printer-url.js';
+import { parseSerialUrl } from '../serial/serial-url.js';
 import { PinPadError } from './serial-pinpad-errors.js';
 
 /** What a connection tells its user. */
@@ -40,7 +40,14 @@ export class SerialByteTransport implements ByteTransport {
   connect(h: ByteHandlers): Promise<ByteConnection> {
     const path = this.where;
     return new Promise((resolve, reject) => {
-      const port = new (serialPortClass())({ path, baudRate: this.baudRate, autoOpen: false, hupcl: false });
+      let port: InstanceType<ReturnType<typeof serialPortClass>>;
+      try {
+        port = new (serialPortClass())({ path, baudRate: this.baudRate, autoOpen: false, hupcl: false });
+      } catch (err) {
+        // The serialport addon could not load (or refused the settings).
+        reject(new PinPadError('PINPAD_DISCONNECTED', `cannot use the PIN pad port ${path}: ${err instanceof Error ? err.message : String(err)}`, { path }, err));
+        return;
+      }
       let closing = false;
       port.open((err) => {
         if (err) {
@@ -85,20 +92,7 @@ export function parsePinPadUrl(url: string): { readonly path: string; readonly b
     throw bad('not a URL', err);
   }
   if (u.protocol !== 'serial:') throw bad(`unknown scheme "${u.protocol}"`);
-  if (u.host || u.username || u.password || u.hash) throw bad('a serial URL has no host, user or fragment');
-  let path: string;
-  try {
-    path = decodeURIComponent(u.pathname);
-  } catch (err) {
-    throw bad('bad %-escape in the path', err);
-  }
-  if (path.length < 2 || path.endsWith('/')) throw bad('no device path');
-  let baud = 9600;
-  for (const [k, v] of u.searchParams) {
-    if (k !== 'baud') throw bad(`unknown parameter "${k}"`);
-    const n = /^\d+$/.test(v) ? Number(v) : NaN;
-    if (!(SERIAL_BAUD_RATES as readonly number[]).includes(n)) throw bad(`baud must be one of ${SERIAL_BAUD_RATES.join(', ')}`);
-    baud = n;
-  }
-  return { path, baud };
+  const r = parseSerialUrl(u);
+  if (!r.ok) throw bad(r.why);
+  return { path: r.path, baud: r.baud };
 }

@@ -1,11 +1,11 @@
+import { parseSerialUrl } from '../serial/serial-url.js';
 import { PrinterError } from './errors.js';
 import { SerialPrinterTransport } from './serial-transport.js';
 import { TcpPrinterTransport } from './tcp-transport.js';
 import type { PrinterTransport } from './types.js';
 import { UsbLpTransport } from './usblp-transport.js';
 
-/** Baud rates a serial printer URL may ask for (the termios standard rates receipt printers use). */
-export const SERIAL_BAUD_RATES = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400] as const;
+export { SERIAL_BAUD_RATES } from '../serial/serial-url.js';
 
 const FORMS = 'tcp://HOST[:PORT], serial:///dev/PATH[?baud=N] or file:///dev/usb/lpN';
 
@@ -46,17 +46,9 @@ export function parsePrinterUrl(url: string): PrinterAddress {
       return { kind: 'tcp', host, port };
     }
     case 'serial:': {
-      if (u.host) throw invalid(url, 'a serial URL has no host: write serial:///dev/ttyUSB0');
-      const path = decodePath(url, u.pathname);
-      if (path.length < 2 || path.endsWith('/')) throw invalid(url, 'no device path');
-      let baud = 9600;
-      for (const [k, v] of u.searchParams) {
-        if (k !== 'baud') throw invalid(url, `unknown parameter "${k}"`);
-        const n = /^\d+$/.test(v) ? Number(v) : NaN;
-        if (!(SERIAL_BAUD_RATES as readonly number[]).includes(n)) throw invalid(url, `baud must be one of ${SERIAL_BAUD_RATES.join(', ')}, got "${v}"`);
-        baud = n;
-      }
-      return { kind: 'serial', path, baud };
+      const r = parseSerialUrl(u);
+      if (!r.ok) throw invalid(url, r.why);
+      return { kind: 'serial', path: r.path, baud: r.baud };
     }
     case 'file:': {
       if (u.host) throw invalid(url, 'a file URL has no host');

@@ -81,7 +81,14 @@ export class SerialPrinterTransport implements PrinterTransport {
 
   private open(): Promise<SerialPort> {
     return new Promise((resolve, reject) => {
-      const p = new (serialPortClass())({ path: this.path, baudRate: this.baudRate, autoOpen: false, hupcl: false });
+      let p: SerialPort;
+      try {
+        p = new (serialPortClass())({ path: this.path, baudRate: this.baudRate, autoOpen: false, hupcl: false });
+      } catch (err) {
+        // The serialport addon could not load (or refused the settings): the printer cannot be reached this way.
+        reject(new PrinterError('PRINTER_UNREACHABLE', `cannot use the serial port ${this.path}: ${err instanceof Error ? err.message : String(err)}`, { path: this.path }));
+        return;
+      }
       p.open((err) => {
         if (err) {
           reject(new PrinterError('PRINTER_UNREACHABLE', `cannot open the serial printer ${this.path}: ${err.message}`, { path: this.path }));

@@ -47,7 +47,9 @@ export function decideAuthorization(msg: Iso8583Message, lookup: IssuerLookup, a
   if (rule !== null) return decline(rule, `amount rule: ${rule}`, keys, icc);
   if (!keys) return { responseCode: SIM_CODES.invalidCard, arqc: 'unknown-card', note: 'no virtual card with this PAN and PSN' };
   const pan = panOf(msg) ?? '';
-  const pin = checkOnlinePin(msg, pan, pins(pan, (msg.text(23) ?? '000').slice(-2)));
+  // A swipe carries no PAN sequence number: the PIN of the PAN's card with the lowest one.
+  const psns = msg.text(23) !== undefined || !msg.fields.has(35) ? [(msg.text(23) ?? '000').slice(-2)] : ['00', '01', '02', '03'];
+  const pin = checkOnlinePin(msg, pan, psns.map((p) => pins(pan, p)).find((x) => x !== null) ?? null);
   if (pin.verdict === 'wrong') return decline(SIM_CODES.incorrectPin, 'online PIN wrong', keys, icc);
   if (pin.verdict === 'undecipherable') return decline(SIM_CODES.pinCryptoError, `online PIN block undecipherable: ${pin.reason ?? ''}`, keys, icc);
   const pinNote = pin.verdict === 'verified' ? 'online PIN verified' : null;
