@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { JournalError } from './errors.js';
 
@@ -144,6 +144,9 @@ export function openDatabase(path: string): Db {
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     db = new Database(path);
+    // Masked PANs, PAN hashes and the host queue: readable by the daemon's user only (WAL and SHM files follow the
+    // database file's mode). Windows: the data directory's ACL decides.
+    if (path !== ':memory:' && process.platform !== 'win32') chmodSync(path, 0o600);
   } catch (err) {
     throw new JournalError('JOURNAL_OPEN_FAILED', `cannot open the journal at ${path}: ${err instanceof Error ? err.message : String(err)}`, { path }, err);
   }

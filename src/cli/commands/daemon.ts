@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { PcscdStack } from '../../sim/pcscd-stack.js';
 import { VpcdCardClient } from '../../sim/vpcd-client.js';
@@ -69,6 +68,7 @@ async function freePortPair(): Promise<number> {
 export async function demoCommand(ctx: CliContext, opts: { port?: string; json?: boolean; pcsc?: boolean }, signal?: AbortSignal): Promise<number> {
   const port = opts.port === undefined ? 17620 : Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, got "${opts.port}"`);
+  const ownDir = process.env.POSBRIDGE_DATA_DIR === undefined;
   const dataDir = process.env.POSBRIDGE_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'posbridge-demo-'));
   // --pcsc: the virtual card goes into a vpcd reader of a private pcscd (this process must run in a mount namespace
   // with its own /run/pcscd: npm run demo arranges it), so the daemon drives the real PC/SC stack.
@@ -90,6 +90,7 @@ export async function demoCommand(ctx: CliContext, opts: { port?: string; json?:
     // The token rides in the fragment: browsers never send it to a server, and the served page carries no secret.
     ctx.out(`  page: ${info.page}#token=${encodeURIComponent(token)}  (open it in a browser: the cashier demo)`);
     ctx.out(`  token (supervisor): ${token}`);
+    ctx.out(`  data: ${dataDir}${ownDir ? ' (removed at Ctrl-C)' : ''} — more clients: POSBRIDGE_DATA_DIR=${dataDir} posbridge pair --role cashier`);
     ctx.out(`  receipt printer (emulated): ${printerUrl} — receipt.print {paymentId}`);
     ctx.out('  try: sim.insertCard {lane:"A", profile:"visa-sda-pse"}, payment.start {lane:"A", type:"sale", amount:1234, currency:"EUR", reference:"r1"}, sim.enterPin {lane:"A", pin:"1234"}');
     ctx.out('  Ctrl-C stops it.');
@@ -99,5 +100,6 @@ export async function demoCommand(ctx: CliContext, opts: { port?: string; json?:
   await printer.close();
   await vpcd?.remove();
   await stack?.stop();
+  if (ownDir) rmSync(dataDir, { recursive: true, force: true }); // a demo's journal is throw-away
   return EXIT.OK;
 }
