@@ -200,10 +200,11 @@ export function buildProgram(ctx: CliContext, result: { code: number }, signal?:
 
   program
     .command('devices')
-    .description('everything attached: card readers, serial ports, HID, and the given printers with their status')
+    .description('everything attached: card readers (with PIN pad / display), serial ports, HID, and printers with their status')
     .option('--printer <url>', 'a printer to check (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--config <file>', 'also every printer of this daemon configuration')
     .option('--json', 'machine-readable output')
-    .action((opts: { printer?: string[]; json?: boolean }) => run(() => devicesCommand(ctx, opts))());
+    .action((opts: { printer?: string[]; config?: string; json?: boolean }) => run(() => devicesCommand(ctx, opts))());
 
   const printer = program.command('printer').description('receipt printer diagnostics (ESC/POS, Star)');
   const printerOptions = (c: Command): Command =>

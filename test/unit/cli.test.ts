@@ -664,3 +664,18 @@ test('doctor --config checks the file and that each lane’s reader is present',
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('devices: each reader with its part 10 features — a class-3 reader shows its PIN pad; without a card, why not asked', async () => {
+  const driver = new InProcessReaderDriver(['Keypad Reader', 'Plain Reader']);
+  driver.insertCard('Keypad Reader', demoCard());
+  driver.setPinPad('Keypad Reader', async () => null);
+  const r = await cli(driver, ['devices', '--json']);
+  assert.equal(r.code, 0, r.err.join('\n'));
+  const report = JSON.parse(r.out[0]) as { readers: { name: string; pinPad: boolean; features: string[] | null; featuresError?: string }[] };
+  const [keypad, plain] = report.readers;
+  assert.equal(keypad.pinPad, true);
+  assert.ok(keypad.features?.includes('VERIFY_PIN_DIRECT'), String(keypad.features));
+  assert.deepEqual([plain.features, plain.featuresError], [null, 'NO_CARD']);
+  const text = await cli(driver, ['devices']);
+  assert.match(text.out.join('\n'), /Keypad Reader\tcard, ATR [0-9A-F]+\tPIN pad/);
+});

@@ -6,6 +6,8 @@ import { listHidDevices, type ListedHidDevice } from '../../drivers/hid/node-hid
 import { PosbridgeError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
+import type { ReaderDriver } from '../../drivers/pcsc/types.js';
+import { configPrinters } from './print.js';
 
 /** A part of the inventory that could not be read: its stable code and message. */
 interface Failure {
@@ -16,30 +18,53 @@ const failure = (err: unknown): Failure => ({ error: { code: err instanceof Posb
 
 /** The whole inventory `posbridge devices` prints. */
 export interface DevicesReport {
-  readonly readers: { name: string; cardPresent: boolean; atr: string | null }[] | Failure;
+  /** Each reader with its PC/SC part 10 features (null with `featuresError` when the reader could not be asked). */
+  readonly readers: { name: string; cardPresent: boolean; atr: string | null; features: string[] | null; pinPad: boolean; display: boolean; featuresError?: string }[] | Failure;
   readonly serialPorts: SerialPortInfo[] | Failure;
   readonly hid: ListedHidDevice[] | Failure;
-  readonly printers: ({ readonly url: string; readonly status: PrinterStatus } | ({ readonly url: string } & Failure))[];
+  readonly printers: ({ readonly url: string; readonly name?: string; readonly status: PrinterStatus } | ({ readonly url: string; readonly name?: string } & Failure))[];
 }
 
-/** `posbridge devices`: readers, serial ports, HID and the given printers with their status; one failing part does not hide the others. */
-export async function devicesCommand(ctx: CliContext, opts: { printer?: string[]; json?: boolean }): Promise<number> {
+/** A reader's part 10 features, asked over a direct connection (no card needed where the driver allows it). */
+async function readerFeatures(driver: ReaderDriver, reader: string, cardPresent: boolean): Promise<{ features: string[] | null; pinPad: boolean; display: boolean; featuresError?: string }> {
+  try {
+    const conn = await driver.connect(reader, { share: cardPresent ? 'shared' : 'direct' });
+    try {
+      const names = [...(await conn.features()).keys()];
+      return { features: names, pinPad: names.some((n) => n.startsWith('VERIFY_PIN')), display: names.includes('IFD_DISPLAY_PROPERTIES') };
+    } finally {
+      await conn.disconnect();
+    }
+  } catch (err) {
+    return { features: null, pinPad: false, display: false, featuresError: err instanceof PosbridgeError ? err.code : 'UNEXPECTED' };
+  }
+}
+
+/**
+ * `posbridge devices`: readers with their PIN pad / display features, serial ports, HID devices, and printers (given
+ * by URL, or every printer of `--config`) with their status; one failing part does not hide the others.
+ */
+export async function devicesCommand(ctx: CliContext, opts: { printer?: string[]; config?: string; json?: boolean }): Promise<number> {
   const readers = await (async () => {
     const driver = await ctx.createReaderDriver();
     try {
-      return (await driver.listReaders()).map((r) => ({ name: r.name, cardPresent: r.cardPresent, atr: r.atr ? toHex(r.atr) : null }));
+      const list = await driver.listReaders();
+      const out = [];
+      for (const r of list) out.push({ name: r.name, cardPresent: r.cardPresent, atr: r.atr ? toHex(r.atr) : null, ...(await readerFeatures(driver, r.name, r.cardPresent)) });
+      return out;
     } finally {
       await driver.close();
     }
   })().catch(failure);
   const serialPorts = await listSerialPorts().catch(failure);
   const hid = await listHidDevices().catch(failure);
+  const configured = Object.entries(configPrinters(opts.config)).map(([name, p]) => ({ url: p.url, name, commandSet: p.commandSet }));
   const printers = await Promise.all(
-    (opts.printer ?? []).map(async (url) => {
+    [...(opts.printer ?? []).map((url) => ({ url, name: undefined, commandSet: 'escpos' as const })), ...configured].map(async ({ url, name, commandSet }) => {
       try {
-        return { url, status: await printerStatusAt(url) };
+        return { url, ...(name ? { name } : {}), status: await printerStatusAt(url, commandSet) };
       } catch (err) {
-        return { url, ...failure(err) };
+        return { url, ...(name ? { name } : {}), ...failure(err) };
       }
     }),
   );
@@ -50,7 +75,7 @@ export async function devicesCommand(ctx: CliContext, opts: { printer?: string[]
     ctx.out('Card readers (PC/SC):');
     if ('error' in readers) ctx.out(`  ${readers.error.code}: ${readers.error.message}`);
     else if (readers.length === 0) ctx.out('  none');
-    else for (const r of readers) ctx.out(`  ${r.name}\t${r.cardPresent ? `card, ATR ${r.atr ?? '?'}` : 'no card'}`);
+    else for (const r of readers) ctx.out(`  ${r.name}\t${r.cardPresent ? `card, ATR ${r.atr ?? '?'}` : 'no card'}\t${featureWords(r)}`);
     ctx.out('Serial ports:');
     if ('error' in serialPorts) ctx.out(`  ${serialPorts.error.code}: ${serialPorts.error.message}`);
     else if (serialPorts.length === 0) ctx.out('  none');
@@ -60,9 +85,16 @@ export async function devicesCommand(ctx: CliContext, opts: { printer?: string[]
     else if (hid.length === 0) ctx.out('  none');
     else for (const h of hid) ctx.out(`  ${hidLine(h)}`);
     if (printers.length) ctx.out('Printers:');
-      for (const p of printers) ctx.out('error' in p ? `  ${p.url}\t${p.error.code}: ${p.error.message}` : `  ${p.url}\tonline=${p.status.online} cover=${p.status.coverOpen ? 'open' : 'closed'} paper=${p.status.paper}`);
+      for (const p of printers) ctx.out('error' in p ? `  ${p.name ?? p.url}\t${p.error.code}: ${p.error.message}` : `  ${p.name ?? p.url}\tonline=${p.status.online} cover=${p.status.coverOpen ? 'open' : 'closed'} paper=${p.status.paper}`);
   }
   return EXIT.OK;
+}
+
+/** What a technician needs of a reader's features: a PIN pad, a display, or why it could not be asked. */
+function featureWords(r: { features: string[] | null; pinPad: boolean; display: boolean; featuresError?: string }): string {
+  if (r.features === null) return `features unknown (${r.featuresError ?? '?'})`;
+  const has = [r.pinPad ? 'PIN pad' : '', r.display ? 'display' : ''].filter((x) => x !== '');
+  return has.length ? has.join(', ') : 'no PIN pad';
 }
 
 const hex4 = (n: number): string => n.toString(16).padStart(4, '0');
