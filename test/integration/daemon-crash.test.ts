@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import WebSocket from 'ws';
+import { ClientRegistry } from '../../src/api/clients.js';
 import { PosbridgeClient, type WebSocketFactory } from '../../src/client/index.js';
+import { openDatabase } from '../../src/journal/database.js';
 import { HostSimulator } from '../../src/sim/host/host-simulator.js';
 
 const BIN = join(process.cwd(), 'dist', 'bin', 'posbridge.js');
@@ -34,6 +36,16 @@ function startDaemonProcess(configPath: string, dataDir: string, env: Record<str
   });
 }
 
+/** A cashier token paired straight in the daemon's journal (the daemon runs in another process). */
+function pairCashier(dir: string): string {
+  const db = openDatabase(join(dir, 'journal.db'));
+  try {
+    return new ClientRegistry(db).pair('crash test', 'cashier', Date.now()).token;
+  } finally {
+    db.close();
+  }
+}
+
 describe('daemon killed mid-payment', () => {
   const dirs: string[] = [];
   after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -48,11 +60,7 @@ describe('daemon killed mid-payment', () => {
       const configPath = join(dir, 'config.json');
       writeFileSync(configPath, JSON.stringify({ port, dataDir: dir, readers: 'virtual', demo: true, host: { host: '127.0.0.1', port: hostPort }, lanes: [{ name: 'A', reader: 'Virtual A' }] }));
       let daemon = await startDaemonProcess(configPath, dir);
-      const { ClientRegistry } = await import('../../src/api/clients.js');
-      const { openDatabase } = await import('../../src/journal/database.js');
-      const db = openDatabase(join(dir, 'journal.db'));
-      const token = new ClientRegistry(db).pair('crash test', 'cashier', Date.now()).token;
-      db.close();
+      const token = pairCashier(dir);
       const url = `ws://127.0.0.1:${port}/v1`;
       const c = new PosbridgeClient({ url, token, WebSocket: WebSocket as unknown as WebSocketFactory, reconnect: false });
       try {
@@ -138,11 +146,7 @@ describe('daemon killed right after each journal state', () => {
       const configPath = join(dir, 'config.json');
       writeFileSync(configPath, JSON.stringify({ port, dataDir: dir, readers: 'virtual', demo: true, host: { host: '127.0.0.1', port: hostPort }, lanes: [{ name: 'A', reader: 'Virtual A' }] }));
       let daemon = await startDaemonProcess(configPath, dir, { POSBRIDGE_FAILPOINT: `payment:${c.state}` });
-      const { ClientRegistry } = await import('../../src/api/clients.js');
-      const { openDatabase } = await import('../../src/journal/database.js');
-      const db = openDatabase(join(dir, 'journal.db'));
-      const token = new ClientRegistry(db).pair('crash test', 'cashier', Date.now()).token;
-      db.close();
+      const token = pairCashier(dir);
       const url = `ws://127.0.0.1:${port}/v1`;
       const reference = `failpoint-${c.state}`;
       try {

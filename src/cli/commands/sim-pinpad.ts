@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SerialPinPadEmulator, type CardholderAction } from '../../sim/pinpad/serial-pinpad-emulator.js';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
+import { ptyPair } from '../pty-link.js';
 
 /** Options of `posbridge sim pinpad`. */
 export interface SimPinPadOptions {
@@ -11,25 +10,6 @@ export interface SimPinPadOptions {
   readonly pin?: string;
   readonly aes?: boolean;
   readonly json?: boolean;
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** A socat pty pair (as `sim printer --pty` makes it): `path` for the driver, `path`.emu for the emulator. */
-async function ptyPair(path: string): Promise<ChildProcess> {
-  const emuEnd = `${path}.emu`;
-  const socat = spawn('socat', [`pty,raw,echo=0,link=${emuEnd}`, `pty,raw,echo=0,link=${path}`], { stdio: 'ignore' });
-  const spawnError = new Promise<Error>((r) => socat.once('error', r));
-  for (let i = 0; i < 250 && !(existsSync(emuEnd) && existsSync(path)); i++) {
-    const failed = await Promise.race([spawnError, sleep(20).then(() => null)]);
-    if (failed) throw new UsageError(`--pty needs socat: ${failed.message}`);
-    if (socat.exitCode !== null) throw new UsageError(`socat could not link a pty at ${path} (exit ${socat.exitCode})`);
-  }
-  if (!existsSync(emuEnd) || !existsSync(path)) {
-    socat.kill('SIGTERM');
-    throw new UsageError(`socat did not link a pty at ${path}`);
-  }
-  return socat;
 }
 
 /**
@@ -50,8 +30,8 @@ export async function simPinPadCommand(ctx: CliContext, opts: SimPinPadOptions, 
       return pin;
     },
   });
-  const socat = await ptyPair(path);
-  const link = await emu.attachToPath(`${path}.emu`);
+  const { socat, emulatorEnd } = await ptyPair(path);
+  const link = await emu.attachToPath(emulatorEnd);
   const scheme = emu.scheme === 'aes-dukpt' ? 'AES DUKPT, format 4' : 'TDES DUKPT, format 0';
   emit({ pinpad: `serial://${path}`, scheme: emu.scheme, nextKsn: emu.nextKsn() }, `PIN pad emulator on serial://${path} (${scheme}, next KSN ${emu.nextKsn()}). Ctrl-C stops it.`);
   await new Promise<void>((r) => {

@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { SerialPort } from 'serialport';
 import { EscPosEmulator, SIM_PRINTER_STATES, type PrinterEvent } from '../../sim/printer/escpos-emulator.js';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
+import { ptyPair } from '../pty-link.js';
 
 /** Options of `posbridge sim printer`. */
 export interface SimPrinterOptions {
@@ -16,23 +16,10 @@ export interface SimPrinterOptions {
   readonly json?: boolean;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** A socat pty pair: `path` for the driver, `path`.emu for the emulator (a null-modem cable in software). */
-async function ptyPair(path: string): Promise<{ readonly socat: ChildProcess; readonly port: SerialPort }> {
-  const emuEnd = `${path}.emu`;
-  const socat = spawn('socat', [`pty,raw,echo=0,link=${emuEnd}`, `pty,raw,echo=0,link=${path}`], { stdio: 'ignore' });
-  const spawnError = new Promise<Error>((resolve) => socat.once('error', resolve));
-  for (let i = 0; i < 250 && !(existsSync(emuEnd) && existsSync(path)); i++) {
-    const failed = await Promise.race([spawnError, sleep(20).then(() => null)]);
-    if (failed) throw new UsageError(`--pty needs socat: ${failed.message}`);
-    if (socat.exitCode !== null) throw new UsageError(`socat could not link a pty at ${path} (exit ${socat.exitCode})`);
-  }
-  if (!existsSync(emuEnd) || !existsSync(path)) {
-    socat.kill('SIGTERM');
-    throw new UsageError(`socat did not link a pty at ${path}`);
-  }
-  const port = new SerialPort({ path: emuEnd, baudRate: 19200, autoOpen: false, hupcl: false });
+/** The emulator's end of a pty pair, opened: the driver opens `path`. */
+async function ptyPort(path: string): Promise<{ readonly socat: ChildProcess; readonly port: SerialPort }> {
+  const { socat, emulatorEnd } = await ptyPair(path);
+  const port = new SerialPort({ path: emulatorEnd, baudRate: 19200, autoOpen: false, hupcl: false });
   await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve())));
   // The driver's side closing and reopening shows as errors on ours: the emulator keeps serving.
   port.on('error', () => undefined);
@@ -65,7 +52,7 @@ export async function simPrinterCommand(ctx: CliContext, opts: SimPrinterOptions
   let url: string;
   if (port === null) {
     const path = resolve(opts.pty ?? '');
-    pty = await ptyPair(path);
+    pty = await ptyPort(path);
     emu.serve(pty.port);
     url = `serial://${path}?baud=19200`;
   } else {
