@@ -1,17 +1,16 @@
 import { HidError } from '../drivers/hid/errors.js';
 import type { StripeReader, SwipeResult } from '../drivers/hid/types.js';
-import { ReaderError } from '../drivers/pcsc/errors.js';
 import type { CardConnection, ReaderDriver } from '../drivers/pcsc/types.js';
 import { EmvError } from '../emv/errors.js';
 import { EmvKernel, type AuthorizeContext, type EmvOutcome } from '../emv/kernel.js';
-import type { OnlinePinBlock, OnlineResponse, PinEntry, TerminalConfig } from '../emv/types.js';
+import type { OnlineResponse, PinEntry, TerminalConfig } from '../emv/types.js';
 import type { HostLink } from '../host/link.js';
 import type { AuthRequest } from '../host/messages.js';
 import type { HostQueue } from '../journal/host-queue.js';
 import type { Logger } from '../log/logger.js';
 import { PaymentError } from './errors.js';
 import type { NewPayment, Payment, PaymentStore } from './payment-store.js';
-import { decideSwipe, magstripeAuthFields, swipeFacts, type MagstripeAuthFields, type SwipeAccepted } from './stripe-rules.js';
+import { isChipFailure, swipedPayment } from './swipe-payment.js';
 
 /** What the flow reports while a payment runs (the API's payment.progress). */
 export interface PaymentProgress {
@@ -41,8 +40,6 @@ export interface PaymentFlowOptions {
   readonly stripe?: StripeReader | null;
 }
 
-/** Chip failures after which a swipe is allowed as technical fallback (the chip could not be read, not a refusal). */
-const FALLBACK_CODES: ReadonlySet<string> = new Set(['EMV_NO_APPLICATION', 'EMV_READER_FAILED', 'EMV_CARD_DATA_INVALID']);
 
 const MESSAGES: Readonly<Record<string, string>> = {
   'waiting-for-card': 'Insert, tap or swipe the card',
@@ -164,7 +161,7 @@ export class PaymentFlow {
         asked = ask;
         const got = await this.waitForCardOrSwipe(signal, !chipFailed, deadline);
         if (got.kind === 'swipe') {
-          const done = await this.swiped(payment, got.swipe, chipFailed ? { pan: failedPan } : null, signal, (r) => (reversalId = r));
+          const done = await swipedPayment(this.o, payment, got.swipe, chipFailed ? { pan: failedPan } : null, signal, (r) => (reversalId = r), (step, message) => this.o.onProgress?.({ paymentId: id, step, message: message ?? MESSAGES[step] ?? step }));
           if (done) return;
           continue;
         }
@@ -221,86 +218,6 @@ export class PaymentFlow {
       const outcome = await conn.transaction((ch) => kernel.run(ch, { amount: payment.amount, currency: `0${payment.currency}`, type, sequenceCounter: 1 }));
       this.finish(id, outcome, reversalId);
     }
-  }
-
-  /**
-   * A swipe during the wait: refused (the flow keeps waiting, false) or paid online (true). `fallback` is set after
-   * the chip failed in this payment: only the same card may then be swiped (its PAN, when the chip gave it).
-   */
-  private async swiped(payment: Payment, swipe: SwipeResult, fallback: { readonly pan: string | null } | null, signal: AbortSignal, setReversal: (id: number) => void): Promise<boolean> {
-    if (!swipe.ok || !swipe.track2) {
-      this.progress(payment.id, 'swipe-again');
-      return false;
-    }
-    const t = new Date(this.o.clock());
-    const d = decideSwipe(swipeFacts(swipe.card, { chipFailedThisPayment: fallback !== null, chipReaderPresent: true, today: { year: t.getFullYear(), month: t.getMonth() + 1 } }));
-    if (d.kind === 'refuse') {
-      this.o.onProgress?.({ paymentId: payment.id, step: d.code, message: d.message });
-      return false;
-    }
-    const fields = magstripeAuthFields(d, swipe.track2);
-    if (d.entry === 'fallback' && fallback?.pan && fallback.pan !== fields.pan) {
-      this.o.onProgress?.({ paymentId: payment.id, step: 'STRIPE_NOT_FALLBACK_CARD', message: 'Swipe the card whose chip failed' });
-      return false;
-    }
-    await this.authorizeSwipe(payment, fields, d, signal, setReversal);
-    return true;
-  }
-
-  /**
-   * An accepted swipe goes online (no kernel, no field 55); the host's answer is final. A service code asking for a
-   * PIN gets an online PIN from the lane's PIN pad first (none given: the payment is cancelled).
-   */
-  private async authorizeSwipe(payment: Payment, fields: MagstripeAuthFields, decision: SwipeAccepted, signal: AbortSignal, setReversal: (id: number) => void): Promise<void> {
-    const { store } = this.o;
-    const link = this.o.link;
-    if (!link) throw new PaymentError('PAYMENT_INVALID', 'a swiped card is authorised online only, and this lane has no host link');
-    const entryMode = decision.entry === 'fallback' ? 'fallback' : 'swiped';
-    store.move(payment.id, 'card-read', this.o.clock());
-    let pin: OnlinePinBlock | null = null;
-    if (decision.pinRequired) {
-      pin = await this.o.pin.onlinePin({ amount: payment.amount, currency: `0${payment.currency}`, pan: fields.pan, signal });
-      if (!pin) throw new EmvError('EMV_CANCELLED', 'cvm', 'the card asks for a PIN and none was entered');
-    }
-    // Committed before the request leaves: a crash from here on is resolved by a reversal.
-    store.move(payment.id, 'authorizing', this.o.clock(), { pan: fields.pan, entryMode });
-    this.progress(payment.id, 'authorizing');
-    const auth = await link.authorize({
-      kind: payment.type === 'refund' ? 'refund' : payment.type === 'preauth' ? 'preauth' : 'sale',
-      ref: payment.id,
-      amount: payment.amount,
-      currency: payment.currency,
-      ...fields,
-      ...(pin ? { pinBlock: pin.block, ...(pin.ksn ? { ksn: pin.ksn } : {}) } : {}),
-    });
-    const now = this.o.clock();
-    const details = { responseCode: auth.responseCode ?? '', ...(auth.authCode ? { authCode: auth.authCode } : {}), cvm: pin ? 'online-pin' : 'signature' };
-    if (auth.reversalId !== null) {
-      const rid = auth.reversalId;
-      setReversal(rid);
-      if (signal.aborted) {
-        store.atomically(() => {
-          link.reverse(rid, 'cancelled after host approval');
-          store.move(payment.id, 'reversal-pending', now, { ...details, result: 'cancelled', reason: 'cancelled after host approval' });
-        });
-        return;
-      }
-      store.atomically(() => {
-        link.complete(rid);
-        store.move(payment.id, 'completed', now, { ...details, result: 'approved' });
-      });
-      return;
-    }
-    if (auth.reversalQueued) {
-      store.move(payment.id, 'reversal-pending', now, { reason: `host did not answer (${auth.error ?? 'unknown'})` });
-      return;
-    }
-    if (auth.outcome === 'unable') {
-      // The request never left (host unreachable): nothing to undo, and not the card's refusal.
-      store.move(payment.id, 'failed', now, { result: 'failed', reason: `host unreachable (${auth.error ?? 'unknown'}): try again` });
-      return;
-    }
-    store.move(payment.id, 'declined', now, { ...details, result: 'declined' });
   }
 
   private async authorize(payment: Payment, icc: Uint8Array, card: AuthorizeContext, signal: AbortSignal, setReversal: (id: number) => void): Promise<OnlineResponse> {
@@ -443,11 +360,6 @@ export class PaymentFlow {
   }
 }
 
-/** A chip that could not be read (technical failure): no answer to reset, no supported application, unreadable data. */
-function isChipFailure(err: unknown): err is { readonly code: string } {
-  if (err instanceof EmvError) return FALLBACK_CODES.has(err.code);
-  return err instanceof ReaderError && err.code === 'CARD_UNRESPONSIVE';
-}
 
 /** Moves reversal-pending payments whose reversals the host acknowledged (queue items done) to reversed. */
 export function settleReversals(store: PaymentStore, queue: HostQueue, pending: readonly Payment[], now: number): string[] {
