@@ -3,7 +3,7 @@
 // /run/pcscd/pcscd.comm), loopback up, and TCP quick ACKs on the local routes (vpcd writes length and APDU
 // separately with Nagle on; without quickack each APDU waits ~48 ms for the delayed ACK).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 
 export const NS_ENV = 'POSBRIDGE_PCSC_NS';
 
@@ -49,6 +49,10 @@ export function setupInside() {
     const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     if (r.status !== 0) throw new Error(`namespace setup: ${cmd} ${args.join(' ')}: ${r.stderr}`);
   }
+  // The vpcd slots listen on fixed ports (35963…36399, each test file its own): keep the kernel's ephemeral ports
+  // (client sockets of every other test) above them, or a client may take a slot's port first (EADDRINUSE).
+  // ip_local_port_range belongs to the network namespace: the machine's own setting is untouched.
+  writeFileSync('/proc/sys/net/ipv4/ip_local_port_range', '40000 60999\n');
   mkdirSync('/run/pcscd', { recursive: true });
   const m = spawnSync('mount', ['-t', 'tmpfs', 'tmpfs', '/run/pcscd'], { stdio: ['ignore', 'ignore', 'pipe'] });
   if (m.status !== 0) throw new Error(`namespace setup: mount tmpfs on /run/pcscd: ${m.stderr}`);
