@@ -79,7 +79,9 @@ describe('the demo page in Chromium', { skip: chromiumSkip }, () => {
     await page.click('#print-receipt');
     await page.locator('#print-status').filter({ hasText: 'marked COPY' }).waitFor({ timeout: T });
     await page.locator('#payments-body .status[data-state="completed"]').first().waitFor({ timeout: T });
+    assert.match(await page.locator('#outcome').innerText(), /PIN checked by the card/);
     await screenshot(page, 'e2e-sale.png');
+    await page.evaluate('window.scrollTo(0, 0)');
     await screenshot(page, 'e2e-sale-1280x800.png', false);
     await removeCard();
   });

@@ -148,7 +148,7 @@ export class SaleForm {
     this.progress.textContent = '';
     delete this.progress.dataset.step;
     const o = explainOutcome(p);
-    const facts = [formatAmount(p.amount, p.currency), p.type, p.maskedPan ? `card ${p.maskedPan}` : null, p.authCode ? `auth code ${p.authCode}` : null, p.cvm ? `verified by ${p.cvm}` : null].filter((x): x is string => x !== null);
+    const facts = [formatAmount(p.amount, p.currency), p.type, p.maskedPan ? `card ${p.maskedPan}` : null, p.authCode ? `auth code ${p.authCode}` : null, p.cvm ? cvmWords(p.cvm) : null, p.entryMode && p.entryMode !== 'chip' ? (p.entryMode === 'fallback' ? 'swiped (chip failed)' : 'swiped') : null].filter((x): x is string => x !== null);
     setChildren(
       this.result,
       el(
@@ -176,4 +176,17 @@ export class SaleForm {
     this.amount.setAttribute('aria-invalid', String(problem !== null));
     if (problem) this.amount.focus();
   }
+}
+
+/** How the cardholder was verified, in the cashier's words. */
+function cvmWords(cvm: string): string {
+  const words: Readonly<Record<string, string>> = {
+    'offline-pin': 'PIN checked by the card',
+    'online-pin': 'PIN checked by the bank',
+    'offline-pin+signature': 'PIN checked by the card, and a signature',
+    signature: 'signature required: have the customer sign the merchant copy',
+    'no-cvm': 'no verification needed',
+    failed: 'cardholder verification failed',
+  };
+  return words[cvm] ?? `verified by ${cvm}`;
 }
