@@ -63,6 +63,11 @@ export interface DaemonConfig {
   readonly printer?: string;
   /** The "default" printer's code page when given by `printer`. */
   readonly printerEncoding?: PrinterProfile['encoding'];
+  /**
+   * Receipts printed by themselves when a payment ends approved or declined: "none" (the cashier app asks with
+   * receipt.print), "customer", or "both" (customer and merchant copies). Default "none".
+   */
+  readonly autoPrint?: 'none' | 'customer' | 'both';
   /** Readers known to claim a PIN pad they do not have (substring of the reader name): never used for PIN entry. */
   readonly falsePinPadReaders?: readonly string[];
   /** The shop as its receipts name it. */
@@ -82,7 +87,7 @@ export class ConfigError extends PosbridgeError {
 /** Every code a ConfigError can carry. */
 export const CONFIG_ERROR_CODES = ['CONFIG_INVALID'] as const;
 
-const KEYS = new Set(['port', 'dataDir', 'allowedOrigins', 'host', 'readers', 'lanes', 'refundLimitForCashier', 'demo', 'diagTransmit', 'backup', 'merchant', 'printer', 'printerEncoding', 'printers', 'falsePinPadReaders']);
+const KEYS = new Set(['port', 'dataDir', 'allowedOrigins', 'host', 'readers', 'lanes', 'refundLimitForCashier', 'demo', 'diagTransmit', 'backup', 'merchant', 'printer', 'printerEncoding', 'printers', 'falsePinPadReaders', 'autoPrint']);
 
 /** Validates a parsed JSON config, filling defaults; ConfigError names the bad key and why. */
 export function parseConfig(json: unknown): DaemonConfig {
@@ -142,7 +147,14 @@ export function parseConfig(json: unknown): DaemonConfig {
     merchant: parseMerchant(o.merchant),
     printers,
     falsePinPadReaders: falsePinPads as string[],
+    autoPrint: parseAutoPrint(o.autoPrint),
   };
+}
+
+function parseAutoPrint(v: unknown): 'none' | 'customer' | 'both' {
+  if (v === undefined) return 'none';
+  if (v === 'none' || v === 'customer' || v === 'both') return v;
+  throw new ConfigError('autoPrint', 'must be "none", "customer" or "both"');
 }
 
 function parseLane(l: unknown, i: number, printers: Readonly<Record<string, PrinterConfig>>): LaneConfig {

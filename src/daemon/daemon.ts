@@ -105,6 +105,7 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
         pinPad.progress(p.step, payment);
       },
       onCompleted: (p) => {
+        devices.autoPrint(p, clock());
         display?.completed(p);
         pinPad.progress('completed', p);
         server?.notify('payment.completed', {
@@ -153,6 +154,12 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
       }, config.backup.everyHours * 3600_000)
     : null;
   backups?.unref();
+  // autoPrint after a restart: a payment that ended in the hour before it, with no receipt queued or printed (the
+  // daemon stopped between the payment's end and its receipt), gets its receipts now.
+  if ((config.autoPrint ?? 'none') !== 'none') {
+    const now = clock();
+    for (const p of store.list(now - 3600_000, now + 1)) devices.autoPrint(p, now);
+  }
   // Queued receipts (paper out, printer off) print by themselves once the printer can: checked every 2 s. Printer
   // status changes (paper, cover, drawer, reachability) are announced as device.changed, polled every 5 s.
   const printTimer = setInterval(() => {

@@ -8,7 +8,7 @@ import type { Db } from '../journal/database.js';
 import type { Logger } from '../log/logger.js';
 import type { Payment } from '../payments/payment-store.js';
 import { ReceiptPrinting, type PrintOutcome } from '../receipts/receipt-printing.js';
-import type { Merchant } from '../receipts/text-receipt.js';
+import type { Merchant, ReceiptCopy } from '../receipts/text-receipt.js';
 import { allPrinters, lanePrinter, type DaemonConfig, type PrinterConfig } from './config.js';
 import { LaneDisplay } from './lane-display.js';
 
@@ -34,7 +34,7 @@ export class LaneDevices {
     merchant: Merchant,
     payment: (id: string) => Payment,
     onPrinted: (o: PrintOutcome) => void,
-    logger?: Logger,
+    private readonly logger?: Logger,
   ) {
     for (const [name, p] of Object.entries(allPrinters(config))) {
       const printer = printerFromUrl(p.url, p.commandSet);
@@ -67,6 +67,19 @@ export class LaneDevices {
   printingFor(lane: string): ReceiptPrinting | undefined {
     const name = this.printerOfLane.get(lane);
     return name ? this.printers.get(name)?.printing : undefined;
+  }
+
+  /**
+   * autoPrint: queues the receipts of a payment that ended approved or declined, in the journal, and prints them now
+   * (or as soon as the printer can: the 2 s retry). Nothing when autoPrint is "none" or the lane has no printer.
+   */
+  autoPrint(p: Payment, now: number): void {
+    const copies: readonly ReceiptCopy[] = this.config.autoPrint === 'both' ? ['customer', 'merchant'] : this.config.autoPrint === 'customer' ? ['customer'] : [];
+    const printing = this.printingFor(p.lane);
+    if (!printing || copies.length === 0 || (p.state !== 'completed' && p.state !== 'declined')) return;
+    let queued = false;
+    for (const copy of copies) queued = printing.enqueue(p, copy, now) || queued;
+    if (queued) printing.tick(now).catch((err: unknown) => this.logger?.error('receipt print failed', { paymentId: p.id, err }));
   }
 
   /** The lane's customer display, when it has one. */

@@ -79,6 +79,19 @@ export class ReceiptPrinting {
     });
   }
 
+  /**
+   * Queues `copy` for printing now, in the journal, unless it was printed or queued before (then false); the job
+   * prints at the next `tick`. For receipts printed by themselves after a payment (autoPrint).
+   */
+  enqueue(p: Payment, copy: ReceiptCopy, now: number): boolean {
+    return this.db.transaction(() => {
+      const queued = this.db.prepare(`SELECT 1 FROM print_jobs WHERE payment_id = ? AND copy = ?`).get(p.id, copy);
+      if (queued || this.prints(p.id, copy) > 0) return false;
+      this.db.prepare(`INSERT INTO print_jobs (payment_id, copy, state, created_at, updated_at, printer) VALUES (?, ?, 'pending', ?, ?, ?)`).run(p.id, copy, now, now, this.printerName);
+      return true;
+    })();
+  }
+
   /** Retries the oldest queued jobs (the daemon calls it every few seconds); resolves with what printed. */
   tick(now: number): Promise<PrintOutcome[]> {
     return this.serial(async () => {

@@ -12,6 +12,7 @@ import { ClientRegistry } from '../../src/api/clients.js';
 import { PosbridgeClient, type WebSocketFactory } from '../../src/client/index.js';
 import { openDatabase } from '../../src/journal/database.js';
 import { HostSimulator } from '../../src/sim/host/host-simulator.js';
+import { EscPosEmulator } from '../../src/sim/printer/escpos-emulator.js';
 
 const BIN = join(process.cwd(), 'dist', 'bin', 'posbridge.js');
 
@@ -179,4 +180,53 @@ describe('daemon killed right after each journal state', () => {
       }
     });
   }
+});
+
+// autoPrint: the receipt prints by itself; a daemon killed right after the payment completed (before the receipt was
+// queued) prints it after the restart — once, as an original.
+describe('autoPrint across a crash', () => {
+  test('killed right after completed: the receipt prints after the restart, exactly once', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'posbridge-autoprint-'));
+    const host = new HostSimulator({ port: 0 });
+    const hostPort = await host.start();
+    const printer = new EscPosEmulator();
+    const printerPort = await printer.listen();
+    const port = await freePort();
+    const configPath = join(dir, 'config.json');
+    writeFileSync(configPath, JSON.stringify({ port, dataDir: dir, readers: 'virtual', demo: true, autoPrint: 'customer', host: { host: '127.0.0.1', port: hostPort }, printers: { front: { url: `tcp://127.0.0.1:${printerPort}` } }, lanes: [{ name: 'A', reader: 'Virtual A', printer: 'front' }] }));
+    let daemon = await startDaemonProcess(configPath, dir, { POSBRIDGE_FAILPOINT: 'payment:completed' });
+    const token = pairCashier(dir);
+    const url = `ws://127.0.0.1:${port}/v1`;
+    try {
+      const killed = new Promise((r) => daemon.once('exit', (_code, signal) => r(signal)));
+      const cl = new PosbridgeClient({ url, token, WebSocket: WebSocket as unknown as WebSocketFactory, reconnect: false });
+      await cl.connect();
+      await cl.call('sim.insertCard', { lane: 'A', profile: 'visa-sda-pse' });
+      cl.on('payment.progress', (m) => m.step === 'pin-entry' && void cl.call('sim.enterPin', { lane: 'A', pin: '1234' }).catch(() => undefined));
+      void cl.startPayment({ lane: 'A', type: 'sale', amount: 1234, currency: 'EUR', reference: 'autoprint-1' }).catch(() => undefined);
+      assert.equal(await killed, 'SIGKILL');
+      cl.close();
+      assert.equal(printer.events.filter((e) => e.kind === 'cut').length, 0, 'nothing printed before the crash');
+      daemon = await startDaemonProcess(configPath, dir);
+      for (let i = 0; i < 100 && printer.events.filter((e) => e.kind === 'cut').length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 2500)); // a retry period more: never printed twice
+      assert.equal(printer.events.filter((e) => e.kind === 'cut').length, 1, 'printed once after the restart');
+      assert.ok(printer.lines.some((l) => l.includes('CUSTOMER COPY')) && !printer.lines.some((l) => l.trim() === 'COPY'), 'an original, not a COPY');
+      // The next payment prints by itself at once.
+      const c2 = new PosbridgeClient({ url, token, WebSocket: WebSocket as unknown as WebSocketFactory, reconnect: false });
+      await c2.connect();
+      const printed = new Promise<{ paymentId: string }>((resolve) => c2.on('receipt.printed', resolve));
+      c2.on('payment.progress', (m) => m.step === 'pin-entry' && void c2.call('sim.enterPin', { lane: 'A', pin: '1234' }).catch(() => undefined));
+      await c2.call('sim.insertCard', { lane: 'A', profile: 'visa-sda-pse' }); // a new daemon: its virtual reader is empty
+      const paid = await c2.pay({ lane: 'A', type: 'sale', amount: 500, currency: 'EUR', reference: 'autoprint-2' });
+      assert.equal((await printed).paymentId, paid.paymentId);
+      await assert.rejects(c2.printReceipt(paid.paymentId), /already printed/);
+      c2.close();
+    } finally {
+      daemon.kill('SIGKILL');
+      await host.stop();
+      await printer.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

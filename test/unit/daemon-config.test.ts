@@ -57,4 +57,5 @@ test('each mistake names its key', () => {
   bad({ lanes: [lane], printer: 'tcp://h:9100', printers: { default: { url: 'tcp://h:9101' } } }, 'printer');
   bad({ lanes: [lane], printerEncoding: 'gb18030' }, 'printerEncoding');
   bad({ lanes: [lane], falsePinPadReaders: [''] }, 'falsePinPadReaders');
+  bad({ lanes: [lane], autoPrint: 'always' }, 'autoPrint');
 });
