@@ -32,10 +32,13 @@ describe('lanes with their own printer and customer display', { skip }, () => {
     const [pa, pb] = [await printerA.listen(), await printerB.listen()];
     await pty.start();
     const feed = screen.feed.bind(screen);
+    // Byte by byte: two screens may arrive in one read, and each must be seen.
     screen.feed = (bytes) => {
-      feed(bytes);
-      const now = screen.lines().map((l) => l.trim()).join(' | ');
-      if (screens.at(-1) !== now) screens.push(now);
+      for (const b of bytes) {
+        feed(Uint8Array.of(b));
+        const now = screen.lines().map((l) => l.trim()).join(' | ');
+        if (screens.at(-1) !== now) screens.push(now);
+      }
     };
     link = await screen.attachToPath(pty.a);
     const config = parseConfig({
