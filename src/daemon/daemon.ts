@@ -24,6 +24,7 @@ import { textReceipt } from '../receipts/text-receipt.js';
 import { deviceMethods } from '../api/device-methods.js';
 import { lanePinPad, laneStripe } from './config.js';
 import { openLaneStripe, stripeStatus, type LaneStripe } from './lane-stripe.js';
+import { CardPresence } from './card-presence.js';
 import { LaneDevices } from './lane-devices.js';
 import { createLanePinPad, type LanePinPad } from './lane-pinpad.js';
 import type { EscPosEmulator } from '../sim/printer/escpos-emulator.js';
@@ -62,6 +63,12 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
   const virtual = config.readers === 'virtual' ? new InProcessReaderDriver(config.lanes.map((l) => l.reader)) : null;
   const driver: ReaderDriver = virtual ?? (await PcscReaderDriver.create({ logger }));
   const pads = new VirtualPinPads();
+  // A PIN entry ends the moment its card leaves the reader (not at the PIN timeout).
+  const presence = new CardPresence();
+  const unwatchCards = driver.subscribe((e) => {
+    if (e.type === 'card-inserted') presence.inserted(e.reader);
+    else if (e.type === 'card-removed') presence.removed(e.reader);
+  });
   const clients = new ClientRegistry(stack.db);
   let server: ApiServer | null = null;
   const devices = new LaneDevices(config, stack.db, config.merchant, (id) => store.get(id), (o) => server?.notify('receipt.printed', { ...o }), logger);
@@ -81,7 +88,8 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
       falsePinPadReaders: config.falsePinPadReaders ?? [],
       logger,
       onPrompt: (prompt) => server?.notify('payment.progress', { lane: l.name, step: 'pin-entry', message: `Enter PIN${prompt.triesLeft !== undefined ? ` (${prompt.triesLeft} tries left)` : ''}` }),
-      virtualPin: (prompt) => pads.next(l.name, 60_000, prompt.signal),
+      virtualPin: (prompt) => presence.whilePresent(l.reader, pads.next(l.name, 60_000, prompt.signal ? AbortSignal.any([prompt.signal, presence.signal(l.reader)]) : presence.signal(l.reader))),
+      presence,
       onCancelKey: () => lanes.get(l.name)?.flow.cancelByCardholder(),
     });
     pinPads.set(l.name, pinPad);
@@ -200,6 +208,7 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
       if (statusTimer) clearInterval(statusTimer);
       if (backups) clearInterval(backups);
       unsubscribe();
+      unwatchCards();
       await server?.stop();
       // SIGTERM: payments not yet at the host are cancelled; the others finish (bounded by the kernel's own timeouts).
       for (const l of lanes.values()) l.flow.park();

@@ -7,6 +7,7 @@ import { SimulatedPinEntry } from '../sim/sim-pin-entry.js';
 import { SerialPinPad } from '../drivers/pinpad/serial-pinpad.js';
 import { PinPadError } from '../drivers/pinpad/serial-pinpad-errors.js';
 import type { Payment } from '../payments/payment-store.js';
+import type { CardPresence } from './card-presence.js';
 import { ConfigError, type PinPadConfig } from './config.js';
 
 /** A lane's PIN entry device with what devices.list says of it. */
@@ -31,6 +32,8 @@ export interface LanePinPadOptions {
   readonly virtualPin: (prompt: PinPrompt) => Promise<string | null>;
   /** The cardholder pressed the pad's cancel key outside a PIN entry (cancel the lane's payment). */
   readonly onCancelKey: () => void;
+  /** Whether the lane's card is still in: a PIN entry ends when it leaves. */
+  readonly presence: CardPresence;
 }
 
 const noProgress = (): void => undefined;
@@ -70,11 +73,11 @@ function serialPinPad(url: string, o: LanePinPadOptions): LanePinPad {
     verifyOfflinePlaintext: () => pad.verifyOfflinePlaintext(),
     verifyOfflineEnciphered: (channel, prompt, key) => {
       o.onPrompt(prompt);
-      return pad.verifyOfflineEnciphered(channel, prompt, key);
+      return o.presence.whilePresent(o.reader, pad.verifyOfflineEnciphered(channel, untilCardLeaves(prompt, o), key));
     },
     onlinePin: (prompt) => {
       o.onPrompt(prompt);
-      return pad.onlinePin(prompt);
+      return o.presence.whilePresent(o.reader, pad.onlinePin(untilCardLeaves(prompt, o)));
     },
   };
   return {
@@ -130,4 +133,10 @@ function readerPinPad(o: LanePinPadOptions): LanePinPad {
     onlinePin: async () => null,
   };
   return { entry, status: async () => ({ kind: 'reader', connected: usable !== false }), progress: noProgress, close: async () => undefined };
+}
+
+/** The prompt with a signal that also fires when the lane's card leaves (the pad then cancels its entry). */
+function untilCardLeaves<P extends PinPrompt>(prompt: P, o: LanePinPadOptions): P {
+  const gone = o.presence.signal(o.reader);
+  return { ...prompt, signal: prompt.signal ? AbortSignal.any([prompt.signal, gone]) : gone };
 }

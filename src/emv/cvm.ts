@@ -1,3 +1,4 @@
+import { EmvError } from './errors.js';
 import { CommandApdu } from '../apdu/command-apdu.js';
 import { fromHex } from '../apdu/hex.js';
 import type { CardIo } from './card-io.js';
@@ -173,6 +174,12 @@ async function offlinePin(ctx: CvmContext, enciphered: boolean): Promise<boolean
       case 'unavailable':
         ctx.tvr.set('pinPadMissing');
         return false;
+      case 'cancelled':
+      case 'timeout':
+        // The cancel key, or nobody at the PIN pad: the transaction ends (EMV Book 4 §11.1, the Cancel key); only an
+        // explicit bypass moves on to the card's next CVM.
+        ctx.io.checkCancelled('cvm');
+        throw new EmvError('EMV_CANCELLED', 'cvm', outcome.kind === 'timeout' ? 'no PIN was entered in time' : 'the cardholder cancelled at the PIN prompt');
       default:
         ctx.io.checkCancelled('cvm');
         ctx.tvr.set('pinNotEntered');

@@ -1,3 +1,4 @@
+import { EmvError } from '../emv/errors.js';
 import { randomBytes } from 'node:crypto';
 import type { CardChannel } from '../apdu/card-channel.js';
 import { CommandApdu } from '../apdu/command-apdu.js';
@@ -62,7 +63,7 @@ export class SimulatedPinEntry implements PinEntry {
    */
   async onlinePin(prompt: PinPrompt & { readonly pan: string }): Promise<OnlinePinBlock | null> {
     const pin = await this.supplier(prompt);
-    if (pin === null) return null;
+    if (pin === null) throw new EmvError('EMV_CANCELLED', 'cvm', 'the cardholder cancelled at the PIN prompt (or entered none in time)');
     const ksn = this.ksn.next();
     const { format, block } = encryptOnlinePin('tdes-dukpt', fromHex(SIM_TDES_BDK), ksn, pin, prompt.pan);
     return { format, block: toHex(block), ksn: toHex(ksn) };

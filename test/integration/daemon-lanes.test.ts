@@ -27,6 +27,7 @@ describe('lanes with their own printer and customer display', { skip }, () => {
   let link: EmulatorLink;
   let d: RunningDaemon;
   let client: PosbridgeClient;
+  let autoPin = true;
 
   before(async () => {
     const [pa, pb] = [await printerA.listen(), await printerB.listen()];
@@ -56,7 +57,7 @@ describe('lanes with their own printer and customer display', { skip }, () => {
     client = new PosbridgeClient({ url: d.url, token: d.pair('till', 'cashier'), WebSocket: WebSocket as unknown as WebSocketFactory });
     await client.connect();
     client.on('payment.progress', (m) => {
-      if (m.step === 'pin-entry') void client.call('sim.enterPin', { lane: m.lane, pin: '1234' });
+      if (m.step === 'pin-entry' && autoPin) void client.call('sim.enterPin', { lane: m.lane, pin: '1234' });
     });
   });
   after(async () => {
@@ -99,6 +100,32 @@ describe('lanes with their own printer and customer display', { skip }, () => {
     assert.deepEqual([paid.result, paid.maskedPan, paid.entryMode], ['declined', '476173******0119', 'chip']);
     assert.match((await client.receipt(paid.paymentId)).text, /476173\*{6}0119/);
     await client.call('sim.removeCard', { lane: 'B' });
+  });
+
+  test('the card pulled while the PIN is asked: the payment fails at once (card removed), not at the PIN timeout', async () => {
+    const pinAsked = new Promise<void>((resolve) => {
+      const off = client.on('payment.progress', (m) => {
+        if (m.lane === 'B' && m.step === 'pin-entry') {
+          off();
+          resolve();
+        }
+      });
+    });
+    await client.call('sim.insertCard', { lane: 'B', profile: 'visa-sda-pse' });
+    autoPin = false; // nobody types this PIN
+    const started = await client.startPayment({ lane: 'B', type: 'sale', amount: 650, currency: 'EUR', reference: 'lanes-b-pulled' });
+    await pinAsked;
+    const t0 = Date.now();
+    await client.call('sim.removeCard', { lane: 'B' });
+    let p = await client.paymentStatus({ paymentId: started.paymentId });
+    while (!p.result && Date.now() - t0 < 10_000) {
+      await new Promise((r) => setTimeout(r, 20));
+      p = await client.paymentStatus({ paymentId: started.paymentId });
+    }
+    assert.ok(Date.now() - t0 < 3000, `ended ${Date.now() - t0} ms after the card left`);
+    assert.deepEqual([p.state, p.result], ['failed', 'failed']);
+    assert.match(p.reason ?? '', /EMV_CARD_REMOVED/);
+    autoPin = true;
   });
 
   test("lane A's customer display follows its payment: amount and INSERT CARD, ENTER PIN, APPROVED", async () => {

@@ -153,21 +153,21 @@ describe('ReaderPinPad: an EMV transaction with the PIN on the reader keypad', {
     assert.equal(o.cvm, 'signature');
   });
 
-  test('cancel key: SPE 6401 → PIN not entered, no VERIFY reaches the card, the next CVM (signature)', async () => {
+  test('cancel key: SPE 6401 → the transaction ends EMV_CANCELLED (EMV Book 4: the Cancel key), no VERIFY reaches the card', async () => {
     const run = await transact({ keys: [null] });
-    const o = ok(run);
-    assert.equal(o.cvm, 'signature');
-    assert.equal(tvr3(o) & 0x08, 0x08, 'PIN entry required, PIN pad present, but PIN not entered');
+    assert.ok(run.error instanceof EmvError, String(run.error));
+    assert.equal(run.error.code, 'EMV_CANCELLED');
+    assert.match(run.error.message, /cancelled at the PIN prompt/);
     assert.deepEqual(verifies(run), []);
     assert.equal(run.card.application().pinTries, 3);
   });
 
-  test('timeout: the reader gives up after bTimerOut (SPE 6400) → PIN not entered', async () => {
+  test('timeout: the reader gives up after bTimerOut (SPE 6400) → the transaction ends EMV_CANCELLED, no PIN entered', async () => {
     const run = await transact({ keys: ['never'], entry: { timeoutS: 2 } });
-    const o = ok(run);
     assert.equal(run.prompts[0].timeoutS, 2);
     assert.ok(run.prompts[0].signal.aborted, 'the reader stopped waiting for the keypad');
-    assert.equal(tvr3(o) & 0x08, 0x08);
+    assert.ok(run.error instanceof EmvError, String(run.error));
+    assert.match(run.error.message, /no PIN was entered in time/);
     assert.ok(run.controlTraffic.some((t) => t.endsWith('→ 6400')));
     assert.deepEqual(verifies(run), []);
   });

@@ -1,6 +1,7 @@
 // The host simulator's online PIN check (src/sim/host/pin-check.ts, issuer.ts) on in-memory 0200s, the simulators'
 // DUKPT helpers (KSN register, format 0/4 round trips under the standards' test BDKs), and SimulatedPinEntry's
 // online PIN block.
+import { EmvError } from '../../src/emv/errors.js';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { fromHex, toHex } from '../../src/apdu/hex.js';
@@ -97,6 +98,7 @@ describe('SimulatedPinEntry online PIN', () => {
     assert.equal(b.ksn, 'FFFF9876543210E00002');
     const key = deriveTdesPinKeyFromBdk(fromHex(SIM_TDES_BDK), fromHex(a.ksn!));
     assert.equal(decodeFormat0(tdesDecryptPinBlock(key, fromHex(a.block)), app.pan), '4321');
-    assert.equal(await new SimulatedPinEntry(async () => null).onlinePin({ amount: 1, currency: '0978', pan: app.pan }), null);
+    // No PIN (cancel key, nobody at the pad): the transaction ends, it does not fall to the next CVM.
+    await assert.rejects(new SimulatedPinEntry(async () => null).onlinePin({ amount: 1, currency: '0978', pan: app.pan }), (e: unknown) => e instanceof EmvError && e.code === 'EMV_CANCELLED');
   });
 });

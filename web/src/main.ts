@@ -40,6 +40,10 @@ function boot(): void {
       void payments.refresh();
     },
     pinRequested: () => sim?.pinRequested(),
+    started: () => {
+      receipt.clear();
+      sim?.clearState();
+    },
   });
   sim = new SimPanel(notice, () => sale.selectedLane);
   receipt.clear();

@@ -20,6 +20,8 @@ export interface SaleFormHooks {
   finished(p: PaymentInfo): void;
   /** The daemon asks for the PIN on a lane. */
   pinRequested(lane: string): void;
+  /** A payment started (clear what showed the previous one). */
+  started(): void;
 }
 
 /** The sale form and its progress/result area. */
@@ -116,6 +118,7 @@ export class SaleForm {
     try {
       const r = await this.client.startPayment(params);
       this.running = { paymentId: r.paymentId, reference: params.reference, lane: params.lane };
+      this.hooks.started();
       sessionStorage.setItem(KEY, JSON.stringify(this.running));
       const early = this.early.get(r.paymentId);
       if (early) this.showProgress(early);
@@ -154,7 +157,7 @@ export class SaleForm {
       el(
         'div',
         { class: 'outcome', 'data-tone': o.tone, 'data-result': p.result ?? p.state, id: 'outcome' },
-        el('p', { class: 'headline' }, `${prefix}${o.headline}`),
+        el('p', { class: 'headline', tabindex: '-1', id: 'outcome-headline' }, `${prefix}${o.headline}`),
         el('p', {}, o.text),
         el('p', { class: 'next' }, o.next),
         el('p', { class: 'muted' }, facts.join(' · ')),
@@ -162,6 +165,8 @@ export class SaleForm {
       ),
     );
     this.reference.value = newReference();
+    // Focus goes to the result (read out by screen readers), not to whatever control happened to hold it.
+    document.getElementById('outcome-headline')?.focus();
     this.hooks.finished(p);
   }
 

@@ -28,8 +28,8 @@ export class SimPanel {
     on('remove-card', () => this.act('Removing the card', 'sim.removeCard', {}, 'Card removed.'));
     on('swipe-stripe', () => this.act('Swiping the card', 'sim.swipeCard', { card: 'mastercard-stripe' }, 'Stripe-only card swiped.'));
     on('swipe-chip', () => this.act('Swiping the card', 'sim.swipeCard', { card: 'visa-chip' }, 'Chip card swiped (accepted only after its chip failed).'));
-    on('paper-out', () => this.act('Setting the printer', 'sim.setPrinter', { status: 'paper-end' }, 'Printer: out of paper.'));
-    on('paper-ok', () => this.act('Setting the printer', 'sim.setPrinter', { status: 'ready' }, 'Printer: paper loaded, ready.'));
+    on('paper-out', () => this.paper(false));
+    on('paper-ok', () => this.paper(true));
     on('host-timeout', () => this.host('timeout'));
     on('host-normal', () => this.host('normal'));
     this.profile.addEventListener('change', () => this.describe());
@@ -108,6 +108,18 @@ export class SimPanel {
       this.notice.error(err, doing);
       return false;
     }
+  }
+
+  private async paper(ok: boolean): Promise<void> {
+    if (await this.act('Setting the printer', 'sim.setPrinter', { status: ok ? 'ready' : 'paper-end' }, ok ? 'Printer: paper loaded, ready.' : 'Printer: out of paper.')) {
+      byId('paper-out', HTMLButtonElement).setAttribute('aria-pressed', String(!ok));
+      byId('paper-ok', HTMLButtonElement).setAttribute('aria-pressed', String(ok));
+    }
+  }
+
+  /** Forgets the last simulator message (a new payment starts). */
+  clearState(): void {
+    this.say('');
   }
 
   private say(text: string): void {
