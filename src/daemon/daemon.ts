@@ -26,7 +26,9 @@ import { lanePinPad, laneStripe } from './config.js';
 import { openLaneStripe, stripeStatus, type LaneStripe } from './lane-stripe.js';
 import { CardPresence } from './card-presence.js';
 import { LaneDevices } from './lane-devices.js';
-import { createLanePinPad, type LanePinPad } from './lane-pinpad.js';
+import { capabilitiesFor, createLanePinPad, type LanePinPad } from './lane-pinpad.js';
+import type { TerminalConfig } from '../emv/types.js';
+import type { PinPadConfig } from './config.js';
 import type { EscPosEmulator } from '../sim/printer/escpos-emulator.js';
 import { simMethods, VirtualPinPads, type CardSlot } from './sim-methods.js';
 import type { VirtualCard } from '../sim/virtual-card.js';
@@ -73,6 +75,8 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
   let server: ApiServer | null = null;
   const devices = new LaneDevices(config, stack.db, config.merchant, (id) => store.get(id), (o) => server?.notify('receipt.printed', { ...o }), logger);
   const pinPads = new Map<string, LanePinPad>();
+  const terminal = defaultTerminalConfig([...PUBLISHED_CA_KEYS, ...(config.demo ? simCaKeys() : [])]);
+  const laneTerminalConfig = (kind: PinPadConfig): TerminalConfig => ({ ...terminal, capabilities: capabilitiesFor(kind, terminal.capabilities) });
   const stripes = new Map<string, LaneStripe>();
   for (const l of config.lanes) {
     const spec = laneStripe(config, l);
@@ -99,7 +103,7 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
       store,
       driver,
       link: stack.link,
-      config: defaultTerminalConfig([...PUBLISHED_CA_KEYS, ...(config.demo ? simCaKeys() : [])]),
+      config: laneTerminalConfig(lanePinPad(config, l)),
       pin: pinPad.entry,
       stripe: stripes.get(l.name)?.reader ?? null,
       clock,

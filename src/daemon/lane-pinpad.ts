@@ -140,3 +140,15 @@ function untilCardLeaves<P extends PinPrompt>(prompt: P, o: LanePinPadOptions): 
   const gone = o.presence.signal(o.reader);
   return { ...prompt, signal: prompt.signal ? AbortSignal.any([prompt.signal, gone]) : gone };
 }
+
+/**
+ * Terminal capabilities (9F33) for a lane's PIN pad, from the default ones: byte 2 (EMV Book 4 Annex A2) says which
+ * CVMs the terminal supports, so the kernel never picks one the pad cannot do — a reader keypad has no online or
+ * enciphered PIN (bits 0x40, 0x10), a serial pad no plaintext offline PIN (0x80).
+ */
+export function capabilitiesFor(kind: PinPadConfig, base: string): string {
+  const b = Uint8Array.from(base.match(/../g) ?? [], (h) => Number.parseInt(h, 16));
+  if (kind === 'reader') b[1] &= ~(0x40 | 0x10);
+  else if (kind.startsWith('serial://')) b[1] &= ~0x80;
+  return [...b].map((x) => x.toString(16).padStart(2, '0').toUpperCase()).join('');
+}

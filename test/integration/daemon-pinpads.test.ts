@@ -88,6 +88,15 @@ describe('PIN pads named by the lane config', { skip: noSocat() }, () => {
     assert.equal((await paying).result, 'cancelled');
   });
 
+  test('reader keypad lane: a card asking for an online PIN gets its next CVM (the terminal does not claim online PIN)', async () => {
+    steps.length = 0;
+    await client.call('sim.insertCard', { lane: 'R', profile: 'mastercard-dda-online-pin' });
+    const paid = await client.pay({ lane: 'R', type: 'sale', amount: 1000, currency: 'EUR', reference: 'reader-online-pin' });
+    assert.notEqual(paid.cvm, 'online-pin');
+    assert.ok(!steps.includes('R:pin-entry'), 'no PIN asked');
+    await client.call('sim.removeCard', { lane: 'R' });
+  });
+
   test("reader keypad: offline PIN verified by the reader itself (part 10), typed on the reader's keypad", async () => {
     steps.length = 0;
     await client.call('sim.insertCard', { lane: 'R', profile: 'visa-sda-pse' });

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError, lanePinPad, lanePrinter, parseConfig } from '../../src/daemon/config.js';
+import { capabilitiesFor } from '../../src/daemon/lane-pinpad.js';
 
 const bad = (json: unknown, key: string): void => {
   assert.throws(
@@ -58,4 +59,10 @@ test('each mistake names its key', () => {
   bad({ lanes: [lane], printerEncoding: 'gb18030' }, 'printerEncoding');
   bad({ lanes: [lane], falsePinPadReaders: [''] }, 'falsePinPadReaders');
   bad({ lanes: [lane], autoPrint: 'always' }, 'autoPrint');
+});
+
+test("a lane's terminal capabilities (9F33 byte 2) follow its PIN pad: no CVM the pad cannot do", () => {
+  assert.equal(capabilitiesFor('virtual', 'E0F8C8'), 'E0F8C8');
+  assert.equal(capabilitiesFor('reader', 'E0F8C8'), 'E0A8C8', 'no online or enciphered PIN on a reader keypad');
+  assert.equal(capabilitiesFor('serial:///dev/ttyUSB0', 'E0F8C8'), 'E078C8', 'no plaintext offline PIN on a serial pad');
 });
