@@ -18,34 +18,44 @@ export class CardPresence {
     this.gone.get(reader)?.abort();
   }
 
-  /** Aborted when the card now in `reader` leaves. */
+  /** Aborted when the card now in `reader` leaves (already aborted when there is none). */
   signal(reader: string): AbortSignal {
     let c = this.gone.get(reader);
     if (!c) {
+      // No card seen in this reader yet: as good as gone (the driver reports present cards when subscribed).
       c = new AbortController();
+      c.abort();
       this.gone.set(reader, c);
     }
     return c.signal;
   }
 
-  /** `wait`, or EMV_CARD_REMOVED as soon as the card leaves `reader` during it. */
-  whilePresent<T>(reader: string, wait: Promise<T>): Promise<T> {
-    const s = this.signal(reader);
-    if (s.aborted) return Promise.reject(removedDuringPin());
-    return new Promise<T>((resolve, reject) => {
-      const onGone = (): void => reject(removedDuringPin());
-      s.addEventListener('abort', onGone, { once: true });
-      wait.then(
-        (v) => {
-          s.removeEventListener('abort', onGone);
-          resolve(v);
-        },
-        (err: unknown) => {
-          s.removeEventListener('abort', onGone);
-          reject(err);
-        },
-      );
-    });
+  /**
+   * For a PIN entry on `reader`: with a card in it, the prompt's signal joined with the card leaving, and `wait` that
+   * ends as EMV_CARD_REMOVED the moment it does; for a swiped card or an empty reader, both unchanged.
+   */
+  forEntry(reader: string, prompt: { readonly signal?: AbortSignal; readonly swiped?: boolean }): { readonly signal: AbortSignal | undefined; wait<T>(p: Promise<T>): Promise<T> } {
+    const { signal } = prompt;
+    const gone = this.signal(reader);
+    if (gone.aborted || prompt.swiped) return { signal, wait: (p) => p };
+    return {
+      signal: signal ? AbortSignal.any([signal, gone]) : gone,
+      wait: <T>(p: Promise<T>): Promise<T> =>
+        new Promise<T>((resolve, reject) => {
+          const onGone = (): void => reject(removedDuringPin());
+          gone.addEventListener('abort', onGone, { once: true });
+          p.then(
+            (v) => {
+              gone.removeEventListener('abort', onGone);
+              resolve(v);
+            },
+            (err: unknown) => {
+              gone.removeEventListener('abort', onGone);
+              reject(err);
+            },
+          );
+        }),
+    };
   }
 }
 

@@ -92,7 +92,10 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
       falsePinPadReaders: config.falsePinPadReaders ?? [],
       logger,
       onPrompt: (prompt) => server?.notify('payment.progress', { lane: l.name, step: 'pin-entry', message: `Enter PIN${prompt.triesLeft !== undefined ? ` (${prompt.triesLeft} tries left)` : ''}` }),
-      virtualPin: (prompt) => presence.whilePresent(l.reader, pads.next(l.name, 60_000, prompt.signal ? AbortSignal.any([prompt.signal, presence.signal(l.reader)]) : presence.signal(l.reader))),
+      virtualPin: (prompt) => {
+        const entry = presence.forEntry(l.reader, prompt);
+        return entry.wait(pads.next(l.name, 60_000, entry.signal));
+      },
       presence,
       onCancelKey: () => lanes.get(l.name)?.flow.cancelByCardholder(),
     });

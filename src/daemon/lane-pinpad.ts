@@ -73,11 +73,13 @@ function serialPinPad(url: string, o: LanePinPadOptions): LanePinPad {
     verifyOfflinePlaintext: () => pad.verifyOfflinePlaintext(),
     verifyOfflineEnciphered: (channel, prompt, key) => {
       o.onPrompt(prompt);
-      return o.presence.whilePresent(o.reader, pad.verifyOfflineEnciphered(channel, untilCardLeaves(prompt, o), key));
+      const entry = o.presence.forEntry(o.reader, prompt);
+      return entry.wait(pad.verifyOfflineEnciphered(channel, withSignal(prompt, entry.signal), key));
     },
     onlinePin: (prompt) => {
       o.onPrompt(prompt);
-      return o.presence.whilePresent(o.reader, pad.onlinePin(untilCardLeaves(prompt, o)));
+      const entry = o.presence.forEntry(o.reader, prompt);
+      return entry.wait(pad.onlinePin(withSignal(prompt, entry.signal)));
     },
   };
   return {
@@ -135,10 +137,9 @@ function readerPinPad(o: LanePinPadOptions): LanePinPad {
   return { entry, status: async () => ({ kind: 'reader', connected: usable !== false }), progress: noProgress, close: async () => undefined };
 }
 
-/** The prompt with a signal that also fires when the lane's card leaves (the pad then cancels its entry). */
-function untilCardLeaves<P extends PinPrompt>(prompt: P, o: LanePinPadOptions): P {
-  const gone = o.presence.signal(o.reader);
-  return { ...prompt, signal: prompt.signal ? AbortSignal.any([prompt.signal, gone]) : gone };
+/** The prompt with `signal` (the entry's: the cashier's cancel, or the card leaving). */
+function withSignal<P extends PinPrompt>(prompt: P, signal: AbortSignal | undefined): P {
+  return signal ? { ...prompt, signal } : prompt;
 }
 
 /**

@@ -120,6 +120,8 @@ export interface PinPrompt {
   readonly triesLeft?: number;
   /** Aborted when the transaction is cancelled: the PIN pad stops waiting and answers 'cancelled'. */
   readonly signal?: AbortSignal;
+  /** The card was swiped, not inserted: nothing in the reader can be pulled during the entry. */
+  readonly swiped?: boolean;
 }
 
 /** What the acquirer host said about an ARQC (the host link implements `authorize`). */

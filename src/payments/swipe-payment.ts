@@ -55,7 +55,7 @@ async function authorizeSwipe(o: PaymentFlowOptions, payment: Payment, fields: M
   store.move(payment.id, 'card-read', o.clock());
   let pin: OnlinePinBlock | null = null;
   if (decision.pinRequired) {
-    pin = await o.pin.onlinePin({ amount: payment.amount, currency: `0${payment.currency}`, pan: fields.pan, signal });
+    pin = await o.pin.onlinePin({ amount: payment.amount, currency: `0${payment.currency}`, pan: fields.pan, signal, swiped: true });
     if (!pin) throw new EmvError('EMV_CANCELLED', 'cvm', 'the card asks for a PIN and none was entered');
   }
   // Committed before the request leaves: a crash from here on is resolved by a reversal.
