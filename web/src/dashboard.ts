@@ -72,9 +72,24 @@ export class Dashboard {
     });
   }
 
-  /** Forgets what the lanes were doing (after a reconnect, the notifications in between are lost). */
+  /** Forgets what the lanes were doing (after a reconnect, the notifications in between are lost) and asks again. */
   resetActivity(): void {
     this.activity.clear();
+    void this.runningPayments();
+  }
+
+  /** A page opened (or reconnected) while a payment runs shows it on its lane: today's payments not yet final. */
+  private async runningPayments(): Promise<void> {
+    if (!this.client) return;
+    try {
+      const from = new Date();
+      from.setHours(0, 0, 0, 0);
+      const { payments } = await this.client.listPayments({ from: from.toISOString(), to: new Date(Date.now() + 60_000).toISOString() });
+      for (const p of payments) if (p.result === null && p.state !== 'reversal-pending') this.activity.set(p.lane, `a payment is running (${p.state.replace('-', ' ')})`);
+      this.render();
+    } catch (err) {
+      this.notice.error(err, 'Reading the running payments');
+    }
   }
 
   /** Reads devices.list now. */
