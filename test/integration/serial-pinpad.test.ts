@@ -3,6 +3,7 @@
 // cancel key, our cancel, timeouts, line noise, the pty pulled mid-entry and back, plaintext offline PIN refused,
 // offline enciphered PIN verified by a virtual EMV card, and online PIN checked by the host simulator through the
 // real host link.
+import { EmvError } from '../../src/emv/errors.js';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -142,12 +143,12 @@ describe('serial PIN pad (TDES DUKPT) over a pty', { skip: NO_SOCAT, timeout: 60
     assert.deepEqual(b.emu.shown.at(-1), 'AMOUNT 4200 0978', 'the amount shown before the entry');
   });
 
-  test('the cardholder presses cancel: null online, cancelled offline; outside an entry a key event', async () => {
+  test('the cardholder presses cancel: the transaction ends (EMV_CANCELLED); outside an entry a key event', async () => {
     b.action = 'wait';
     const pending = b.pad.onlinePin({ ...PROMPT, pan: PAN });
     while (!b.emu.entering) await sleep(10);
     await b.emu.pressCancelKey();
-    assert.equal(await pending, null);
+    await assert.rejects(pending, (e: unknown) => e instanceof EmvError && e.code === 'EMV_CANCELLED' && /cancelled at the PIN prompt/.test(e.message));
     await b.emu.pressCancelKey();
     for (let i = 0; i < 100 && b.cancelKeys === 0; i++) await sleep(10);
     assert.equal(b.cancelKeys, 1);
@@ -165,9 +166,9 @@ describe('serial PIN pad (TDES DUKPT) over a pty', { skip: NO_SOCAT, timeout: 60
     assert.equal(b.emu.requests.at(-1), 'cancel');
   });
 
-  test('cardholder timeout → null; a pad that stops answering → PINPAD_TIMEOUT (retriable)', async () => {
+  test('cardholder timeout → the transaction ends (EMV_CANCELLED); a pad that stops answering → PINPAD_TIMEOUT (retriable)', async () => {
     b.action = 'timeout';
-    assert.equal(await b.pad.onlinePin({ ...PROMPT, pan: PAN }), null);
+    await assert.rejects(b.pad.onlinePin({ ...PROMPT, pan: PAN }), (e: unknown) => e instanceof EmvError && e.code === 'EMV_CANCELLED');
     b.emu.mode = 'mute';
     try {
       await assert.rejects(b.pad.display('HELLO'), (e: unknown) => isCode('PINPAD_TIMEOUT')(e) && (e as PinPadError).retriable);

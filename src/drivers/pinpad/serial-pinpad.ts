@@ -4,6 +4,7 @@
 // builds and RSA-enciphers the EMV Book 2 §7.2 block; we send VERIFY (P2=88). Offline plaintext PIN is refused by
 // design: EMV lets a plaintext PIN travel only inside a tamper-evident device, and a pad on a cable is not the
 // card reader, so the kernel goes on to the next CVM (Book 3 §10.5).
+import { EmvError } from '../../emv/errors.js';
 import type { CardChannel } from '../../apdu/card-channel.js';
 import { CommandApdu } from '../../apdu/command-apdu.js';
 import { toHex } from '../../apdu/hex.js';
@@ -124,6 +125,8 @@ export class SerialPinPad implements PinEntry {
       return this.entry({ kind: 'onlinePin', format, timeoutSec: this.entrySec, pan: prompt.pan }, prompt.signal);
     });
     if (r.kind !== 'onlinePinResult') throw unexpected(r);
+    // The Cancel key, or nobody at the pad: the transaction ends (as for offline PIN); a bypass moves to the next CVM.
+    if (r.status === 'cancelKey' || r.status === 'timeout') throw new EmvError('EMV_CANCELLED', 'cvm', r.status === 'timeout' ? 'no PIN was entered in time' : 'the cardholder cancelled at the PIN prompt');
     if (r.status !== 'entered' || r.format === undefined || !r.ksn || !r.block) return null;
     return { format: r.format, block: toHex(r.block), ksn: toHex(r.ksn) };
   }
