@@ -14,7 +14,8 @@ import { createHostStack, type HostStack } from '../host/stack.js';
 import type { Logger } from '../log/logger.js';
 import { loadKeyFile } from '../journal/sealed.js';
 import { backupJournal } from '../journal/backup.js';
-import { PaymentFlow, settleReversals } from '../payments/payment-flow.js';
+import { PaymentFlow } from '../payments/payment-flow.js';
+import { settleReversals } from '../payments/settle-reversals.js';
 import { PaymentStore } from '../payments/payment-store.js';
 import { simCaKeys } from '../sim/emv/sim-keys.js';
 import { HostSimulator } from '../sim/host/host-simulator.js';
@@ -74,6 +75,8 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
   const clients = new ClientRegistry(stack.db);
   let server: ApiServer | null = null;
   const devices = new LaneDevices(config, stack.db, config.merchant, (id) => store.get(id), (o) => server?.notify('receipt.printed', { ...o }), logger);
+  // autoPrint: the receipts are queued in the journal transaction that ends the payment (printed right after).
+  if ((config.autoPrint ?? 'none') !== 'none') store.setFinalHook((p) => devices.queueAutoPrint(p, clock()));
   const pinPads = new Map<string, LanePinPad>();
   const terminal = defaultTerminalConfig([...PUBLISHED_CA_KEYS, ...(config.demo ? simCaKeys() : [])]);
   const laneTerminalConfig = (kind: PinPadConfig): TerminalConfig => ({ ...terminal, capabilities: capabilitiesFor(kind, terminal.capabilities) });
@@ -120,7 +123,6 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
         pinPad.progress(p.step, payment);
       },
       onCompleted: (p) => {
-        devices.autoPrint(p, clock());
         display?.completed(p);
         pinPad.progress('completed', p);
         server?.notify('payment.completed', {
@@ -128,6 +130,7 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
           scheme: schemeOf(p.aid),
           receipt: p.state === 'completed' || p.state === 'declined' ? textReceipt(p, config.merchant, 'customer').join('\n') : null,
         });
+        devices.printQueued(l.name, clock()); // autoPrint's receipts, queued with the final state
       },
       logger,
     });
@@ -169,12 +172,6 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
       }, config.backup.everyHours * 3600_000)
     : null;
   backups?.unref();
-  // autoPrint after a restart: a payment that ended in the hour before it, with no receipt queued or printed (the
-  // daemon stopped between the payment's end and its receipt), gets its receipts now.
-  if ((config.autoPrint ?? 'none') !== 'none') {
-    const now = clock();
-    for (const p of store.list(now - 3600_000, now + 1)) devices.autoPrint(p, now);
-  }
   // Queued receipts (paper out, printer off) print by themselves once the printer can: checked every 2 s. Printer
   // status changes (paper, cover, drawer, reachability) are announced as device.changed, polled every 5 s.
   const printTimer = setInterval(() => {

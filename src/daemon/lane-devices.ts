@@ -70,16 +70,21 @@ export class LaneDevices {
   }
 
   /**
-   * autoPrint: queues the receipts of a payment that ended approved or declined, in the journal, and prints them now
-   * (or as soon as the printer can: the 2 s retry). Nothing when autoPrint is "none" or the lane has no printer.
+   * autoPrint: queues the receipts of a payment that ends approved or declined (called inside the journal
+   * transaction of that state, so a crash keeps both or neither); `printQueued` then prints them. Nothing when
+   * autoPrint is "none" or the lane has no printer.
    */
-  autoPrint(p: Payment, now: number): void {
+  queueAutoPrint(p: Payment, now: number): void {
     const copies: readonly ReceiptCopy[] = this.config.autoPrint === 'both' ? ['customer', 'merchant'] : this.config.autoPrint === 'customer' ? ['customer'] : [];
     const printing = this.printingFor(p.lane);
-    if (!printing || copies.length === 0 || (p.state !== 'completed' && p.state !== 'declined')) return;
-    let queued = false;
-    for (const copy of copies) queued = printing.enqueue(p, copy, now) || queued;
-    if (queued) printing.tick(now).catch((err: unknown) => this.logger?.error('receipt print failed', { paymentId: p.id, err }));
+    if (!printing || copies.length === 0) return;
+    for (const copy of copies) printing.enqueue(p, copy, now);
+  }
+
+  /** Prints what is queued for the lane's printer now (else the 2 s retry does, once the printer can). */
+  printQueued(lane: string, now: number): void {
+    const printing = this.printingFor(lane);
+    if (printing && printing.pendingCount() > 0) printing.tick(now).catch((err: unknown) => this.logger?.error('receipt print failed', { lane, err }));
   }
 
   /** The lane's customer display, when it has one. */

@@ -6,11 +6,12 @@ import { EmvKernel, type AuthorizeContext, type EmvOutcome } from '../emv/kernel
 import type { OnlineResponse, PinEntry, TerminalConfig } from '../emv/types.js';
 import type { HostLink } from '../host/link.js';
 import type { AuthRequest } from '../host/messages.js';
-import type { HostQueue } from '../journal/host-queue.js';
 import type { Logger } from '../log/logger.js';
 import { PaymentError } from './errors.js';
 import type { NewPayment, Payment, PaymentStore } from './payment-store.js';
 import { isChipFailure, swipedPayment } from './swipe-payment.js';
+
+export { settleReversals } from './settle-reversals.js';
 
 /** What the flow reports while a payment runs (the API's payment.progress). */
 export interface PaymentProgress {
@@ -139,8 +140,17 @@ export class PaymentFlow {
     if (state === 'created' || state === 'card-read') this.running.abort.abort();
   }
 
+  /** Tells the listener of a step; its failure is logged, never thrown into the payment. */
+  private report(paymentId: string, step: string, message: string): void {
+    try {
+      this.o.onProgress?.({ paymentId, step, message });
+    } catch (err) {
+      this.o.logger?.error('payment progress listener failed', { paymentId, step, err });
+    }
+  }
+
   private progress(paymentId: string, step: string): void {
-    this.o.onProgress?.({ paymentId, step, message: MESSAGES[step] ?? step });
+    this.report(paymentId, step, MESSAGES[step] ?? step);
   }
 
   private async run(payment: Payment, signal: AbortSignal): Promise<void> {
@@ -161,7 +171,7 @@ export class PaymentFlow {
         asked = ask;
         const got = await this.waitForCardOrSwipe(signal, !chipFailed, deadline);
         if (got.kind === 'swipe') {
-          const done = await swipedPayment(this.o, payment, got.swipe, chipFailed ? { pan: failedPan } : null, signal, (r) => (reversalId = r), (step, message) => this.o.onProgress?.({ paymentId: id, step, message: message ?? MESSAGES[step] ?? step }));
+          const done = await swipedPayment(this.o, payment, got.swipe, chipFailed ? { pan: failedPan } : null, signal, (r) => (reversalId = r), (step, message) => this.report(id, step, message ?? MESSAGES[step] ?? step));
           if (done) return;
           continue;
         }
@@ -183,7 +193,12 @@ export class PaymentFlow {
       this.fail(id, err, reversalId, signal);
     } finally {
       await conn?.disconnect().catch((e: unknown) => this.o.logger?.debug('disconnect after payment failed', { code: e instanceof Error ? e.message : String(e) }));
-      this.o.onCompleted?.(store.get(id));
+      try {
+        this.o.onCompleted?.(store.get(id));
+      } catch (err) {
+        // The payment's end is in the journal already; a listener's failure must not take the daemon down.
+        this.o.logger?.error('payment completion listener failed', { paymentId: id, err });
+      }
     }
   }
 
@@ -360,25 +375,6 @@ export class PaymentFlow {
   }
 }
 
-
-/** Moves reversal-pending payments whose reversals the host acknowledged (queue items done) to reversed. */
-export function settleReversals(store: PaymentStore, queue: HostQueue, pending: readonly Payment[], now: number): string[] {
-  const moved: string[] = [];
-  for (const p of pending) {
-    if (p.state !== 'reversal-pending') continue;
-    const items = queue.list().filter((i) => i.ref === p.id && i.kind === 'reversal');
-    // Done: the host took the reversal. No item, or only a disarmed one: the request never left or the host declined
-    // it (the reversal is armed before the request is sent), so there is nothing to undo.
-    const settled = items.every((i) => i.status === 'done' || i.status === 'disarmed');
-    if (settled) {
-      const reason = items.some((i) => i.status === 'done') ? 'reversal acknowledged by the host' : 'nothing to reverse: the host never approved it';
-      // Nothing was charged: a payment without a verdict yet ends failed (a card decline keeps its 'declined').
-      store.move(p.id, 'reversed', now, { reason, ...(p.result ? {} : { result: 'failed' }) });
-      moved.push(p.id);
-    }
-  }
-  return moved;
-}
 
 /** The advice request of an offline approval: the card data from the records and the final field 55. */
 function adviceRequest(p: Payment, card: AuthorizeContext, outcome: EmvOutcome): AuthRequest {

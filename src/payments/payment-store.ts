@@ -97,6 +97,15 @@ export class PaymentStore {
   ) {}
 
   private readonly committed: PaymentState[] = [];
+  private finalHook: ((p: Payment) => void) | null = null;
+
+  /**
+   * Runs `fn` inside the transaction that moves a payment to completed or declined, so what it writes (the receipts
+   * to print) commits with the state or not at all.
+   */
+  setFinalHook(fn: ((p: Payment) => void) | null): void {
+    this.finalHook = fn;
+  }
 
   /**
    * Creates the payment, or returns the existing one with the same reference (never a second charge).
@@ -159,7 +168,9 @@ export class PaymentStore {
           id,
         );
       this.event(id, to, now, update.reason ?? update.result ?? null);
-      return this.get(id);
+      const moved = this.get(id);
+      if (this.finalHook && (to === 'completed' || to === 'declined')) this.finalHook(moved);
+      return moved;
     })();
     this.committed.push(to);
     if (!this.db.inTransaction) this.afterCommit();

@@ -56,7 +56,8 @@ async function authorizeSwipe(o: PaymentFlowOptions, payment: Payment, fields: M
   let pin: OnlinePinBlock | null = null;
   if (decision.pinRequired) {
     pin = await o.pin.onlinePin({ amount: payment.amount, currency: `0${payment.currency}`, pan: fields.pan, signal, swiped: true });
-    if (!pin) throw new EmvError('EMV_CANCELLED', 'cvm', 'the card asks for a PIN and none was entered');
+    // The pad answered no PIN without a cancel (a bypass, or a reader keypad that cannot make online PIN blocks).
+    if (!pin) throw new PaymentError('PAYMENT_INVALID', "this swiped card needs an online PIN, which the lane's PIN pad did not give: insert the card, or use a lane with a PIN pad for online PIN");
   }
   // Committed before the request leaves: a crash from here on is resolved by a reversal.
   store.move(payment.id, 'authorizing', o.clock(), { pan: fields.pan, entryMode });

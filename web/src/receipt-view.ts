@@ -35,6 +35,7 @@ export class ReceiptView {
     this.paymentId = paymentId;
     try {
       const r = await this.client.receipt(paymentId, 'customer');
+      if (this.paymentId !== paymentId) return; // another payment started (or another receipt was asked) meanwhile
       const url = svgDataUrl(r.svg);
       const button = el('button', { type: 'button', id: 'print-receipt' }, this.printed.has(paymentId) ? 'Reprint (marked COPY)' : 'Print receipt');
       button.addEventListener('click', () => void this.print(button));

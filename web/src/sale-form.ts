@@ -165,7 +165,8 @@ export class SaleForm {
       ),
     );
     this.reference.value = newReference();
-    // Focus goes to the result (read out by screen readers), not to whatever control happened to hold it.
+    // Focus goes to the result, which screen readers then read (once: the area is not also a live region), not to
+    // whatever control happened to hold it.
     document.getElementById('outcome-headline')?.focus();
     this.hooks.finished(p);
   }
