@@ -6,7 +6,7 @@ import { adminMethods } from '../api/admin-methods.js';
 import type { MethodSpec } from '../api/rpc.js';
 import { ApiServer } from '../api/server.js';
 import { defaultDataDir } from '../config/paths.js';
-import { PcscReaderDriver } from '../drivers/pcsc/pcsc-driver.js';
+import { IsolatedPcscDriver } from '../drivers/pcsc/isolated-pcsc-driver.js';
 import type { ReaderDriver } from '../drivers/pcsc/types.js';
 import { PUBLISHED_CA_KEYS } from '../emv/ca-keys.js';
 import { defaultTerminalConfig } from '../emv/terminal-defaults.js';
@@ -64,7 +64,7 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
   stack.network.start(60_000);
 
   const virtual = config.readers === 'virtual' ? new InProcessReaderDriver(config.lanes.map((l) => l.reader)) : null;
-  const driver: ReaderDriver = virtual ?? (await PcscReaderDriver.create({ logger }));
+  const driver: ReaderDriver = virtual ?? (await IsolatedPcscDriver.create({ logger }));
   const pads = new VirtualPinPads();
   // A PIN entry ends the moment its card leaves the reader (not at the PIN timeout).
   const presence = new CardPresence();

@@ -63,6 +63,12 @@ const MESSAGES: Readonly<Record<string, string>> = {
   'second-generate-ac': 'Completing',
 };
 
+/** The card session broke (card removed or swapped, exchange failed in the reader), not the chip's own answer. */
+function isBrokenSession(err: unknown): boolean {
+  if (!(err instanceof EmvError)) return false;
+  return err.code === 'EMV_CARD_REMOVED' || (err.code === 'EMV_READER_FAILED' && (err.details.reader === 'PCSC_ERROR' || err.details.reader === 'CARD_RESET'));
+}
+
 /**
  * Runs the payments of one lane: waits for the card, runs the EMV kernel, authorises through the host link, and
  * commits each state to the journal before the next side effect (authorizing before the request leaves, authorized
@@ -161,6 +167,7 @@ export class PaymentFlow {
     let conn: CardConnection | null = null;
     try {
       let chipFailed = false;
+      let swapRetries = 0;
       let failedPan: string | null = null;
       let asked: string | null = null;
       const deadline = this.o.clock() + this.o.cardTimeoutMs;
@@ -180,19 +187,30 @@ export class PaymentFlow {
           await this.runChip(payment, conn, signal, (r) => (reversalId = r));
           return;
         } catch (err) {
+          // The card was swapped for another before anything went to the host: read the card now in the reader. A
+          // real reader's event counter turns a swap into CARD_REMOVED; a swap faster than the reader's presence
+          // poll (vpcd, some USB readers) shows only as a broken exchange with a card still there.
+          if (isBrokenSession(err) && swapRetries++ < 2 && store.get(id).state === 'created' && (await this.cardInReader())) {
+            this.o.logger?.info('the card was swapped before authorisation: reading the new card', { paymentId: id });
+            await conn?.disconnect('unpower').catch((e: unknown) => this.o.logger?.debug('disconnect after a card swap failed', { code: e instanceof Error ? e.message : String(e) }));
+            conn = null;
+            asked = null;
+            continue;
+          }
           // The chip could not be read and the lane has a stripe reader: technical fallback to the swipe.
           if (!(isChipFailure(err) && this.o.stripe && !this.o.stripe.closed && store.get(id).state === 'created')) throw err;
-          this.o.logger?.warn('chip read failed: fallback to the stripe allowed', { paymentId: id, code: err.code });
+          this.o.logger?.warn('chip read failed: fallback to the stripe allowed', { paymentId: id, code: err.code, cause: err instanceof EmvError ? err.details.reader : undefined });
           chipFailed = true;
           failedPan = (this.card as AuthorizeContext | null)?.pan ?? null; // set by the kernel's onCardData, if it got that far
-          await conn?.disconnect().catch((e: unknown) => this.o.logger?.debug('disconnect after a chip failure failed', { code: e instanceof Error ? e.message : String(e) }));
+          await conn?.disconnect('unpower').catch((e: unknown) => this.o.logger?.debug('disconnect after a chip failure failed', { code: e instanceof Error ? e.message : String(e) }));
           conn = null;
         }
       }
     } catch (err) {
       this.fail(id, err, reversalId, signal);
     } finally {
-      await conn?.disconnect().catch((e: unknown) => this.o.logger?.debug('disconnect after payment failed', { code: e instanceof Error ? e.message : String(e) }));
+      // EMV Book 1 §6.1.5: the card is deactivated at the end of the transaction.
+      await conn?.disconnect('unpower').catch((e: unknown) => this.o.logger?.debug('disconnect after payment failed', { code: e instanceof Error ? e.message : String(e) }));
       try {
         this.o.onCompleted?.(store.get(id));
       } catch (err) {
@@ -345,6 +363,12 @@ export class PaymentFlow {
    * Waits for a chip card in the reader or a swipe on the lane's stripe reader, until `deadline`. After a chip failure
    * (`chipAllowed` false) only a swipe is taken: the card left in the reader is the one that failed.
    */
+  /** True when the lane's reader holds a card now. */
+  private async cardInReader(): Promise<boolean> {
+    const r = (await this.o.driver.listReaders()).find((x) => x.name === this.o.reader);
+    return r?.cardPresent === true;
+  }
+
   private async waitForCardOrSwipe(signal: AbortSignal, chipAllowed: boolean, deadline: number): Promise<{ readonly kind: 'chip' } | { readonly kind: 'swipe'; readonly swipe: SwipeResult }> {
     let swiped: SwipeResult | null = null;
     let wake: () => void = () => undefined;

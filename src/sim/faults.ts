@@ -10,10 +10,17 @@ export interface FaultOptions {
   readonly garbageAfter?: number;
   /** After this many answered APDUs the card stops answering (mute). */
   readonly muteAfter?: number;
+  /**
+   * After this many answered APDUs the card freezes: it answers nothing more, not even the reader's power and ATR
+   * requests, so the reader itself hangs (vpcd waits on the card inside pcscd's calls: a wedged reader).
+   */
+  readonly freezeAfter?: number;
+  /** Once it has answered an APDU, the card freezes when the reader powers it off or resets it (a disconnect that never returns). */
+  readonly freezeOnPowerOff?: boolean;
 }
 
 /** What the transport must do with the next APDU. */
-export type FaultAction = { readonly kind: 'answer'; readonly delayMs: number } | { readonly kind: 'drop' } | { readonly kind: 'mute' } | { readonly kind: 'garbage'; readonly bytes: Uint8Array; readonly delayMs: number };
+export type FaultAction = { readonly kind: 'answer'; readonly delayMs: number } | { readonly kind: 'drop' } | { readonly kind: 'mute' } | { readonly kind: 'freeze' } | { readonly kind: 'garbage'; readonly bytes: Uint8Array; readonly delayMs: number };
 
 /** Counts APDUs and decides, per APDU, whether to answer, drop the card, go mute or answer garbage. */
 export class FaultPlan {
@@ -27,6 +34,11 @@ export class FaultPlan {
     this.options = options;
   }
 
+  /** True when a power-off or reset must freeze the card. */
+  get freezesOnPowerOff(): boolean {
+    return this.options.freezeOnPowerOff === true;
+  }
+
   /** APDUs seen so far. */
   get apduCount(): number {
     return this.count;
@@ -38,6 +50,7 @@ export class FaultPlan {
     const o = this.options;
     const delayMs = o.delayMs ?? 0;
     if (o.dropAfter !== undefined && n >= o.dropAfter) return { kind: 'drop' };
+    if (o.freezeAfter !== undefined && n >= o.freezeAfter) return { kind: 'freeze' };
     if (o.muteAfter !== undefined && n >= o.muteAfter) return { kind: 'mute' };
     if (o.garbageAfter !== undefined && n >= o.garbageAfter) {
       const len = 1 + (randomBytes(1)[0] % 40);

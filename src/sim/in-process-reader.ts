@@ -216,7 +216,7 @@ class InProcessConnection implements CardConnection {
         this.driver.removeCard(this.reader);
         throw this.cardRemoved();
       }
-      if (action.kind === 'mute') return new Promise<Uint8Array>(() => undefined);
+      if (action.kind === 'mute' || action.kind === 'freeze') return new Promise<Uint8Array>(() => undefined);
       if (action.delayMs > 0) await new Promise((r) => setTimeout(r, action.delayMs));
       this.currentCard(); // pulled during the delay: the command never reaches the card
       const answer = action.kind === 'garbage' ? action.bytes : await card.process(command);

@@ -29,6 +29,8 @@ export class VpcdCardClient {
   private card: VirtualCard | null = null;
   private faults = new FaultPlan();
   private removal: Promise<void> | null = null;
+  /** Set by the freeze fault: nothing is answered until the card is removed. */
+  private frozen = false;
 
   /** Builds a client for one vpcd slot; nothing connects until `insert`. */
   constructor(private readonly options: VpcdOptions) {}
@@ -47,6 +49,7 @@ export class VpcdCardClient {
   async insert(card: VirtualCard, faults: FaultOptions = {}): Promise<void> {
     if (this.socket) await this.remove();
     this.card = card;
+    this.frozen = false;
     this.faults = new FaultPlan(faults); // each inserted card counts its own APDUs, as in-process
     const host = this.options.host ?? '127.0.0.1';
     const deadline = Date.now() + (this.options.connectTimeoutMs ?? 5000);
@@ -99,9 +102,13 @@ export class VpcdCardClient {
 
   private async onFrame(s: Socket, payload: Uint8Array): Promise<void> {
     const card = this.card;
-    if (!card) return;
+    if (!card || this.frozen) return;
     if (payload.length === 1) {
       const ctrl = payload[0];
+      if ((ctrl === CTRL_OFF || ctrl === CTRL_RESET) && this.faults.freezesOnPowerOff && this.faults.apduCount > 0) {
+        this.frozen = true;
+        return;
+      }
       if (ctrl === CTRL_ON || ctrl === CTRL_RESET || ctrl === CTRL_OFF) card.reset();
       else if (ctrl === CTRL_ATR) send(s, card.atr);
       else this.options.logger?.warn('vpcd sent an unknown control byte', { ctrl });
@@ -113,6 +120,10 @@ export class VpcdCardClient {
       return;
     }
     if (action.kind === 'mute') return;
+    if (action.kind === 'freeze') {
+      this.frozen = true;
+      return;
+    }
     if (action.delayMs > 0) await new Promise((r) => setTimeout(r, action.delayMs));
     const answer = action.kind === 'garbage' ? action.bytes : await card.process(payload);
     if (this.socket === s) send(s, answer);

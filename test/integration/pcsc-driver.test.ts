@@ -6,6 +6,8 @@ import { toHex } from '../../src/apdu/hex.js';
 import { withT0Handling } from '../../src/apdu/t0.js';
 import { ReaderError } from '../../src/drivers/pcsc/errors.js';
 import { PcscReaderDriver } from '../../src/drivers/pcsc/pcsc-driver.js';
+import { IsolatedPcscDriver } from '../../src/drivers/pcsc/isolated-pcsc-driver.js';
+import type { ReaderDriver } from '../../src/drivers/pcsc/types.js';
 import { demoCard, TableCard } from '../../src/sim/table-card.js';
 import { T0Card } from '../../src/sim/t0-card.js';
 import type { VirtualCard } from '../../src/sim/virtual-card.js';
@@ -31,13 +33,19 @@ function slowCard(ms: number): VirtualCard {
   return { atr: Uint8Array.of(0x3b, 0x80, 0x80, 0x01, 0x01), reset() {}, process: () => new Promise((r) => setTimeout(() => r(Uint8Array.of(0x90, 0)), ms)) };
 }
 
-describe('PcscReaderDriver on pcscd + vpcd', { skip: pcscSkip }, () => {
+// The same rules hold for the driver on this event loop (CLI) and for the daemon's, whose binding runs in host processes.
+const DRIVERS: ReadonlyArray<readonly [string, () => Promise<ReaderDriver>]> = [
+  ['PcscReaderDriver', () => PcscReaderDriver.create({ pollMs: 200, retryMs: 100 })],
+  ['IsolatedPcscDriver', async () => new IsolatedPcscDriver({ driver: { pollMs: 200, retryMs: 100 }, restartMs: 100 })],
+];
+
+for (const [kind, makeDriver] of DRIVERS) describe(`${kind} on pcscd + vpcd`, { skip: pcscSkip }, () => {
   let fx: StackFixture;
-  let driver: PcscReaderDriver;
+  let driver: ReaderDriver;
 
   before(async () => {
     fx = await startStack();
-    driver = await PcscReaderDriver.create({ pollMs: 200, retryMs: 100 });
+    driver = await makeDriver();
   });
   after(async () => {
     await driver?.close();
@@ -197,9 +205,9 @@ describe('PcscReaderDriver on pcscd + vpcd', { skip: pcscSkip }, () => {
   });
 });
 
-describe('PcscReaderDriver without a PC/SC service', { skip: pcscSkip }, () => {
+for (const [kind, makeDriver] of DRIVERS) describe(`${kind} without a PC/SC service`, { skip: pcscSkip }, () => {
   test('reports PCSC_NO_SERVICE, then service-back once pcscd starts', async () => {
-    const driver = await PcscReaderDriver.create({ pollMs: 200, retryMs: 100 });
+    const driver = await makeDriver();
     await rejectsWith(driver.listReaders(), 'PCSC_NO_SERVICE');
     const log = new EventLog();
     driver.subscribe(log.push);

@@ -77,7 +77,8 @@ export class PcscCardConnection implements CardConnection {
       const e = translatePcscError(err, { reader: this.reader });
       // A card pulled mid-exchange surfaces as "transaction failed" or a comm error before the reader state
       // catches up (measured on pcscd + vpcd): ask the reader whether the card is gone.
-      if ((e.code === 'PCSC_ERROR' || e.code === 'READER_UNAVAILABLE' || e.code === 'CARD_UNRESPONSIVE') && (await this.cardGone())) {
+      // A card swapped for another between two polls surfaces as "card was reset": the event counter tells.
+      if ((e.code === 'PCSC_ERROR' || e.code === 'READER_UNAVAILABLE' || e.code === 'CARD_UNRESPONSIVE' || e.code === 'CARD_RESET') && (await this.cardGone())) {
         throw new ReaderError('CARD_REMOVED', `the card was removed (reader "${this.reader}")`, { reader: this.reader, pcsc: e.details.pcsc }, err);
       }
       throw e;

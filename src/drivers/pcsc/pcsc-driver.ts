@@ -5,6 +5,7 @@ import { ReaderError } from './errors.js';
 import { PcscCardConnection } from './pcsc-connection.js';
 import { translatePcscError } from './pcsc-errors.js';
 import { ReaderMonitor } from './reader-monitor.js';
+import { raceWithTimeout } from '../../util/timeout.js';
 import type { CardConnection, ConnectOptions, ReaderDriver, ReaderEvent, ReaderInfo } from './types.js';
 
 /** Tuning of the real driver. */
@@ -16,6 +17,8 @@ export interface PcscDriverOptions {
   readonly pollMs?: number;
   /** Default per-transmit timeout, ms (default 10 000). */
   readonly transmitTimeoutMs?: number;
+  /** Longest wait for a connection (the card's power-up and ATR), ms (default 5000). */
+  readonly connectTimeoutMs?: number;
 }
 
 /** The ReaderDriver of real PC/SC readers (pcsc-lite, Windows WinSCard, macOS CryptoTokenKit) via `smartcard`. */
@@ -79,8 +82,25 @@ export class PcscReaderDriver implements ReaderDriver {
     try {
       const r = ctx.listReaders().find((x) => x.name === reader);
       if (!r) throw new ReaderError('READER_NOT_FOUND', `no reader named "${reader}"`, { reader });
-      card = await r.connect(shareMode, protocol);
+      const pending = r.connect(shareMode, protocol);
+      const timeoutMs = this.options.connectTimeoutMs ?? 5000;
+      card = await raceWithTimeout(pending, timeoutMs, undefined, () => {
+        // The native connect still runs on a pool thread: when it returns at last, release what it got.
+        pending.then(
+          (late) => {
+            try {
+              late.disconnect(b.SCARD_LEAVE_CARD);
+            } catch (err) {
+              this.options.logger?.debug('releasing a late connection failed', { reader, code: translatePcscError(err).code });
+            }
+            closeQuietly(ctx, this.options.logger);
+          },
+          () => closeQuietly(ctx, this.options.logger),
+        );
+        return new ReaderError('CARD_UNRESPONSIVE', `the card in "${reader}" did not answer the power-up within ${timeoutMs} ms`, { reader, timeoutMs });
+      });
     } catch (err) {
+      if (err instanceof ReaderError && err.code === 'CARD_UNRESPONSIVE' && err.details.timeoutMs !== undefined) throw err;
       closeQuietly(ctx, this.options.logger);
       throw translatePcscError(err, { reader });
     }
