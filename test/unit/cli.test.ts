@@ -17,6 +17,7 @@ import { startDaemon } from '../../src/daemon/daemon.js';
 import { createLogger } from '../../src/log/logger.js';
 import { formatMinor } from '../../src/util/currency.js';
 import WebSocket from 'ws';
+import { saleFor, startSimulator, stackFor, TestClock } from '../helpers/host-fixture.js';
 import { ReaderError } from '../../src/drivers/pcsc/errors.js';
 import type { ReaderDriver } from '../../src/drivers/pcsc/types.js';
 import { InProcessReaderDriver } from '../../src/sim/in-process-reader.js';
@@ -785,4 +786,33 @@ describe('posbridge status against a running daemon', () => {
     assert.equal(typeof doc.error.message, 'string');
     assert.equal(doc.error.retriable, false);
   });
+});
+
+test('posbridge settle: a batch in three currencies closes; each currency\'s totals shown with its exponent', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'posbridge-cli-settle-'));
+  const saved = process.env.POSBRIDGE_DATA_DIR;
+  const sim = await startSimulator();
+  try {
+    const stack = stackFor(sim, dir, new TestClock());
+    try {
+      for (const [ref, amount, currency, kind] of [['e1', 1934, '978', 'sale'], ['e2', 300, '978', 'refund'], ['j1', 1200, '392', 'sale'], ['u1', 2500, '840', 'sale']] as const) {
+        const a = await stack.link.authorize(saleFor('visa-issuer-scripts', amount, ref, { currency, kind }));
+        assert.equal(a.outcome, 'approved');
+        stack.link.complete(a.reversalId ?? -1);
+      }
+    } finally {
+      await stack.close();
+    }
+    process.env.POSBRIDGE_DATA_DIR = dir;
+    const run = await cli(readers(), ['settle', '--host', `127.0.0.1:${sim.port}`]);
+    assert.equal(run.code, 0, run.err.join('\n'));
+    assert.deepEqual(run.out.slice(1), ['  JPY: 1 sales 1200 JPY, 0 refunds 0 JPY, reversed 0 → 00', '  USD: 1 sales 25.00 USD, 0 refunds 0.00 USD, reversed 0 → 00', '  EUR: 1 sales 19.34 EUR, 1 refunds 3.00 EUR, reversed 0 → 00']);
+    assert.match(run.out[0], /^Batch \d+ closed: the host agreed/);
+    assert.deepEqual(sim.received('0500').map((r) => r.answer?.responseCode), ['00', '00', '00']);
+  } finally {
+    if (saved === undefined) delete process.env.POSBRIDGE_DATA_DIR;
+    else process.env.POSBRIDGE_DATA_DIR = saved;
+    await sim.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
