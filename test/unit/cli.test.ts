@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { parseAtrList, type AtrListEntry } from '../../src/apdu/atr-list.js';
 import { toHex } from '../../src/apdu/hex.js';
 import type { CliContext } from '../../src/cli/context.js';
+import { parseAmount } from '../../src/cli/commands/emv-pay.js';
 import { runCli } from '../../src/cli/program.js';
 import { PosbridgeClient, type WebSocketFactory } from '../../src/client/index.js';
 import { parseConfig } from '../../src/daemon/config.js';
@@ -719,6 +720,15 @@ test('doctor --config checks the data directory the file names (dataDir), not th
     else process.env.POSBRIDGE_DATA_DIR = saved;
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('sale/refund --amount is read in major units with the currency\'s exponent: 1234 JPY is 1234, not 123400', async () => {
+  assert.deepEqual([parseAmount('12.34'), parseAmount('12.3'), parseAmount('1234', 0), parseAmount('12.345', 3), parseAmount('7', 3)], [1234, 1230, 1234, 12345, 7000]);
+  assert.throws(() => parseAmount('12.5', 0), /like 1234 \(0 decimals at most/);
+  assert.throws(() => parseAmount('1.2345', 3), /like 12\.345 \(3 decimals at most/);
+  const yen = await cli(readers(), ['sale', '--amount', '12.50', '--currency', 'JPY', '--token', 'unused']);
+  assert.equal(yen.code, 2);
+  assert.match(yen.err.join('\n'), /--amount must be a decimal amount like 1234 \(0 decimals at most for this currency\), got "12\.50"/);
 });
 
 test('amounts are shown with the currency\'s ISO 4217 exponent', () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { PosbridgeApiError, PosbridgeClient, type WebSocketFactory } from '../../client/index.js';
 import { DEFAULT_API_PORT } from '../../api/server.js';
-import { formatMinor } from '../../util/currency.js';
+import { currencyExponent, formatMinor } from '../../util/currency.js';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { parseAmount } from './emv-pay.js';
@@ -35,8 +35,9 @@ function apiFailure(ctx: CliContext, err: unknown, json: boolean | undefined): n
 
 /** `posbridge sale|refund --amount 12.34 --currency EUR [--lane L] [--reference R]`: a payment through the daemon. */
 export async function payCommand(ctx: CliContext, type: 'sale' | 'refund', opts: ClientCliOptions & { amount: string; currency: string; lane?: string; reference?: string }, signal?: AbortSignal): Promise<number> {
-  const amount = parseAmount(opts.amount);
   if (!/^[A-Z]{3}$/.test(opts.currency)) throw new UsageError(`--currency is an ISO 4217 alpha code like EUR, got "${opts.currency}"`);
+  // --amount is in major units: "1234" yen is 1234 minor units, "12.34" euros 1234 (ISO 4217 exponent).
+  const amount = parseAmount(opts.amount, currencyExponent(opts.currency));
   const c = client(opts);
   try {
     await c.connect();
