@@ -14,7 +14,7 @@ export interface SettlementPolicy {
   readonly uploadOnMismatch: boolean;
 }
 
-/** What one settlement run did, per currency. */
+/** What one settlement run did, per currency (a currency agreed in an earlier run shows that run's code, uploaded 0). */
 export interface SettlementResult {
   readonly batchId: number;
   readonly closed: boolean;
@@ -26,7 +26,11 @@ const n = (v: number, len: number): string => String(v).padStart(len, '0');
 /**
  * The reconciliation request (0500) for one currency's totals (ISO 8583:1987): credits (refunds) 74/86, their
  * reversals 75/87, debits (sales) 76/88, their reversals 77/89, and 97 the net as C/D + 16 digits — C when what
- * stands of the sales exceeds what stands of the refunds, i.e. the acquirer owes the merchant.
+ * stands of the sales is at least what stands of the refunds, i.e. the acquirer owes the merchant. The amounts are
+ * in the minor units of one currency, which field 50 (currency code, settlement) names: ISO 8583 has no field for
+ * a second currency in one reconciliation, so a batch in several currencies is reconciled once per currency
+ * (amounts are never converted: the terminal holds no exchange rates and the acquirer settles each currency).
+ * Field 49 (currency code, transaction) belongs to a transaction's field 4 and is not sent.
  */
 export function buildReconciliation(t: CurrencyTotals, batchId: number, id: TerminalIdentity, stan: string, now: Date, afterUpload: boolean): Iso8583Message {
   const net = t.salesAmount - t.salesReversedAmount - (t.refundsAmount - t.refundsReversedAmount);
@@ -38,7 +42,7 @@ export function buildReconciliation(t: CurrencyTotals, batchId: number, id: Term
       11: stan,
       41: id.terminalId,
       42: id.merchantId,
-      49: t.currency,
+      50: t.currency,
       60: n(batchId, 6),
       74: n(t.refundsCount, 10),
       75: n(t.refundsReversedCount, 10),
@@ -56,8 +60,9 @@ export function buildReconciliation(t: CurrencyTotals, batchId: number, id: Term
 
 /**
  * Settles the pending batch (ISO 8583 0500/0510): per currency the totals go to the host; "totals not agreed" (95)
- * triggers, when configured, a batch upload (0320 per transaction) and a second 0500. The batch closes only when the
- * host agreed for every currency; otherwise it stays settling, to be tried again.
+ * triggers, when configured, a batch upload (0320 per transaction of that currency) and a second 0500. Each
+ * currency the host agrees to is recorded at once and never reconciled again (the host closed its totals for it);
+ * the batch closes only when the host agreed for every currency, otherwise it stays settling, to be tried again.
  */
 export class Settlement {
   /** Binds settlement to the link's matcher, the journal and the terminal identity. */
@@ -78,14 +83,22 @@ export class Settlement {
     if (!batch) return null;
     this.batches.startSettling(batch.id);
     const currencies: SettlementResult['currencies'][number][] = [];
+    const agreedBefore = this.batches.agreedCurrencies(batch.id);
     for (const totals of this.batches.totals(batch.id)) {
+      const earlier = agreedBefore.get(totals.currency);
+      if (earlier !== undefined) {
+        currencies.push({ totals, responseCode: earlier, uploaded: 0, agreed: true });
+        continue;
+      }
       let code = await this.reconcile(totals, batch.id, false);
       let uploaded = 0;
       if (code === '95' && this.policy.uploadOnMismatch) {
         uploaded = await this.upload(batch.id, totals.currency);
         code = await this.reconcile(totals, batch.id, true);
       }
-      currencies.push({ totals, responseCode: code, uploaded, agreed: code === '00' });
+      const agreed = code === '00';
+      if (agreed) this.batches.agree(batch.id, totals.currency, code, this.clock().getTime());
+      currencies.push({ totals, responseCode: code, uploaded, agreed });
     }
     const closed = currencies.every((c) => c.agreed);
     const summary = currencies.map((c) => `${c.totals.currency}:${c.responseCode}`).join(' ') || 'empty batch';

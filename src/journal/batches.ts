@@ -135,6 +135,17 @@ export class Batches {
     return { batchId: row.bid, ref: row.ref, kind: row.kind, amount: row.amount, currency: row.currency, stan: row.stan, authCode: row.auth_code, request: this.sealer.open(new Uint8Array(row.request)) };
   }
 
+  /** The currencies of a batch the host already agreed to, with the response code it gave. */
+  agreedCurrencies(batchId: number): Map<string, string> {
+    const rows = this.db.prepare(`SELECT currency, response_code FROM batch_currencies WHERE batch_id = ?`).all(batchId) as { currency: string; response_code: string }[];
+    return new Map(rows.map((r) => [r.currency, r.response_code]));
+  }
+
+  /** Records, as soon as the host answered, that it agreed to one currency's totals of a batch. */
+  agree(batchId: number, currency: string, responseCode: string, now: number): void {
+    this.db.prepare(`INSERT OR IGNORE INTO batch_currencies (batch_id, currency, response_code, agreed_at) VALUES (?, ?, ?, ?)`).run(batchId, currency, responseCode, now);
+  }
+
   /** Moves a batch to settling (new transactions go to a new open batch) and counts the attempt. */
   startSettling(batchId: number): void {
     this.db.prepare(`UPDATE batches SET status = 'settling', attempts = attempts + 1 WHERE id = ? AND status IN ('open', 'settling')`).run(batchId);

@@ -136,6 +136,14 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX print_jobs_printer_pending ON print_jobs (printer, state, id);`,
   // Swiped cards: how the card was read (chip, swiped, fallback) for receipts and the API.
   `ALTER TABLE payments ADD COLUMN entry_mode TEXT CHECK (entry_mode IN ('chip', 'swiped', 'fallback'));`,
+  // Settlement is per currency: the currencies of a batch the host already agreed to (never reconciled twice).
+  `CREATE TABLE batch_currencies (
+     batch_id INTEGER NOT NULL REFERENCES batches (id),
+     currency TEXT NOT NULL,
+     response_code TEXT NOT NULL,
+     agreed_at INTEGER NOT NULL,
+     PRIMARY KEY (batch_id, currency)
+   );`,
 ];
 
 /** Opens (creating) the journal database: WAL, full sync on commit, foreign keys, migrations applied. */

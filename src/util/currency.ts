@@ -19,6 +19,43 @@ const TABLE: Readonly<Record<string, readonly [string, number]>> = {
   AUD: ['036', 2],
 };
 
+/**
+ * Minor unit exponents other than 2 of ISO 4217 currencies the daemon does not accept, so that an amount in any of
+ * them is still shown right (the accepted ones carry theirs in TABLE).
+ */
+const OTHER_EXPONENTS: Readonly<Record<string, number>> = {
+  BHD: 3,
+  IQD: 3,
+  JOD: 3,
+  KWD: 3,
+  LYD: 3,
+  OMR: 3,
+  TND: 3,
+  CLF: 4,
+  UYW: 4,
+  BIF: 0,
+  CLP: 0,
+  DJF: 0,
+  GNF: 0,
+  ISK: 0,
+  KMF: 0,
+  KRW: 0,
+  PYG: 0,
+  RWF: 0,
+  UGX: 0,
+  UYI: 0,
+  VND: 0,
+  VUV: 0,
+  XAF: 0,
+  XOF: 0,
+  XPF: 0,
+};
+
+/** The minor unit exponent of an ISO 4217 alphabetic code (JPY 0, EUR 2, KWD 3); 2 when unknown. */
+export function currencyExponent(alpha: string): number {
+  return TABLE[alpha]?.[1] ?? OTHER_EXPONENTS[alpha] ?? 2;
+}
+
 /** The alphabetic codes accepted. */
 export const CURRENCY_CODES: readonly string[] = Object.keys(TABLE);
 
@@ -35,7 +72,7 @@ export function currencyAlpha(numeric: string): string {
 /** An amount in minor units as "12.34 EUR" ("1234 JPY"), for a numeric or alphabetic currency code. */
 export function formatMinor(amount: number, currency: string): string {
   const alpha = /^\d{3}$/.test(currency) ? currencyAlpha(currency) : currency;
-  const decimals = TABLE[alpha]?.[1] ?? 2;
+  const decimals = currencyExponent(alpha);
   const abs = Math.abs(amount).toString().padStart(decimals + 1, '0');
   const whole = decimals === 0 ? abs : `${abs.slice(0, -decimals)}.${abs.slice(-decimals)}`;
   return `${amount < 0 ? '-' : ''}${whole} ${alpha}`;

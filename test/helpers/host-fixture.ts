@@ -57,7 +57,7 @@ const bcd = (digits: string): Uint8Array => fromHex(digits);
  * Field 55 of a first GENERATE AC for `profile`'s first application, with a real ARQC (the issuer keys compute it
  * over the card's CDOL1 data, AIP, ATC and IAD exactly as the card does: src/sim/emv/cryptogram-layout.ts).
  */
-export function iccDataFor(profile: string, amountMinor: number, atc = 1): Uint8Array {
+export function iccDataFor(profile: string, amountMinor: number, atc = 1, currency = '978'): Uint8Array {
   const keys = issuerKeysFor(profile);
   const app = keys.application;
   const aip = fromHex(app.aip);
@@ -69,7 +69,7 @@ export function iccDataFor(profile: string, amountMinor: number, atc = 1): Uint8
     { tag: 0x9f03, value: bcd('000000000000') },
     { tag: 0x9f1a, value: bcd('0250') },
     { tag: 0x95, value: fromHex('0000008000') },
-    { tag: 0x5f2a, value: bcd('0978') },
+    { tag: 0x5f2a, value: bcd(currency.padStart(4, '0')) },
     { tag: 0x9a, value: bcd('260315') },
     { tag: 0x9c, value: fromHex('00') },
     { tag: 0x9f37, value: fromHex('42424242') },
@@ -100,7 +100,7 @@ export function saleFor(profile: string, amountMinor: number, ref: string, extra
     expiry: app.expiry.slice(0, 4),
     panSequenceNumber: app.psn,
     posEntryMode: '051',
-    iccData: iccDataFor(profile, amountMinor),
+    iccData: iccDataFor(profile, amountMinor, 1, extra.currency ?? '978'),
     ...extra,
   };
 }

@@ -141,7 +141,7 @@ describe('simulator rules with hand-built field 55', { timeout: 20_000 }, () => 
     });
   });
 
-  test('0500 agrees with the recorded totals (00, batch closed), then disagrees (95)', async () => {
+  test('0500 agrees with the recorded totals of its currency (00, that batch closed), then disagrees (95); without field 50 → 30', async () => {
     await withHost(async ({ sim, stack }) => {
       const sale = await stack.link.authorize(saleFor('visa-issuer-scripts', 1234, 's1'));
       stack.link.complete(sale.reversalId!);
@@ -150,14 +150,22 @@ describe('simulator rules with hand-built field 55', { timeout: 20_000 }, () => 
       assert.deepEqual([sale.outcome, refund.outcome], ['approved', 'approved']);
       assert.equal(sim.totals().debitsAmount, 1234);
       assert.equal(sim.totals().creditsAmount, 500);
+      assert.deepEqual(sim.totals('978'), sim.totals());
+      assert.equal(sim.totals('840').debitsNumber, 0);
       const header = stack.identity.header;
-      const totals = (stan: string, debits: number): Iso8583Message =>
-        Iso8583Message.of('0500', { 7: '0315230000', 11: stan, 41: TID, 74: '0000000001', 76: `${debits}`.padStart(10, '0'), 86: '0000000000000500', 88: '0000000000001234' }, header);
+      const totals = (stan: string, debits: number, currency: string | null = '978'): Iso8583Message => {
+        const m = Iso8583Message.of('0500', { 7: '0315230000', 11: stan, 41: TID, 74: '0000000001', 76: `${debits}`.padStart(10, '0'), 86: '0000000000000500', 88: '0000000000001234', 97: 'C0000000000000734' }, header);
+        return currency ? m.with(50, currency) : m;
+      };
+      const noCurrency = await stack.matcher.request(totals('900009', 1, null), 1000);
+      assert.deepEqual([noCurrency.mti, noCurrency.text(39)], ['0510', '30']);
+      const otherCurrency = await stack.matcher.request(totals('900008', 1, '840'), 1000);
+      assert.equal(otherCurrency.text(39), '95', 'the EUR totals are not USD totals');
       const agreed = await stack.matcher.request(totals('900010', 1), 1000);
-      assert.deepEqual([agreed.mti, agreed.text(39)], ['0510', '00']);
+      assert.deepEqual([agreed.mti, agreed.text(39), agreed.text(50)], ['0510', '00', '978']);
       const again = await stack.matcher.request(totals('900011', 1), 1000);
       assert.equal(again.text(39), '95', 'the batch was closed: its totals are zero now');
-      assert.equal(sim.received('0500')[1].note, 'totals not agreed: field(s) 74, 76, 86, 88');
+      assert.equal(sim.received('0500')[3].note, 'totals of 978 not agreed: field(s) 74, 76, 86, 88, 97');
     });
   });
 

@@ -33,6 +33,10 @@ test('journal list, show, export --csv and backup', async () => {
   const payments = (JSON.parse(list.out[0]) as { payments: { paymentId: string; maskedPan: string; currency: string }[] }).payments;
   assert.deepEqual(payments.map((x) => [x.paymentId, x.maskedPan, x.currency]), [[p.id, '476173******0119', 'EUR']]);
 
+  const text = await cli(['journal', 'list']);
+  assert.equal(text.out.length, 1);
+  assert.match(text.out[0], / 12\.34 EUR {2}completed /, 'the amount in major units, with the currency');
+
   const show = await cli(['journal', 'show', p.id, '--json']);
   assert.deepEqual((JSON.parse(show.out[0]) as { events: { state: string }[] }).events.map((e) => e.state), ['created', 'card-read', 'completed']);
 

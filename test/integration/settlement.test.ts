@@ -40,7 +40,7 @@ test('totals per currency; 95 leads to batch upload and a second 0500; the batch
     const m = unpack(DEFAULT_SPEC, bytes);
     seen.push(m);
     let code = '00';
-    if (m.mti === '0500' && m.text(49) === '978' && eurTries++ === 0) code = '95';
+    if (m.mti === '0500' && m.text(50) === '978' && eurTries++ === 0) code = '95';
     void host.send(pack(DEFAULT_SPEC, m.withMti(responseMti(m.mti)).with(39, code)));
   });
   const s = new Settlement(new RequestMatcher(term, { pack: (m) => pack(DEFAULT_SPEC, m), unpack: (b) => unpack(DEFAULT_SPEC, b) }), batches, db, DEFAULT_SPEC, ID, { responseTimeoutMs: 500, uploadOnMismatch: true }, () => NOW);
@@ -60,14 +60,15 @@ test('totals per currency; 95 leads to batch upload and a second 0500; the batch
     refundsReversedAmount: 0,
   });
   assert.equal(eur?.uploaded, 2, 'the unreversed EUR sale and refund were uploaded');
-  assert.deepEqual(seen.map((m) => `${m.mti}:${m.text(3)}:${m.text(49) ?? ''}`), [
+  assert.deepEqual(seen.map((m) => `${m.mti}:${m.text(3)}:${m.text(m.mti === '0500' ? 50 : 49) ?? ''}`), [
     '0500:920000:840',
     '0500:920000:978',
     '0320:000000:978',
     '0320:000000:978',
     '0500:960000:978',
   ]);
-  const first = seen.find((m) => m.text(49) === '978');
+  const first = seen.find((m) => m.mti === '0500' && m.text(50) === '978');
+  assert.equal(first?.text(49), undefined, 'a reconciliation carries the settlement currency (50), not a transaction currency (49)');
   assert.deepEqual(
     [76, 77, 88, 89, 74, 86, 97].map((f) => first?.text(f)),
     ['0000000002', '0000000001', '0000000000001734', '0000000000000500', '0000000001', '0000000000000200', 'C0000000000001034'],

@@ -10,7 +10,15 @@ import { after, before, describe, test } from 'node:test';
 import { parseAtrList, type AtrListEntry } from '../../src/apdu/atr-list.js';
 import { toHex } from '../../src/apdu/hex.js';
 import type { CliContext } from '../../src/cli/context.js';
+import { parseAmount } from '../../src/cli/commands/emv-pay.js';
 import { runCli } from '../../src/cli/program.js';
+import { PosbridgeClient, type WebSocketFactory } from '../../src/client/index.js';
+import { parseConfig } from '../../src/daemon/config.js';
+import { startDaemon } from '../../src/daemon/daemon.js';
+import { createLogger } from '../../src/log/logger.js';
+import { formatMinor } from '../../src/util/currency.js';
+import WebSocket from 'ws';
+import { saleFor, startSimulator, stackFor, TestClock } from '../helpers/host-fixture.js';
 import { ReaderError } from '../../src/drivers/pcsc/errors.js';
 import type { ReaderDriver } from '../../src/drivers/pcsc/types.js';
 import { InProcessReaderDriver } from '../../src/sim/in-process-reader.js';
@@ -678,4 +686,143 @@ test('devices: each reader with its part 10 features — a class-3 reader shows 
   assert.deepEqual([plain.features, plain.featuresError], [null, 'NO_CARD']);
   const text = await cli(driver, ['devices']);
   assert.match(text.out.join('\n'), /Keypad Reader\tcard, ATR [0-9A-F]+\tPIN pad/);
+});
+
+test('doctor --config checks the data directory the file names (dataDir), not the default one', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'posbridge-doc-data-'));
+  const saved = process.env.POSBRIDGE_DATA_DIR;
+  process.env.POSBRIDGE_DATA_DIR = join(dir, 'from-env');
+  try {
+    const { writeFileSync, existsSync } = await import('node:fs');
+    const lanes = [{ name: 'A', reader: R0 }];
+    const host = { host: '127.0.0.1', port: 9 };
+    const good = join(dir, 'good.json');
+    writeFileSync(good, JSON.stringify({ dataDir: join(dir, 'from-config'), host, lanes }));
+    const dataCheck = (r: Run) => (JSON.parse(r.out[0]) as { checks: { name: string; status: string; detail: string; fix?: string }[] }).checks.find((c) => c.name === 'data directory');
+    assert.deepEqual(dataCheck(await cli(readers(R0), ['doctor', '--json', '--config', good])), { name: 'data directory', status: 'ok', detail: join(dir, 'from-config') });
+    assert.ok(existsSync(join(dir, 'from-config')) && !existsSync(join(dir, 'from-env')), 'the configured directory was checked, the environment one not');
+    // A dataDir that cannot be a directory (under a file): the check fails and the fix names the file's key.
+    writeFileSync(join(dir, 'a-file'), 'x');
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ dataDir: join(dir, 'a-file', 'data'), host, lanes }));
+    const run = await cli(readers(R0), ['doctor', '--json', '--config', bad]);
+    const failed = dataCheck(run);
+    assert.equal(failed?.status, 'fail');
+    assert.ok(failed?.detail.startsWith(join(dir, 'a-file', 'data')), failed?.detail);
+    assert.equal(failed?.fix, `set "dataDir" in ${bad} to a writable directory`);
+    assert.equal(run.code, 1);
+    // Without dataDir in the file, the default (here POSBRIDGE_DATA_DIR) is checked as before.
+    const plain = join(dir, 'plain.json');
+    writeFileSync(plain, JSON.stringify({ host, lanes }));
+    assert.equal(dataCheck(await cli(readers(R0), ['doctor', '--json', '--config', plain]))?.detail, join(dir, 'from-env'));
+  } finally {
+    if (saved === undefined) delete process.env.POSBRIDGE_DATA_DIR;
+    else process.env.POSBRIDGE_DATA_DIR = saved;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('sale/refund --amount is read in major units with the currency\'s exponent: 1234 JPY is 1234, not 123400', async () => {
+  assert.deepEqual([parseAmount('12.34'), parseAmount('12.3'), parseAmount('1234', 0), parseAmount('12.345', 3), parseAmount('7', 3)], [1234, 1230, 1234, 12345, 7000]);
+  assert.throws(() => parseAmount('12.5', 0), /like 1234 \(0 decimals at most/);
+  assert.throws(() => parseAmount('1.2345', 3), /like 12\.345 \(3 decimals at most/);
+  const yen = await cli(readers(), ['sale', '--amount', '12.50', '--currency', 'JPY', '--token', 'unused']);
+  assert.equal(yen.code, 2);
+  assert.match(yen.err.join('\n'), /--amount must be a decimal amount like 1234 \(0 decimals at most for this currency\), got "12\.50"/);
+});
+
+test('amounts are shown with the currency\'s ISO 4217 exponent', () => {
+  assert.deepEqual(
+    [formatMinor(1234, 'EUR'), formatMinor(1234, 'JPY'), formatMinor(12345, 'KWD'), formatMinor(5, 'EUR'), formatMinor(1234, '392'), formatMinor(7, 'XYZ')],
+    ['12.34 EUR', '1234 JPY', '12.345 KWD', '0.05 EUR', '1234 JPY', '0.07 XYZ'],
+  );
+});
+
+describe('posbridge status against a running daemon', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'posbridge-cli-status-'));
+  let daemon: Awaited<ReturnType<typeof startDaemon>>;
+  let token = '';
+  before(async () => {
+    const config = parseConfig({ port: 0, dataDir: dir, readers: 'virtual', demo: true, lanes: [{ name: 'A', reader: 'Virtual A' }] });
+    daemon = await startDaemon(config, createLogger({ dataDir: dir, consoleLevel: 'silent' }));
+    token = daemon.pair('cli test', 'cashier');
+    // Two payments that end without a card (cancelled while waiting for one): 12.34 EUR and 1234 JPY.
+    const client = new PosbridgeClient({ url: daemon.url, token, WebSocket: WebSocket as unknown as WebSocketFactory, reconnect: false });
+    await client.connect();
+    try {
+      for (const [reference, currency] of [['st-eur', 'EUR'], ['st-jpy', 'JPY']] as const) {
+        const started = await client.startPayment({ lane: 'A', type: 'sale', amount: 1234, currency, reference });
+        const ended = new Promise<void>((resolve) => {
+          const off = client.on('payment.completed', (p) => {
+            if (p.paymentId !== started.paymentId) return;
+            off();
+            resolve();
+          });
+        });
+        await client.cancelPayment(started.paymentId);
+        await ended;
+      }
+    } finally {
+      client.close();
+    }
+  });
+  after(async () => {
+    await daemon.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const status = (...args: string[]): Promise<Run> => cli(readers(), ['status', ...args, '--url', daemon.url, '--token', token]);
+
+  test('the amount is printed in major units with the currency\'s exponent; --json keeps minor units', async () => {
+    const eur = await status('st-eur');
+    assert.equal(eur.code, 0, eur.err.join('\n'));
+    assert.deepEqual(eur.out, ['st-eur: cancelled (cancelled) 12.34 EUR']);
+    const jpy = await status('st-jpy');
+    assert.deepEqual(jpy.out, ['st-jpy: cancelled (cancelled) 1234 JPY']);
+    const json = onlyJson(await status('st-eur', '--json')) as { amount: number; currency: string };
+    assert.deepEqual([json.amount, json.currency], [1234, 'EUR']);
+  });
+
+  test('an unknown reference: with --json one JSON error object on stdout, same exit code as the text form', async () => {
+    const text = await status('no-such-ref');
+    assert.equal(text.code, 2);
+    assert.deepEqual(text.out, []);
+    assert.match(text.err.join('\n'), /^posbridge: NOT_FOUND: /);
+    const json = await status('no-such-ref', '--json');
+    assert.equal(json.code, text.code);
+    assert.deepEqual(json.err, []);
+    const doc = onlyJson(json) as { error: { code: string; message: string; retriable: boolean } };
+    assert.deepEqual(Object.keys(doc), ['error']);
+    assert.equal(doc.error.code, 'NOT_FOUND');
+    assert.equal(typeof doc.error.message, 'string');
+    assert.equal(doc.error.retriable, false);
+  });
+});
+
+test('posbridge settle: a batch in three currencies closes; each currency\'s totals shown with its exponent', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'posbridge-cli-settle-'));
+  const saved = process.env.POSBRIDGE_DATA_DIR;
+  const sim = await startSimulator();
+  try {
+    const stack = stackFor(sim, dir, new TestClock());
+    try {
+      for (const [ref, amount, currency, kind] of [['e1', 1934, '978', 'sale'], ['e2', 300, '978', 'refund'], ['j1', 1200, '392', 'sale'], ['u1', 2500, '840', 'sale']] as const) {
+        const a = await stack.link.authorize(saleFor('visa-issuer-scripts', amount, ref, { currency, kind }));
+        assert.equal(a.outcome, 'approved');
+        stack.link.complete(a.reversalId ?? -1);
+      }
+    } finally {
+      await stack.close();
+    }
+    process.env.POSBRIDGE_DATA_DIR = dir;
+    const run = await cli(readers(), ['settle', '--host', `127.0.0.1:${sim.port}`]);
+    assert.equal(run.code, 0, run.err.join('\n'));
+    assert.deepEqual(run.out.slice(1), ['  JPY: 1 sales 1200 JPY, 0 refunds 0 JPY, reversed 0 → 00', '  USD: 1 sales 25.00 USD, 0 refunds 0.00 USD, reversed 0 → 00', '  EUR: 1 sales 19.34 EUR, 1 refunds 3.00 EUR, reversed 0 → 00']);
+    assert.match(run.out[0], /^Batch \d+ closed: the host agreed/);
+    assert.deepEqual(sim.received('0500').map((r) => r.answer?.responseCode), ['00', '00', '00']);
+  } finally {
+    if (saved === undefined) delete process.env.POSBRIDGE_DATA_DIR;
+    else process.env.POSBRIDGE_DATA_DIR = saved;
+    await sim.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

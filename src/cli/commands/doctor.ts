@@ -67,14 +67,25 @@ function platformChecks(): Check[] {
   return checks;
 }
 
-function dataDirCheck(): Check {
-  const dir = defaultDataDir();
+/** The data directory the daemon would use — the config's `dataDir` when given, else the default — is writable. */
+function dataDirCheck(configured: { readonly dir: string; readonly file: string } | null): Check {
+  const dir = configured?.dir ?? defaultDataDir();
   try {
     mkdirSync(dir, { recursive: true });
     accessSync(dir, constants.W_OK);
     return { name: 'data directory', status: 'ok', detail: dir };
   } catch (err) {
-    return { name: 'data directory', status: 'fail', detail: `${dir}: ${err instanceof Error ? err.message : String(err)}`, fix: 'set POSBRIDGE_DATA_DIR to a writable directory' };
+    const fix = configured ? `set "dataDir" in ${configured.file} to a writable directory` : 'set POSBRIDGE_DATA_DIR to a writable directory';
+    return { name: 'data directory', status: 'fail', detail: `${dir}: ${err instanceof Error ? err.message : String(err)}`, fix };
+  }
+}
+
+/** The `--config` file parsed, or the check saying why it could not be. */
+function loadConfig(path: string): DaemonConfig | Check {
+  try {
+    return parseConfig(JSON.parse(readFileSync(path, 'utf8')) as unknown);
+  } catch (err) {
+    return { name: 'config', status: 'fail', detail: errorLine(err), fix: `correct ${path} (example: docs/config.example.json)` };
   }
 }
 
@@ -122,14 +133,10 @@ async function readerChecks(ctx: CliContext, driver: ReaderDriver): Promise<Chec
 }
 
 /** With `--config`: the file parses, each lane's reader is among the readers found, and its devices answer. */
-async function configChecks(path: string | undefined, readers: readonly string[] | null): Promise<Check[]> {
-  if (!path) return [];
-  let config: DaemonConfig;
-  try {
-    config = parseConfig(JSON.parse(readFileSync(path, 'utf8')) as unknown);
-  } catch (err) {
-    return [{ name: 'config', status: 'fail', detail: errorLine(err), fix: `correct ${path} (example: docs/config.example.json)` }];
-  }
+async function configChecks(path: string | undefined, loaded: DaemonConfig | Check | null, readers: readonly string[] | null): Promise<Check[]> {
+  if (!path || !loaded) return [];
+  if ('status' in loaded) return [loaded];
+  const config = loaded;
   const checks: Check[] = [{ name: 'config', status: 'ok', detail: `${path}: ${config.lanes.length} lane(s), host ${config.host === 'simulator' ? 'simulator' : `${config.host.host}:${config.host.port}`}` }];
   if (config.readers === 'pcsc' && readers) {
     for (const l of config.lanes) {
@@ -147,7 +154,9 @@ async function configChecks(path: string | undefined, readers: readonly string[]
 /** `posbridge doctor`: checks the PC/SC service, readers, drivers, permissions (and a config); says what to do. */
 export async function doctorCommand(ctx: CliContext, opts: { json?: boolean; config?: string }): Promise<number> {
   const checks = platformChecks();
-  checks.push(dataDirCheck());
+  const loaded = opts.config ? loadConfig(opts.config) : null;
+  const configured = opts.config && loaded && !('status' in loaded) && loaded.dataDir ? { dir: loaded.dataDir, file: opts.config } : null;
+  checks.push(dataDirCheck(configured));
   let readerNames: string[] | null = null;
   let serviceProblem = false;
   try {
@@ -165,7 +174,7 @@ export async function doctorCommand(ctx: CliContext, opts: { json?: boolean; con
     if (code === 'PCSC_BINDING_MISSING') checks.push({ name: 'PC/SC binding', status: 'fail', detail: errorLine(err), fix: 'run `npm run setup`' });
     else checks.push({ name: 'PC/SC service', status: 'fail', detail: errorLine(err), fix: serviceFix() });
   }
-  checks.push(...(await configChecks(opts.config, readerNames)));
+  checks.push(...(await configChecks(opts.config, loaded, readerNames)));
   if (checks.some((c) => c.name === 'readers' && c.status === 'fail')) serviceProblem = true;
   if (opts.json) {
     ctx.out(JSON.stringify({ checks }));

@@ -7,6 +7,7 @@ import { loadKeyFile } from '../../journal/sealed.js';
 import { paymentView } from '../../api/payment-methods.js';
 import { PaymentStore } from '../../payments/payment-store.js';
 import type { CliContext } from '../context.js';
+import { formatMinor } from '../../util/currency.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 
 /** Options of `posbridge journal`. */
@@ -47,7 +48,7 @@ export async function journalCommand(ctx: CliContext, action: string, id: string
           ctx.out(CSV_COLUMNS.join(','));
           for (const p of payments) ctx.out(CSV_COLUMNS.map((c) => csvCell(p[c])).join(','));
         } else if (opts.json) ctx.out(JSON.stringify({ payments }));
-        else for (const p of payments) ctx.out(`${String(p.createdAt)}  ${String(p.reference).padEnd(20)} ${String(p.type).padEnd(7)} ${String(p.amount).padStart(9)} ${String(p.currency)}  ${String(p.state).padEnd(16)} ${String(p.maskedPan ?? '')}`);
+        else for (const p of payments) ctx.out(`${String(p.createdAt)}  ${String(p.reference).padEnd(20)} ${String(p.type).padEnd(7)} ${formatMinor(Number(p.amount), String(p.currency)).padStart(14)}  ${String(p.state).padEnd(16)} ${String(p.maskedPan ?? '')}`);
         return EXIT.OK;
       }
       case 'show': {

@@ -1,3 +1,4 @@
+import { currencyAlpha, formatMinor } from '../../util/currency.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { withHostStack } from '../host-target.js';
@@ -26,7 +27,8 @@ export async function settleCommand(ctx: CliContext, opts: { host?: string; json
     else {
       ctx.out(`Batch ${out.batch} ${out.closed ? 'closed: the host agreed' : 'NOT closed: the host did not agree; it will be tried again'} (host: ${target})`);
       for (const c of out.currencies) {
-        ctx.out(`  ${c.currency}: ${c.salesCount} sales ${(c.salesAmount / 100).toFixed(2)}, ${c.refundsCount} refunds ${(c.refundsAmount / 100).toFixed(2)}, reversed ${c.salesReversedCount + c.refundsReversedCount} → ${c.responseCode}${c.uploaded ? ` after uploading ${c.uploaded}` : ''}`);
+        // Totals are in the currency's minor units: shown with its ISO 4217 exponent (JPY 0 decimals, EUR 2).
+        ctx.out(`  ${currencyAlpha(c.currency)}: ${c.salesCount} sales ${formatMinor(c.salesAmount, c.currency)}, ${c.refundsCount} refunds ${formatMinor(c.refundsAmount, c.currency)}, reversed ${c.salesReversedCount + c.refundsReversedCount} → ${c.responseCode}${c.uploaded ? ` after uploading ${c.uploaded}` : ''}`);
       }
       for (const q of out.queue) ctx.out(`  queued ${q.kind} #${q.id}: ${q.status} (${q.attempts} attempts${q.lastError ? `, ${q.lastError}` : ''})`);
     }

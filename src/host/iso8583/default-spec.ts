@@ -2,7 +2,8 @@
 // common binary terminal profile: 5-byte TPDU header, MTI in 2 BCD bytes, binary bitmap, numeric fields
 // in BCD left-padded with 0, LL/LLL prefixes in BCD counting digits for n/z and bytes for an/ans/b,
 // track 2 in BCD with a D separator nibble, right-padded with F. Field 55 (ICC data, ISO 8583:1993 / EMV
-// Book 4 §6.5) is BER-TLV. Reconciliation totals use fields 74-89 and 97 (ISO 8583:1987), not field 63.
+// Book 4 §6.5) is BER-TLV. Reconciliation totals use fields 74-89 and 97 (ISO 8583:1987), not field 63, in the
+// currency of field 50.
 // b lengths are in bytes: ISO 8583:1987 writes fields 52 and 64 as "b 64" (bits), i.e. 8 bytes here.
 import type { FieldSpec, FieldType, Iso8583Spec, Sensitivity } from './spec.js';
 
@@ -77,6 +78,7 @@ export const DEFAULT_SPEC: Iso8583Spec = {
     45: textVar('ans', 'Track 1 data', 'LL', 76, 'track'),
     48: textVar('ans', 'Additional data, private', 'LLL', 999),
     49: n('Currency code, transaction', 3),
+    50: n('Currency code, settlement', 3),
     52: b('Personal identification number data', 8, 'pin'),
     // ISO 8583:1993 form (b..48, LLVAR): the 10-byte TDES or 12-byte AES DUKPT KSN of the PIN block in field 52.
     53: { name: 'Security related control information', type: 'b', length: { kind: 'LL', max: 48 }, encoding: 'binary', lengthEncoding: 'bcd', lengthUnit: 'bytes' },

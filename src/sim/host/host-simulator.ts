@@ -5,7 +5,8 @@
 //     verified by the card's issuer keys → 05 with the reason noted; else 00 + auth code 38 + 55 = 91 (ARPC method 1,
 //     EMV Book 2 §8.2.1) and the profile's issuer scripts 71/72 (Book 3 §10.10).
 //   0400/0420/0421 → 0410/0430 00 (25 when the original, by field 90 STAN + TID, is unknown); 0220/0221 → 0230 00;
-//   0800 → 0810 00; 0500 → 0510 95 when totals 74-77/81/86-89 differ from the simulator's, else 00.
+//   0800 → 0810 00; 0500 → 0510 per currency (field 50): 95 when totals 74-77/81/86-89/97 differ from the
+//     simulator's for that currency, 30 without field 50, else 00 (that currency's batch closes).
 // Modes: normal, timeout (no answer), down (connections refused), drop-mid-response (half a frame, then close),
 // late (answer after delayMs), twice (answer sent twice), garbage (random bytes that do not parse).
 // It keeps and logs only describeMessage views of what it saw: never a clear PAN, track, PIN block or field 55.
@@ -153,9 +154,9 @@ export class HostSimulator {
     });
   }
 
-  /** The open batch's totals as the simulator recorded them. */
-  totals(): SimTotals {
-    return this.ledger.totals();
+  /** The open batch's totals as the simulator recorded them, in `currency` (ISO 4217 numeric) or all summed. */
+  totals(currency?: string): SimTotals {
+    return this.ledger.totals(currency);
   }
 
   private get host(): string {

@@ -1,6 +1,8 @@
 // What the simulated acquirer remembers between messages: the originals it received (keyed by terminal ID and
 // STAN, as field 90 names them, ISO 8583:1987 §4.4 data element 90) and the reconciliation totals of the open
-// batch (data elements 74-89), which a 0500 is checked against.
+// batch (data elements 74-89, 97), which a 0500 is checked against. Totals are kept per currency: a transaction
+// counts in the currency of its field 49 (currency code, transaction), and a 0500 reconciles the one currency its
+// field 50 (currency code, settlement) names — amounts of different currencies are never added together.
 import type { Iso8583Message } from '../../host/iso8583/index.js';
 
 /** Reconciliation totals of the open batch (counts and minor-unit amounts). */
@@ -23,6 +25,8 @@ export interface SimTotals {
 
 interface Original {
   readonly mti: string;
+  /** Field 49 of the original (ISO 4217 numeric); '' when absent. */
+  readonly currency: string;
   readonly amount: number;
   readonly credit: boolean;
   readonly financial: boolean;
@@ -66,10 +70,22 @@ export function originalStanOf(msg: Iso8583Message): string | null {
   return f90 && f90.length >= 10 ? f90.slice(4, 10) : null;
 }
 
-/** Originals and batch totals of the simulated acquirer. */
+type MutableTotals = { -readonly [K in keyof SimTotals]: number };
+
+/**
+ * Field 97 (amount, net settlement, x+n16) of totals: what stands of the debits (sales less their reversals) less
+ * what stands of the credits (refunds less theirs), 'C' when that is zero or more — the acquirer credits the card
+ * acceptor — else 'D'. The terminal computes it the same way (src/host/settlement.ts).
+ */
+export function netSettlement(t: SimTotals): string {
+  const net = t.debitsAmount - t.debitReversalsAmount - (t.creditsAmount - t.creditReversalsAmount);
+  return `${net >= 0 ? 'C' : 'D'}${String(Math.abs(net)).padStart(16, '0')}`;
+}
+
+/** Originals and per-currency batch totals of the simulated acquirer. */
 export class SimLedger {
   private readonly originals = new Map<string, Original>();
-  private batch: { -readonly [K in keyof SimTotals]: number } = { ...ZERO };
+  private readonly batches = new Map<string, MutableTotals>();
 
   /** Remembers a request (0100/0200/0220) and, when approved, adds it to the batch once. */
   record(msg: Iso8583Message, approved: boolean): void {
@@ -78,7 +94,7 @@ export class SimLedger {
     // A repeat (0221, or the same STAN again) of something already counted changes nothing.
     if (previous?.approved) return;
     const credit = (msg.text(3) ?? '').startsWith('20');
-    const o: Original = { mti: msg.mti, amount: Number(msg.text(4) ?? '0'), credit, financial: !msg.mti.startsWith('01'), approved: false, reversed: false };
+    const o: Original = { mti: msg.mti, currency: msg.text(49) ?? '', amount: Number(msg.text(4) ?? '0'), credit, financial: !msg.mti.startsWith('01'), approved: false, reversed: false };
     this.originals.set(key, o);
     if (approved) this.approve(o);
   }
@@ -93,48 +109,73 @@ export class SimLedger {
     const o = this.originals.get(originalKey(terminalId, stan));
     if (!o) return false;
     if (o.approved && !o.reversed && o.financial) {
+      const batch = this.batchOf(o.currency);
       if (o.credit) {
-        this.batch.creditReversalsNumber++;
-        this.batch.creditReversalsAmount += o.amount;
+        batch.creditReversalsNumber++;
+        batch.creditReversalsAmount += o.amount;
       } else {
-        this.batch.debitReversalsNumber++;
-        this.batch.debitReversalsAmount += o.amount;
+        batch.debitReversalsNumber++;
+        batch.debitReversalsAmount += o.amount;
       }
     }
     o.reversed = true;
     return true;
   }
 
-  /** The open batch's totals. */
-  totals(): SimTotals {
-    return { ...this.batch };
+  /** The open batch's totals in `currency` (ISO 4217 numeric); without one, every currency's counts and amounts summed (a test's overview). */
+  totals(currency?: string): SimTotals {
+    if (currency !== undefined) return { ...(this.batches.get(currency) ?? ZERO) };
+    const sum: MutableTotals = { ...ZERO };
+    for (const t of this.batches.values()) for (const k of Object.keys(sum) as (keyof SimTotals)[]) sum[k] += t[k];
+    return sum;
   }
 
-  /** The totals fields of a 0500 that differ from the recorded ones (field numbers; empty when they agree). */
-  compare(request: Iso8583Message): number[] {
+  /** The currencies with something in the open batch. */
+  currencies(): string[] {
+    return [...this.batches.keys()].sort();
+  }
+
+  /**
+   * The totals fields of a 0500 that differ from the recorded totals of `currency` (field numbers; empty when they
+   * agree): 74-77, 81, 86-89 as counted, and 97 as `netSettlement` computes it.
+   */
+  compare(request: Iso8583Message, currency: string): number[] {
+    const batch = this.totals(currency);
     const differ: number[] = [];
     for (const [field, key] of TOTALS_FIELDS) {
       const v = request.text(field);
-      if (v !== undefined && Number(v) !== this.batch[key]) differ.push(field);
+      if (v !== undefined && Number(v) !== batch[key]) differ.push(field);
     }
+    const net = request.text(97);
+    if (net !== undefined && net !== netSettlement(batch)) differ.push(97);
     return differ;
   }
 
-  /** Closes the batch after an agreed settlement: totals start again at zero. */
-  closeBatch(): void {
-    this.batch = { ...ZERO };
+  /** Closes the batch of `currency` after an agreed settlement: its totals start again at zero; other currencies stay. */
+  closeBatch(currency: string): void {
+    this.batches.delete(currency);
+  }
+
+  private batchOf(currency: string): MutableTotals {
+    let batch = this.batches.get(currency);
+    if (!batch) {
+      batch = { ...ZERO };
+      this.batches.set(currency, batch);
+    }
+    return batch;
   }
 
   private approve(o: Original): void {
     o.approved = true;
+    const batch = this.batchOf(o.currency);
     if (!o.financial) {
-      this.batch.authorizationsNumber++;
+      batch.authorizationsNumber++;
     } else if (o.credit) {
-      this.batch.creditsNumber++;
-      this.batch.creditsAmount += o.amount;
+      batch.creditsNumber++;
+      batch.creditsAmount += o.amount;
     } else {
-      this.batch.debitsNumber++;
-      this.batch.debitsAmount += o.amount;
+      batch.debitsNumber++;
+      batch.debitsAmount += o.amount;
     }
   }
 }

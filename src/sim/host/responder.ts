@@ -16,7 +16,7 @@ export interface Decision {
 }
 
 /** Fields a response repeats from its request (never the PAN, track data, PIN block or ICC data). */
-const ECHO = [3, 4, 7, 11, 12, 13, 24, 25, 41, 42, 49, 90];
+const ECHO = [3, 4, 7, 11, 12, 13, 24, 25, 41, 42, 49, 50, 90];
 
 /** Decides answers and keeps the ledger; one per simulator. */
 export class SimResponder {
@@ -83,11 +83,18 @@ export class SimResponder {
     return known ? this.answer(msg, SIM_CODES.approved, null) : this.answer(msg, SIM_CODES.originalNotFound, `original STAN ${stan ?? '(no field 90)'} unknown`);
   }
 
+  /**
+   * A reconciliation (0500) is for one currency, named by field 50 (currency code, settlement; ISO 8583:1987 §4.4
+   * data element 50): its totals are compared with that currency's only, and an agreement closes that currency's
+   * batch only. Without field 50 the amounts have no currency: format error (30).
+   */
   private settlement(msg: Iso8583Message): Decision {
-    const differ = this.ledger.compare(msg);
-    if (differ.length) return this.answer(msg, SIM_CODES.totalsNotAgreed, `totals not agreed: field(s) ${differ.join(', ')}`);
-    this.ledger.closeBatch();
-    return this.answer(msg, SIM_CODES.approved, 'totals agreed: batch closed');
+    const currency = msg.text(50);
+    if (!currency) return this.answer(msg, SIM_CODES.formatError, 'field 50 (currency code, settlement) missing: a reconciliation is per currency');
+    const differ = this.ledger.compare(msg, currency);
+    if (differ.length) return this.answer(msg, SIM_CODES.totalsNotAgreed, `totals of ${currency} not agreed: field(s) ${differ.join(', ')}`);
+    this.ledger.closeBatch(currency);
+    return this.answer(msg, SIM_CODES.approved, `totals of ${currency} agreed: its batch closed`);
   }
 
   private answer(msg: Iso8583Message, code: string, note: string | null, extra: ReadonlyArray<[number, FieldValue]> = []): Decision {

@@ -28,6 +28,7 @@ export const SIM_CODES = {
   invalidTransaction: '12',
   invalidCard: '14',
   originalNotFound: '25',
+  formatError: '30',
   insufficientFunds: '51',
   incorrectPin: '55',
   /** Visa's "PIN cryptographic error found" (private-use range of ISO 8583:1987). */
@@ -49,8 +50,10 @@ const RULES: readonly SimRule[] = [
   { request: '0400/0420/0421', when: 'original (field 90 STAN, field 41 TID) was received', answer: '0410/0430 code 00 (its approval is reversed once, however often repeated)' },
   { request: '0400/0420/0421', when: 'original unknown', answer: '0410/0430 code 25 (unable to locate original)' },
   { request: '0800', when: 'always', answer: '0810 code 00' },
-  { request: '0500', when: 'totals fields 74-77, 81, 86-89 present in the request differ from what the simulator recorded', answer: '0510 code 95 (totals not agreed)' },
-  { request: '0500', when: 'totals agree', answer: '0510 code 00; the batch closes (recorded totals reset)' },
+  { request: '0320', when: 'batch upload', answer: '0330 code 00; a transaction not yet counted is added to the batch of its currency (field 49)' },
+  { request: '0500', when: 'no field 50 (currency code, settlement)', answer: '0510 code 30 (format error): a reconciliation is per currency' },
+  { request: '0500', when: 'totals fields 74-77, 81, 86-89 or 97 present in the request differ from what the simulator recorded in the currency of field 50', answer: '0510 code 95 (totals not agreed)' },
+  { request: '0500', when: 'totals agree', answer: '0510 code 00; that currency\'s batch closes (its totals reset; other currencies stay open)' },
   { request: 'other requests', when: 'always', answer: 'response class MTI with code 12 (invalid transaction)' },
 ];
 
