@@ -1,0 +1,175 @@
+// Revoking a client while its sessions are open (issue 17): the real `posbridge clients revoke` in another process
+// writes the journal; the API server on a real socket closes that client's sessions with 1008 and answers its calls
+// in flight UNAUTHENTICATED, other clients keep theirs; and a call made in the gap before the periodic check is refused.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+import { ClientRegistry } from '../../src/api/clients.js';
+import type { MethodSpec } from '../../src/api/rpc.js';
+import { ApiServer } from '../../src/api/server.js';
+import { openDatabase, type Db } from '../../src/journal/database.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const BIN = join(ROOT, 'dist', 'bin', 'posbridge.js');
+
+interface Msg {
+  id?: number;
+  result?: Record<string, unknown>;
+  error?: { data: { code: string; details?: Record<string, unknown> } };
+}
+
+/** A session that keeps every message and its close code. */
+class Session {
+  readonly inbox: Msg[] = [];
+  readonly closed: Promise<{ code: number; at: number }>;
+  private seq = 0;
+  private waiters: (() => void)[] = [];
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (d) => {
+      this.inbox.push(JSON.parse(d.toString()) as Msg);
+      for (const w of this.waiters.splice(0)) w();
+    });
+    this.closed = new Promise((res) => ws.once('close', (code) => res({ code, at: Date.now() })));
+  }
+  static async open(port: number, token: string): Promise<Session> {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/v1`);
+    await new Promise<void>((res, rej) => {
+      ws.once('open', () => res());
+      ws.once('error', rej);
+    });
+    const s = new Session(ws);
+    const hello = await s.call('session.hello', { token });
+    assert.ok(hello.result, JSON.stringify(hello));
+    return s;
+  }
+  send(method: string, params: Record<string, unknown> = {}): number {
+    const id = ++this.seq;
+    this.ws.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
+    return id;
+  }
+  async call(method: string, params: Record<string, unknown> = {}): Promise<Msg> {
+    return this.answer(this.send(method, params));
+  }
+  /** The answer to request `id` (waits on incoming messages, not on a timer). */
+  async answer(id: number): Promise<Msg> {
+    for (;;) {
+      const m = this.inbox.find((x) => x.id === id);
+      if (m) return m;
+      await new Promise<void>((res) => this.waiters.push(res));
+    }
+  }
+}
+
+/** Runs the real CLI in its own process against `dataDir`. */
+function cli(args: readonly string[], dataDir: string): Promise<{ code: number | null; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, POSBRIDGE_DATA_DIR: dataDir, POSBRIDGE_LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout }));
+  });
+}
+
+/** A promise with its resolve function outside. */
+function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => void } {
+  let resolve: (v: T) => void = () => undefined;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+describe('revoking a client with open sessions', { timeout: 30_000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'posbridge-revoke-'));
+  let db: Db;
+  let registry: ClientRegistry;
+  const entered = deferred();
+  const release = deferred<{ settled: boolean }>();
+  let refundsStarted = 0;
+  const methods = new Map<string, MethodSpec>([
+    // A call that stays in flight until the test lets it go (like settlement.close waiting for the host).
+    [
+      'test.slow',
+      {
+        role: 'cashier',
+        handler: async () => {
+          entered.resolve();
+          return release.promise;
+        },
+      },
+    ],
+    ['test.refund', { role: 'cashier', handler: () => ({ refund: ++refundsStarted }) }],
+  ]);
+  const servers: ApiServer[] = [];
+
+  before(() => {
+    db = openDatabase(join(dir, 'journal.db'));
+    registry = new ClientRegistry(db);
+  });
+  after(async () => {
+    for (const s of servers) await s.stop();
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('`posbridge clients revoke` in another process: both sessions closed 1008 at once, the call in flight UNAUTHENTICATED, others kept', async () => {
+    const server = new ApiServer({ port: 0, allowedOrigins: [], clients: registry, methods, web: null });
+    servers.push(server);
+    const port = await server.start();
+    const revoked = registry.pair('till to revoke', 'cashier', Date.now());
+    const other = registry.pair('other till', 'cashier', Date.now());
+    const a1 = await Session.open(port, revoked.token);
+    const a2 = await Session.open(port, revoked.token);
+    const b = await Session.open(port, other.token);
+    const slow = a1.send('test.slow');
+    await entered.promise;
+
+    const r = await cli(['clients', 'revoke', String(revoked.id), '--json'], dir);
+    const revokedAt = Date.now();
+    assert.equal(r.code, 0, r.stdout);
+    assert.deepEqual(JSON.parse(r.stdout), { id: revoked.id, revoked: true });
+
+    const [c1, c2] = await Promise.all([a1.closed, a2.closed]);
+    assert.deepEqual([c1.code, c2.code], [1008, 1008]);
+    const answer = await a1.answer(slow);
+    assert.equal(answer.error?.data.code, 'UNAUTHENTICATED');
+    assert.equal(answer.error?.data.details?.revoked, true);
+    // "At once": within two periods of the check (250 ms) of the CLI's exit, even on a loaded machine.
+    const ms = Math.max(c1.at, c2.at) - revokedAt;
+    console.log(`[revocation] sessions closed ${ms} ms after the CLI exited`);
+    assert.ok(ms < 1000, `closed ${ms} ms after the revocation`);
+    // The call that was in flight ends later: its result is never sent (the session is gone), nothing breaks.
+    release.resolve({ settled: true });
+    assert.equal(a1.inbox.filter((m) => m.id === slow).length, 1, 'answered once');
+    // The other client is untouched.
+    assert.equal(b.ws.readyState, WebSocket.OPEN);
+    assert.deepEqual((await b.call('test.refund')).result, { refund: 1 });
+    b.ws.close();
+  });
+
+  test('a call made after the revocation and before any periodic check is refused (UNAUTHENTICATED), never run', async () => {
+    // The periodic check is kept out of the way: only the per-call check can stop this one.
+    const server = new ApiServer({ port: 0, allowedOrigins: [], clients: registry, methods, web: null, revocationCheckMs: 3_600_000 });
+    servers.push(server);
+    const port = await server.start();
+    const c = registry.pair('gap till', 'cashier', Date.now());
+    const s = await Session.open(port, c.token);
+    assert.ok((await s.call('test.refund')).result);
+    const before = refundsStarted;
+    // Another connection to the journal, as the CLI in another process has.
+    const other = openDatabase(join(dir, 'journal.db'));
+    try {
+      assert.equal(new ClientRegistry(other).revoke(c.id, Date.now()), true);
+    } finally {
+      other.close();
+    }
+    const refused = await s.call('test.refund');
+    assert.equal(refused.error?.data.code, 'UNAUTHENTICATED');
+    assert.equal(refundsStarted, before, 'the handler never ran');
+    assert.equal((await s.closed).code, 1008);
+  });
+});
