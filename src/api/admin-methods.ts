@@ -57,7 +57,7 @@ export function adminMethods(d: AdminMethodDeps): Map<string, MethodSpec> {
             }
             d.store.atomically(() => {
               if (!d.host.link.capture(p.id, amount)) throw new ApiError('INVALID_PARAMS', 'this pre-authorisation was already captured');
-              d.store.note(p.id, d.clock(), `captured ${amount}`);
+              d.store.note(p.id, d.clock(), `captured ${amount}`, { kind: 'captured', amount });
             });
             return { paymentId: p.id, captured: amount };
           } catch (err) {
