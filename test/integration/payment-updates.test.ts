@@ -17,6 +17,8 @@ import { PaymentStore } from '../../src/payments/payment-store.js';
 import { followReversals } from '../../src/payments/reversal-outcomes.js';
 import { createCard, getProfile } from '../../src/sim/emv/catalog.js';
 import { simCaKeys } from '../../src/sim/emv/sim-keys.js';
+import type { CardChannel } from '../../src/apdu/card-channel.js';
+import type { CardConnection, ReaderDriver } from '../../src/drivers/pcsc/types.js';
 import { InProcessReaderDriver } from '../../src/sim/in-process-reader.js';
 import { SimulatedPinEntry } from '../../src/sim/sim-pin-entry.js';
 import { withHost, type HostWorld } from '../helpers/host-fixture.js';
@@ -71,10 +73,11 @@ class Session {
 }
 
 /** One lane wired like the daemon: flow → payment.completed; store changes → payment.updated; worker → reversals. */
-async function lane(w: HostWorld, profile: string) {
-  const driver = new InProcessReaderDriver([READER]);
-  driver.insertCard(READER, createCard(profile));
+async function lane(w: HostWorld, profile: string, wrap: (d: ReaderDriver, store: PaymentStore) => ReaderDriver = (d) => d) {
+  const inProcess = new InProcessReaderDriver([READER]);
+  inProcess.insertCard(READER, createCard(profile));
   const store = new PaymentStore(w.stack.db, new Uint8Array(32).fill(1));
+  const driver = wrap(inProcess, store);
   let server: ApiServer | null = null;
   const flow = new PaymentFlow({
     lane: 'A',
@@ -114,6 +117,51 @@ async function lane(w: HostWorld, profile: string) {
   };
 }
 
+/**
+ * The driver with a card that, once its payment is reversal-pending, answers nothing more until the payment is
+ * reversed: the reversal is delivered while the lane still talks to the card (a slow card's second GENERATE AC).
+ */
+function cardHeldUntilReversed(inner: ReaderDriver, store: PaymentStore): ReaderDriver {
+  const gate = async (): Promise<void> => {
+    const pending = store.inState('reversal-pending');
+    if (pending.length === 0) return;
+    await new Promise<void>((resolve) => {
+      const off = store.onChange((c) => {
+        if (c.payment.state === 'reversed') {
+          off();
+          resolve();
+        }
+      });
+    });
+  };
+  const held = (ch: CardChannel): CardChannel => ({
+    atr: ch.atr,
+    protocol: ch.protocol,
+    transmit: async (command, options) => {
+      await gate();
+      return ch.transmit(command, options);
+    },
+  });
+  return {
+    listReaders: () => inner.listReaders(),
+    subscribe: (l) => inner.subscribe(l),
+    close: () => inner.close(),
+    async connect(reader, options): Promise<CardConnection> {
+      const c = await inner.connect(reader, options);
+      return {
+        reader: c.reader,
+        protocol: c.protocol,
+        atr: c.atr,
+        transmit: (command, o) => c.transmit(command, o),
+        control: (code, data) => c.control(code, data),
+        features: () => c.features(),
+        transaction: (fn) => c.transaction((ch) => fn(held(ch))),
+        disconnect: (d) => c.disconnect(d),
+      };
+    },
+  };
+}
+
 // The stack on real time, answers awaited briefly, reversals retried quickly, the worker forwarding at once.
 const FAST = { stack: { now: Date.now, autoForward: true, link: { authTimeoutMs: 400 }, saf: { responseTimeoutMs: 300, initialBackoffMs: 50, maxBackoffMs: 100, maxAttempts: 100 } } };
 
@@ -147,6 +195,27 @@ describe('payment.updated', { timeout: 60_000 }, () => {
         assert.deepEqual(l.store.events(String(id)).map((e) => e.state).slice(-2), ['reversal-pending', 'reversed']);
         cashier.ws.close();
         other.ws.close();
+      } finally {
+        await l.close();
+      }
+    }, FAST);
+  });
+
+  test('the reversal delivered while the card still finishes: payment.completed says reversed (result failed), nothing told twice', async () => {
+    await withHost(async (w) => {
+      const l = await lane(w, 'visa-sda-pse', cardHeldUntilReversed);
+      try {
+        const cashier = await Session.open(l.port, l.cashier);
+        const id = (await cashier.call('payment.start', { lane: 'A', type: 'sale', amount: 399, currency: 'EUR', reference: 'silent-2' })).result?.paymentId;
+        const completed = await cashier.waitFor((m) => m.method === 'payment.completed' && m.params?.paymentId === id);
+        assert.deepEqual([completed.params?.state, completed.params?.result], ['reversed', 'failed']);
+        // The lane is free for the next sale, and nothing about this payment came as an update.
+        const next = await cashier.call('payment.start', { lane: 'A', type: 'sale', amount: 100, currency: 'EUR', reference: 'after-2' });
+        assert.ok(next.result?.paymentId, JSON.stringify(next));
+        await cashier.waitFor((m) => m.method === 'payment.completed' && m.params?.paymentId === next.result?.paymentId);
+        assert.deepEqual(cashier.about('payment.updated', id), []);
+        assert.deepEqual(l.store.events(String(id)).map((e) => e.state).slice(-2), ['reversal-pending', 'reversed']);
+        cashier.ws.close();
       } finally {
         await l.close();
       }
