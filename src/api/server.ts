@@ -63,7 +63,8 @@ export const DEFAULT_REVOCATION_CHECK_MS = 250;
  * The local WebSocket API: JSON-RPC 2.0 on ws://127.0.0.1:<port>/v1. Listens on loopback only; refuses the upgrade
  * with HTTP 403 (before any WebSocket exists) when Host is not localhost/127.0.0.1/[::1] with our port (DNS
  * rebinding) or when Origin is present and not allowed; then every connection must `session.hello` with a paired
- * token before anything else, and each method checks the caller's role.
+ * token before anything else, and each method checks the caller's role. The token is re-checked against the journal
+ * before every call, and a revoked client's open sessions are closed (1008) within one revocation check.
  */
 export class ApiServer {
   private readonly http: Server;

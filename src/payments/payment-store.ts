@@ -126,7 +126,7 @@ export class PaymentStore {
   /**
    * Calls `fn` after the commit of every state change and note of any payment (not creations), whoever made it:
    * the lane's flow, the API, the store-and-forward outcome, recovery. Returns the unsubscribe function. A
-   * listener's failure is reported to `onError` (or rethrown when none), never rolls anything back.
+   * listener's failure goes to `onListenerError` (or is rethrown when unset); it never rolls anything back.
    */
   onChange(fn: (c: PaymentChange) => void): () => void {
     this.listeners.add(fn);
