@@ -13,6 +13,9 @@ import { ClientRegistry } from '../../src/api/clients.js';
 import type { MethodSpec } from '../../src/api/rpc.js';
 import { ApiServer } from '../../src/api/server.js';
 import { openDatabase, type Db } from '../../src/journal/database.js';
+import { parseConfig } from '../../src/daemon/config.js';
+import { startDaemon } from '../../src/daemon/daemon.js';
+import { createLogger } from '../../src/log/logger.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const BIN = join(ROOT, 'dist', 'bin', 'posbridge.js');
@@ -171,5 +174,26 @@ describe('revoking a client with open sessions', { timeout: 30_000 }, () => {
     assert.equal(refused.error?.data.code, 'UNAUTHENTICATED');
     assert.equal(refundsStarted, before, 'the handler never ran');
     assert.equal((await s.closed).code, 1008);
+  });
+});
+
+describe('revoking a client of a running daemon', { timeout: 30_000 }, () => {
+  test('the daemon closes the revoked cashier app (1008) while a supervisor stays connected and working', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'posbridge-revoke-daemon-'));
+    const d = await startDaemon(parseConfig({ port: 0, dataDir: dir, readers: 'virtual', demo: true, lanes: [{ name: 'A', reader: 'Virtual A' }] }), createLogger({ dataDir: dir, consoleLevel: 'silent' }));
+    try {
+      const port = Number(new URL(d.url).port);
+      const till = await Session.open(port, d.pair('till 1', 'cashier'));
+      const office = await Session.open(port, d.pair('back office', 'supervisor'));
+      const listed = JSON.parse((await cli(['clients', 'list', '--json'], dir)).stdout) as { clients: { id: number; name: string }[] };
+      const id = listed.clients.find((c) => c.name === 'till 1')?.id;
+      assert.equal((await cli(['clients', 'revoke', String(id)], dir)).code, 0);
+      assert.equal((await till.closed).code, 1008);
+      assert.ok((await office.call('payment.list')).result, 'the other client still works');
+      office.ws.close();
+    } finally {
+      await d.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
