@@ -174,7 +174,7 @@ describe('payment.updated', { timeout: 60_000 }, () => {
         await w.sim.setMode('timeout', { only: ['0400', '0420', '0421'] });
         const cashier = await Session.open(l.port, l.cashier);
         const other = await Session.open(l.port, l.supervisor);
-        // Amount .99: the simulator never answers the authorisation (docs/simulators.md).
+        // Amount .99: the simulator never answers the authorisation (src/sim/host/rules.ts).
         const started = await cashier.call('payment.start', { lane: 'A', type: 'sale', amount: 299, currency: 'EUR', reference: 'silent-1' });
         const id = started.result?.paymentId;
         const completed = await cashier.waitFor((m) => m.method === 'payment.completed' && m.params?.paymentId === id);
