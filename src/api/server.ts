@@ -108,7 +108,14 @@ export class ApiServer {
     const a = this.http.address();
     this.boundPort = typeof a === 'object' && a ? a.port : this.options.port;
     this.revocationStamp = this.options.clients.changeStamp();
-    this.revocationTimer = setInterval(() => this.checkRevocations(), this.options.revocationCheckMs ?? DEFAULT_REVOCATION_CHECK_MS);
+    this.revocationTimer = setInterval(() => {
+      try {
+        this.checkRevocations();
+      } catch (err) {
+        // The journal unreadable for a moment: the next check tries again, and every call checks its token anyway.
+        this.options.logger?.error('revocation check failed', { err: redactValue(err) });
+      }
+    }, this.options.revocationCheckMs ?? DEFAULT_REVOCATION_CHECK_MS);
     this.revocationTimer.unref();
     return this.boundPort;
   }
