@@ -192,9 +192,14 @@ export class ApiServer {
   }
 
   private accept(ws: WebSocket): void {
+    const session: Session = {
+      client: null,
+      connectionId: this.nextId++,
+      stillAuthorized: () => !conn.revoked && session.client !== null && this.options.clients.isActive(session.client.id),
+    };
     const conn: Connection = {
       ws,
-      session: { client: null, connectionId: this.nextId++ },
+      session,
       bucket: new TokenBucket(this.limits.ratePerSecond, this.limits.burst, this.clock()),
       inFlight: new Set(),
       revoked: false,
