@@ -16,6 +16,10 @@ import { openDatabase, type Db } from '../../src/journal/database.js';
 import { parseConfig } from '../../src/daemon/config.js';
 import { startDaemon } from '../../src/daemon/daemon.js';
 import { createLogger } from '../../src/log/logger.js';
+import { adminMethods } from '../../src/api/admin-methods.js';
+import { PaymentStore } from '../../src/payments/payment-store.js';
+import { InProcessReaderDriver } from '../../src/sim/in-process-reader.js';
+import { saleFor, withHost } from '../helpers/host-fixture.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const BIN = join(ROOT, 'dist', 'bin', 'posbridge.js');
@@ -196,3 +200,48 @@ describe('revoking a client of a running daemon', { timeout: 30_000 }, () => {
     }
   });
 });
+
+describe('a batch close in flight when its client is revoked', { timeout: 30_000 }, () => {
+  test('settlement.close still draining the queue: revoked meanwhile → UNAUTHENTICATED, the batch never closed (no 0500)', async () => {
+    await withHost(
+      async (w) => {
+        const clients = new ClientRegistry(w.stack.db);
+        const methods = adminMethods({ store: new PaymentStore(w.stack.db, new Uint8Array(32)), host: w.stack, driver: new InProcessReaderDriver([]), readers: new Map(), diagEnabled: false, clock: Date.now });
+        // Only the method's own re-check can stop it: the periodic check is kept out of the way.
+        const server = new ApiServer({ port: 0, allowedOrigins: [], clients, methods, web: null, revocationCheckMs: 3_600_000 });
+        const port = await server.start();
+        try {
+          // An approved sale in the batch, and a reversal waiting in the queue that the host answers late.
+          const sale = await w.stack.link.authorize(saleFor('visa-sda-pse', 1000, 'batch-sale'));
+          w.stack.link.complete(sale.reversalId ?? 0);
+          const other = await w.stack.link.authorize(saleFor('visa-sda-pse', 2000, 'to-reverse'));
+          w.stack.link.reverse(other.reversalId ?? 0, 'cancelled');
+          await w.sim.setMode('late', { only: ['0400'], delayMs: 1000 });
+          const sup = pairSupervisor(clients);
+          const s = await Session.open(port, sup.token);
+          const close = s.send('settlement.close');
+          await w.sim.waitFor((r) => r.mti === '0400'); // the close is draining the queue now
+          const cliDb = openDatabase(join(w.dir, 'journal.db'));
+          try {
+            assert.equal(new ClientRegistry(cliDb).revoke(sup.id, Date.now()), true);
+          } finally {
+            cliDb.close();
+          }
+          const answer = await s.answer(close);
+          assert.equal(answer.error?.data.code, 'UNAUTHENTICATED', JSON.stringify(answer));
+          assert.equal((await s.closed).code, 1008);
+          assert.equal(w.sim.received('0500').length, 0, 'no reconciliation sent');
+          assert.equal(w.stack.queue.list(['pending', 'in-flight']).length, 0, 'the reversal itself went through');
+        } finally {
+          await server.stop();
+        }
+      },
+      { stack: { saf: { responseTimeoutMs: 5000 } } },
+    );
+  });
+});
+
+/** A supervisor paired on `clients`. */
+function pairSupervisor(clients: ClientRegistry): { id: number; token: string } {
+  return clients.pair('back office', 'supervisor', Date.now());
+}
