@@ -57,7 +57,7 @@ export function adminMethods(d: AdminMethodDeps): Map<string, MethodSpec> {
             }
             d.store.atomically(() => {
               if (!d.host.link.capture(p.id, amount)) throw new ApiError('INVALID_PARAMS', 'this pre-authorisation was already captured');
-              d.store.note(p.id, d.clock(), `captured ${amount}`);
+              d.store.note(p.id, d.clock(), `captured ${amount}`, { kind: 'captured', amount });
             });
             return { paymentId: p.id, captured: amount };
           } catch (err) {
@@ -70,8 +70,10 @@ export function adminMethods(d: AdminMethodDeps): Map<string, MethodSpec> {
       'settlement.close',
       {
         role: 'supervisor',
-        handler: async () => {
+        handler: async (_params, session) => {
           await d.host.worker.drain();
+          // The drain may have taken a while: a client revoked meanwhile never closes the batch.
+          if (!session.stillAuthorized()) throw new ApiError('UNAUTHENTICATED', 'this client was revoked (`posbridge clients revoke`): pair again', { revoked: true });
           const waiting = d.host.queue.list(['pending', 'in-flight']);
           if (waiting.length) throw new ApiError('BUSY', `${waiting.length} reversal(s)/advice(s) still wait for the host; close again once they are delivered`);
           const r = await d.host.settlement.settle();

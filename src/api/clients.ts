@@ -66,7 +66,26 @@ export class ClientRegistry {
 
   /** Revokes a client's token; false when there is no such active client. */
   revoke(id: number, now: number): boolean {
-    return this.db.prepare(`UPDATE api_clients SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`).run(now, id).changes === 1;
+    const done = this.db.prepare(`UPDATE api_clients SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`).run(now, id).changes === 1;
+    if (done) this.localRevocations++;
+    return done;
+  }
+
+  private localRevocations = 0;
+
+  /** True while the client `id` exists and is not revoked: checked before every call (a primary-key read). */
+  isActive(id: number): boolean {
+    const row = this.db.prepare(`SELECT revoked_at FROM api_clients WHERE id = ?`).get(id) as { revoked_at: number | null } | undefined;
+    return row !== undefined && row.revoked_at === null;
+  }
+
+  /**
+   * Changes when the journal may hold a new revocation: SQLite's `data_version` (bumped by every commit of another
+   * connection, e.g. `posbridge clients revoke` in another process) plus this registry's own revocations (a commit on
+   * our own connection does not bump it). Cheap enough to read several times a second.
+   */
+  changeStamp(): string {
+    return `${String(this.db.pragma('data_version', { simple: true }))}:${this.localRevocations}`;
   }
 }
 

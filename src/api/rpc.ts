@@ -14,6 +14,11 @@ export interface RpcRequest {
 export interface Session {
   client: ApiClient | null;
   readonly connectionId: number;
+  /**
+   * False once the client was revoked (read from the journal): a long method checks it again before its
+   * irreversible step, since the check before the call may be seconds old by then.
+   */
+  readonly stillAuthorized: () => boolean;
 }
 
 /** One API method: the least role that may call it, and its handler. */

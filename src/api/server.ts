@@ -37,6 +37,11 @@ export interface ApiServerOptions {
   readonly lanes?: () => unknown[];
   /** The demo page served over HTTP on the same port; omitted: the built page next to the package; null: none. */
   readonly web?: WebAssets | null;
+  /**
+   * How often the journal is checked for revocations made by another process (`posbridge clients revoke`), ms
+   * (default 250): a revoked client's open sessions are then closed. Every call re-checks its token anyway.
+   */
+  readonly revocationCheckMs?: number;
 }
 
 const DEFAULT_LIMITS: ApiLimits = { maxMessageBytes: 64 * 1024, ratePerSecond: 20, burst: 40 };
@@ -45,13 +50,21 @@ interface Connection {
   readonly ws: WebSocket;
   readonly session: Session;
   readonly bucket: TokenBucket;
+  /** Calls being handled, by request: answered UNAUTHENTICATED at once if the client is revoked meanwhile. */
+  readonly inFlight: Set<{ readonly id: string | number | null }>;
+  /** Set once the client was revoked: nothing more is sent but the close. */
+  revoked: boolean;
 }
+
+/** The default period of the revocation check, ms. */
+export const DEFAULT_REVOCATION_CHECK_MS = 250;
 
 /**
  * The local WebSocket API: JSON-RPC 2.0 on ws://127.0.0.1:<port>/v1. Listens on loopback only; refuses the upgrade
  * with HTTP 403 (before any WebSocket exists) when Host is not localhost/127.0.0.1/[::1] with our port (DNS
  * rebinding) or when Origin is present and not allowed; then every connection must `session.hello` with a paired
- * token before anything else, and each method checks the caller's role.
+ * token before anything else, and each method checks the caller's role. The token is re-checked against the journal
+ * before every call, and a revoked client's open sessions are closed (1008) within one revocation check.
  */
 export class ApiServer {
   private readonly http: Server;
@@ -61,6 +74,8 @@ export class ApiServer {
   private readonly clock: () => number;
   private nextId = 1;
   private boundPort = 0;
+  private revocationTimer: NodeJS.Timeout | null = null;
+  private revocationStamp = '';
 
   /** Builds the server; `start` listens. */
   constructor(private readonly options: ApiServerOptions) {
@@ -92,11 +107,48 @@ export class ApiServer {
     });
     const a = this.http.address();
     this.boundPort = typeof a === 'object' && a ? a.port : this.options.port;
+    this.revocationStamp = this.options.clients.changeStamp();
+    this.revocationTimer = setInterval(() => {
+      try {
+        this.checkRevocations();
+      } catch (err) {
+        // The journal unreadable for a moment: the next check tries again, and every call checks its token anyway.
+        this.options.logger?.error('revocation check failed', { err: redactValue(err) });
+      }
+    }, this.options.revocationCheckMs ?? DEFAULT_REVOCATION_CHECK_MS);
+    this.revocationTimer.unref();
     return this.boundPort;
+  }
+
+  /**
+   * Closes the sessions of clients revoked since the last check (by this process or another one writing the journal).
+   * Runs on a timer; only reads the client table when the journal changed.
+   */
+  checkRevocations(): void {
+    const stamp = this.options.clients.changeStamp();
+    if (stamp === this.revocationStamp) return;
+    this.revocationStamp = stamp;
+    const ids = new Set<number>();
+    for (const c of this.connections) if (c.session.client && !c.revoked) ids.add(c.session.client.id);
+    for (const id of ids) if (!this.options.clients.isActive(id)) this.closeRevoked(id);
+  }
+
+  /** Every open session of a revoked client: its calls in flight answered UNAUTHENTICATED, then closed with 1008. */
+  private closeRevoked(clientId: number): void {
+    for (const c of this.connections) {
+      if (c.session.client?.id !== clientId || c.revoked) continue;
+      c.revoked = true;
+      const e = new ApiError('UNAUTHENTICATED', 'this client was revoked (`posbridge clients revoke`): pair again', { revoked: true });
+      for (const call of c.inFlight) c.ws.send(JSON.stringify({ jsonrpc: '2.0', id: call.id, error: e.toRpc() }));
+      c.inFlight.clear();
+      c.ws.close(1008, 'client revoked');
+      this.options.logger?.warn('API session of a revoked client closed', { client: clientId, connection: c.session.connectionId });
+    }
   }
 
   /** Closes every connection (1001 going away) and stops listening. */
   async stop(): Promise<void> {
+    if (this.revocationTimer) clearInterval(this.revocationTimer);
     for (const c of this.connections) c.ws.close(1001, 'server shutting down');
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
@@ -107,7 +159,7 @@ export class ApiServer {
     const text = JSON.stringify({ jsonrpc: '2.0', method, params });
     let sent = 0;
     for (const c of this.connections) {
-      if (c.session.client && roleAllows(c.session.client.role, role)) {
+      if (c.session.client && !c.revoked && roleAllows(c.session.client.role, role)) {
         c.ws.send(text);
         sent++;
       }
@@ -140,7 +192,18 @@ export class ApiServer {
   }
 
   private accept(ws: WebSocket): void {
-    const conn: Connection = { ws, session: { client: null, connectionId: this.nextId++ }, bucket: new TokenBucket(this.limits.ratePerSecond, this.limits.burst, this.clock()) };
+    const session: Session = {
+      client: null,
+      connectionId: this.nextId++,
+      stillAuthorized: () => !conn.revoked && session.client !== null && this.options.clients.isActive(session.client.id),
+    };
+    const conn: Connection = {
+      ws,
+      session,
+      bucket: new TokenBucket(this.limits.ratePerSecond, this.limits.burst, this.clock()),
+      inFlight: new Set(),
+      revoked: false,
+    };
     this.connections.add(conn);
     ws.on('message', (data: RawData, isBinary: boolean) => void this.onMessage(conn, data, isBinary));
     ws.on('close', () => this.connections.delete(conn));
@@ -152,6 +215,8 @@ export class ApiServer {
     const text = bytes.toString('utf8');
     // The id is read first so that even a refused message is answered to the request it came from.
     let id: string | number | null = isBinary ? null : idOf(text);
+    if (conn.revoked) return; // closing: a revoked session is answered nothing more
+    let call: { readonly id: string | number | null } | null = null;
     try {
       if (isBinary) throw new ApiError('INVALID_REQUEST', 'send JSON text frames, not binary');
       if (bytes.length > this.limits.maxMessageBytes) {
@@ -160,13 +225,20 @@ export class ApiServer {
       if (!conn.bucket.take(this.clock())) throw new ApiError('RATE_LIMITED', `more than ${this.limits.ratePerSecond} requests a second; slow down`);
       const req = parseRequest(text);
       id = req.id;
+      if (!req.notification) conn.inFlight.add((call = { id: req.id }));
       const result = await this.dispatch(req.method, req.params, conn);
-      if (!req.notification) conn.ws.send(JSON.stringify({ jsonrpc: '2.0', id: req.id, result: result ?? null }));
+      // Revoked while the call ran: it was answered UNAUTHENTICATED already, and the session is closing.
+      if (!req.notification && !conn.revoked) conn.ws.send(JSON.stringify({ jsonrpc: '2.0', id: req.id, result: result ?? null }));
     } catch (err) {
+      if (call) conn.inFlight.delete(call); // answered here, not again by closeRevoked
       const e = err instanceof ApiError ? err : this.internal(err);
-      conn.ws.send(JSON.stringify({ jsonrpc: '2.0', id, error: e.toRpc() }));
+      if (!conn.revoked) conn.ws.send(JSON.stringify({ jsonrpc: '2.0', id, error: e.toRpc() }));
       // A wrong token ends the connection: guessing tokens costs a new connection each time.
       if (e.code === 'UNAUTHENTICATED' && e.details.hello === true) conn.ws.close(1008, 'authentication failed');
+      // A token revoked since session.hello: every session of that client ends now, not at its next call.
+      if (e.code === 'UNAUTHENTICATED' && e.details.revoked === true && conn.session.client) this.closeRevoked(conn.session.client.id);
+    } finally {
+      if (call) conn.inFlight.delete(call);
     }
   }
 
@@ -174,6 +246,9 @@ export class ApiServer {
     if (method === 'session.hello') return this.hello(params, conn);
     const client = conn.session.client;
     if (!client) throw new ApiError('UNAUTHENTICATED', 'call session.hello with your token first');
+    // Checked on every call, not only at session.hello: a token revoked by another process (the CLI) can never act,
+    // even before the periodic check closes its session.
+    if (!this.options.clients.isActive(client.id)) throw new ApiError('UNAUTHENTICATED', 'this client was revoked (`posbridge clients revoke`): pair again', { revoked: true });
     const spec = this.options.methods.get(method);
     if (!spec) throw new ApiError('METHOD_NOT_FOUND', `no method "${method}"`);
     if (spec.role && !roleAllows(client.role, spec.role)) throw new ApiError('FORBIDDEN', `${method} needs the ${spec.role} role; this client is ${client.role}`);

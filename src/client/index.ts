@@ -37,6 +37,18 @@ export interface PaymentInfo {
   readonly updatedAt: string;
 }
 
+/**
+ * A payment's change after its end (`payment.updated`; docs/api.md, "Payment states"): the payment as after the
+ * change, and what changed — `state` (moved from `from`), `captured` (`capturedAmount`), `reversal-manual` (its
+ * reversal needs a person); other values may come later.
+ */
+export interface PaymentUpdate extends PaymentInfo {
+  readonly change: 'state' | 'captured' | 'reversal-manual' | (string & Record<never, never>);
+  readonly from: string;
+  readonly detail: string | null;
+  readonly capturedAmount?: number;
+}
+
 /** A printer's status as devices.list and device.changed report it. */
 export type PrinterState =
   | { readonly name: string; readonly online: boolean; readonly coverOpen: boolean; readonly paper: 'ok' | 'near-end' | 'end'; readonly drawerOpen: boolean }
@@ -60,6 +72,8 @@ export interface LaneDevicesInfo {
 export interface PosbridgeEvents {
   'payment.progress': { paymentId?: string; lane: string; step: string; message: string };
   'payment.completed': PaymentInfo;
+  /** Every change of a payment after payment.completed: a reversal delivered, a supervisor's void, a capture. */
+  'payment.updated': PaymentUpdate;
   'card.inserted': { lane: string | null };
   'card.removed': { lane: string | null };
   /** A reader came or went (event reader-attached/reader-detached), or a printer's status changed (event printer-status, with `status`). */

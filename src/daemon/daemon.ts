@@ -15,7 +15,8 @@ import type { Logger } from '../log/logger.js';
 import { loadKeyFile } from '../journal/sealed.js';
 import { backupJournal } from '../journal/backup.js';
 import { PaymentFlow } from '../payments/payment-flow.js';
-import { settleReversals } from '../payments/settle-reversals.js';
+import { followReversals } from '../payments/reversal-outcomes.js';
+import { notifyPaymentUpdates } from '../api/payment-updates.js';
 import { PaymentStore } from '../payments/payment-store.js';
 import { simCaKeys } from '../sim/emv/sim-keys.js';
 import { HostSimulator } from '../sim/host/host-simulator.js';
@@ -60,6 +61,9 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
   const recovered = store.recover(clock());
   const requeued = stack.queue.recover(clock());
   if (recovered.length || requeued) logger.warn('recovered after a restart', { payments: recovered, queued: requeued });
+  store.onListenerError = (err, c) => logger.error('payment change listener failed', { paymentId: c.payment.id, err });
+  // A reversal-pending payment moves on the worker's word that its reversal ended (no poll); before the worker starts.
+  const stopReversals = followReversals({ store, queue: stack.queue, worker: stack.worker, clock, logger });
   stack.worker.start(5000);
   stack.network.start(60_000);
 
@@ -198,8 +202,8 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
       }, 5000)
     : null;
   statusTimer?.unref();
-  const reconcile = setInterval(() => settleReversals(store, stack.queue, store.list(0, Number.MAX_SAFE_INTEGER).filter((p) => p.state === 'reversal-pending'), clock()), 2000);
-  reconcile.unref();
+  // Every change after a payment's end is told (payment.updated).
+  const stopUpdates = notifyPaymentUpdates(store, (p) => lanes.get(p.lane)?.flow.owns(p.id) === true, (m, params) => server?.notify(m, params));
   logger.info('daemon ready', { port, lanes: config.lanes.map((l) => l.name), host: config.host === 'simulator' ? 'simulator' : `${target.host}:${target.port}` });
   return {
     port,
@@ -207,7 +211,7 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
     dataDir,
     pair: (name, role) => clients.pair(name, role, clock()).token,
     async stop() {
-      clearInterval(reconcile);
+      stopUpdates();
       clearInterval(printTimer);
       if (statusTimer) clearInterval(statusTimer);
       if (backups) clearInterval(backups);
@@ -233,6 +237,7 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
           logger.error(`stopping: closing the ${what} failed`, { err });
         }
       }
+      stopReversals(); // after the host link stopped: a reversal acknowledged while stopping still moved its payment
     },
   };
 }

@@ -18,6 +18,13 @@ export interface SafPolicy {
 /** What one step of the worker did. */
 export type SafStep = 'idle' | 'done' | 'retry' | 'manual';
 
+/** How a queued item ended: delivered (`done`), or flagged for a person (`manual`, with why). */
+export interface SafItemEnd {
+  readonly item: QueueItem;
+  readonly outcome: 'done' | 'manual';
+  readonly why: string | null;
+}
+
 /**
  * Sends queued reversals and advices to the host, oldest first, one in flight (store and forward). The first try
  * goes as queued (0400/0220); repeats as 0421/0221. A definitive answer ends the item; a timeout, a lost line or a
@@ -28,6 +35,7 @@ export class SafWorker {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
+  private readonly enders = new Set<(e: SafItemEnd) => void>();
 
   /** Binds the worker to the queue, the matcher and the clock. */
   constructor(
@@ -39,14 +47,36 @@ export class SafWorker {
     private readonly logger?: Logger,
   ) {}
 
+  /**
+   * Calls `fn` each time an item ends — acknowledged by the host, or flagged manual — right after that is committed
+   * to the queue (the payment's reversal-pending → reversed is driven by it). Returns the unsubscribe function.
+   */
+  onItemEnd(fn: (e: SafItemEnd) => void): () => void {
+    this.enders.add(fn);
+    return () => this.enders.delete(fn);
+  }
+
+  /** Tells the listeners; a listener's failure is logged: the item's end is committed and stays so. */
+  private ended(item: QueueItem, outcome: SafItemEnd['outcome'], why: string | null): void {
+    for (const fn of this.enders) {
+      try {
+        fn({ item, outcome, why });
+      } catch (err) {
+        this.logger?.error('store-and-forward item listener failed', { id: item.id, kind: item.kind, ref: item.ref, err });
+      }
+    }
+  }
+
   /** Processes the head of the queue once. */
   async step(): Promise<SafStep> {
     const now = this.clock();
     const item = this.queue.nextDue(now);
     if (!item) return 'idle';
     if (now > item.expiresAt) {
-      this.queue.markManual(item.id, `expired after ${item.attempts} attempt(s)${item.lastError ? `; last: ${item.lastError}` : ''}`);
+      const why = `expired after ${item.attempts} attempt(s)${item.lastError ? `; last: ${item.lastError}` : ''}`;
+      this.queue.markManual(item.id, why);
       this.logger?.error('queued host message expired: manual handling needed', { id: item.id, kind: item.kind, ref: item.ref });
+      this.ended(item, 'manual', why);
       return 'manual';
     }
     let message: Iso8583Message;
@@ -54,7 +84,9 @@ export class SafWorker {
       message = this.messageFor(item);
     } catch (err) {
       // A payload the current spec cannot read (the acquirer spec changed): a person must look, the queue goes on.
-      this.queue.markManual(item.id, `cannot read the queued message: ${err instanceof Error ? err.message : String(err)}`);
+      const why = `cannot read the queued message: ${err instanceof Error ? err.message : String(err)}`;
+      this.queue.markManual(item.id, why);
+      this.ended(item, 'manual', why);
       return 'manual';
     }
     this.queue.markInFlight(item.id);
@@ -65,12 +97,15 @@ export class SafWorker {
       const accepted = item.kind === 'reversal' ? REVERSAL_DONE_CODES.has(code) : code === '00';
       if (!accepted) {
         // A refusal (format error, invalid transaction…) is not a delivery: a person must look at it.
-        this.queue.markManual(item.id, `host refused the ${item.kind} with ${code || 'no response code'}`);
+        const why = `host refused the ${item.kind} with ${code || 'no response code'}`;
+        this.queue.markManual(item.id, why);
         this.logger?.error('queued host message refused: manual handling needed', { id: item.id, kind: item.kind, ref: item.ref, code });
+        this.ended(item, 'manual', why);
         return 'manual';
       }
       this.queue.markDone(item.id, this.clock());
       this.logger?.info('queued host message acknowledged', { id: item.id, kind: item.kind, ref: item.ref, code });
+      this.ended(item, 'done', null);
       return 'done';
     } catch (err) {
       return this.retry(item, err instanceof HostError ? err.code : String(err));
@@ -120,8 +155,10 @@ export class SafWorker {
 
   private retry(item: QueueItem, why: string): SafStep {
     if (item.attempts + 1 >= this.policy.maxAttempts) {
-      this.queue.markManual(item.id, `gave up after ${item.attempts + 1} attempts: ${why}`);
+      const reason = `gave up after ${item.attempts + 1} attempts: ${why}`;
+      this.queue.markManual(item.id, reason);
       this.logger?.error('queued host message over its retry limit: manual handling needed', { id: item.id, kind: item.kind, ref: item.ref, why });
+      this.ended(item, 'manual', reason);
       return 'manual';
     }
     const delay = Math.min(this.policy.maxBackoffMs, this.policy.initialBackoffMs * 2 ** item.attempts);

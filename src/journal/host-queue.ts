@@ -147,6 +147,11 @@ export class HostQueue {
     });
   }
 
+  /** The statuses of `ref`'s items of one kind, oldest first (no payload is opened). */
+  statusesOf(ref: string, kind: QueueKind): QueueStatus[] {
+    return (this.db.prepare(`SELECT status FROM host_queue WHERE ref = ? AND kind = ? ORDER BY id`).all(ref, kind) as { status: QueueStatus }[]).map((r) => r.status);
+  }
+
   /** One item by id. */
   get(id: number): QueueItem | null {
     const row = this.db.prepare(`SELECT * FROM host_queue WHERE id = ?`).get(id) as Row | undefined;

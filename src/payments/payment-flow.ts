@@ -11,7 +11,7 @@ import { PaymentError } from './errors.js';
 import type { NewPayment, Payment, PaymentStore } from './payment-store.js';
 import { isChipFailure, swipedPayment } from './swipe-payment.js';
 
-export { settleReversals } from './settle-reversals.js';
+export { settleReversals } from './reversal-outcomes.js';
 
 /** What the flow reports while a payment runs (the API's payment.progress). */
 export interface PaymentProgress {
@@ -77,6 +77,8 @@ function isBrokenSession(err: unknown): boolean {
  */
 export class PaymentFlow {
   private running: { id: string; abort: AbortController; done: Promise<void> } | null = null;
+  /** The payment whose end this flow has yet to report (onCompleted): its changes until then are in that report. */
+  private reporting: string | null = null;
   /** The card data of the running payment (memory only), for the advice of an offline approval. */
   private card: AuthorizeContext | null = null;
   /** Who takes the next swipe: set only while a payment waits for a card; other swipes are dropped. */
@@ -108,6 +110,7 @@ export class PaymentFlow {
   start(p: Omit<NewPayment, 'lane'>): { payment: Payment; created: boolean } {
     const r = this.o.store.create({ ...p, lane: this.o.lane }, this.o.clock());
     if (r.created) {
+      this.reporting = r.payment.id;
       const abort = new AbortController();
       const done = this.run(r.payment, abort.signal).finally(() => {
         if (this.running?.id === r.payment.id) this.running = null;
@@ -129,6 +132,14 @@ export class PaymentFlow {
    */
   cancelByCardholder(): void {
     this.park();
+  }
+
+  /**
+   * True while the payment runs on this lane and its end is not yet reported: a change made meanwhile (a reversal
+   * delivered while the card still talks) is part of the onCompleted report, not a later update.
+   */
+  owns(paymentId: string): boolean {
+    return this.reporting === paymentId;
   }
 
   /** Resolves when the running payment (if any) has ended. */
@@ -211,6 +222,8 @@ export class PaymentFlow {
     } finally {
       // EMV Book 1 §6.1.5: the card is deactivated at the end of the transaction.
       await conn?.disconnect('unpower').catch((e: unknown) => this.o.logger?.debug('disconnect after payment failed', { code: e instanceof Error ? e.message : String(e) }));
+      // From here on every change of this payment is news after its end (payment.updated), not part of it.
+      if (this.reporting === id) this.reporting = null;
       try {
         this.o.onCompleted?.(store.get(id));
       } catch (err) {
@@ -305,7 +318,8 @@ export class PaymentFlow {
       ...(outcome.label ? { label: outcome.label } : {}),
       ...(outcome.authCode ? { authCode: outcome.authCode } : {}),
     };
-    if (p.state === 'reversal-pending') return; // the host never answered: the reversal decides, whatever the card said
+    // The host never answered: the reversal decides, whatever the card said (it may even be delivered already).
+    if (p.state === 'reversal-pending' || p.state === 'reversed') return;
     if (outcome.result === 'approved') {
       if (reversalId !== null) {
         const rid = reversalId;
@@ -341,7 +355,7 @@ export class PaymentFlow {
     const now = this.o.clock();
     const p = store.get(id);
     const reason = err instanceof Error ? (('code' in err ? `${String(err.code)}: ` : '') + err.message).slice(0, 300) : String(err);
-    if (p.state === 'reversal-pending') return;
+    if (p.state === 'reversal-pending' || p.state === 'reversed') return;
     if (reversalId !== null) {
       const rid = reversalId;
       store.atomically(() => {

@@ -59,6 +59,26 @@ export interface PaymentUpdate {
   readonly entryMode?: EntryMode;
 }
 
+/** One committed change of a payment, as its listeners hear it (after the commit, in commit order). */
+export interface PaymentChange {
+  /** The payment as it was right after this change (a later change in the same transaction is its own entry). */
+  readonly payment: Payment;
+  /**
+   * 'state': it moved to `payment.state`; the others are events that change no state: 'captured' (a
+   * pre-authorisation's capture, `capturedAmount`), 'reversal-manual' (its reversal was flagged for a person), 'note'.
+   */
+  readonly kind: 'state' | NoteKind;
+  /** Minor units, for 'captured'. */
+  readonly capturedAmount?: number;
+  /** The state it left (kind 'state'); for a note, its state. */
+  readonly from: PaymentState;
+  /** The event's words (the reason, result or note). */
+  readonly detail: string | null;
+}
+
+/** What a note (an event with no state change) is about. */
+export type NoteKind = 'captured' | 'reversal-manual' | 'note';
+
 interface Row {
   id: string;
   reference: string;
@@ -96,8 +116,25 @@ export class PaymentStore {
     private readonly panKey: Uint8Array,
   ) {}
 
-  private readonly committed: PaymentState[] = [];
+  private readonly committed: PaymentChange[] = [];
   private finalHook: ((p: Payment) => void) | null = null;
+  private readonly listeners = new Set<(c: PaymentChange) => void>();
+  /** Changes committed but not yet told, in order; a listener's own change waits for the one being told. */
+  private readonly toTell: PaymentChange[] = [];
+  private telling = false;
+
+  /**
+   * Calls `fn` after the commit of every state change and note of any payment (not creations), whoever made it:
+   * the lane's flow, the API, the store-and-forward outcome, recovery. Returns the unsubscribe function. A
+   * listener's failure goes to `onListenerError` (or is rethrown when unset); it never rolls anything back.
+   */
+  onChange(fn: (c: PaymentChange) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Where a listener's failure goes (the daemon logs it); unset, the failure is thrown to the caller of move. */
+  onListenerError: ((err: unknown, c: PaymentChange) => void) | null = null;
 
   /**
    * Runs `fn` inside the transaction that moves a payment to completed or declined, so what it writes (the receipts
@@ -170,11 +207,11 @@ export class PaymentStore {
       this.event(id, to, now, update.reason ?? update.result ?? null);
       const moved = this.get(id);
       if (this.finalHook && (to === 'completed' || to === 'declined')) this.finalHook(moved);
-      return moved;
+      return { moved, from: p.state };
     })();
-    this.committed.push(to);
+    this.committed.push({ payment: moved.moved, kind: 'state', from: moved.from, detail: update.reason ?? update.result ?? null });
     if (!this.db.inTransaction) this.afterCommit();
-    return moved;
+    return moved.moved;
   }
 
   /**
@@ -193,16 +230,39 @@ export class PaymentStore {
     return r;
   }
 
-  /** States committed since the last call: crash tests may stop the process right after each (failpoint). */
+  /**
+   * Changes committed since the last call: crash tests may stop the process right after each (failpoint); then the
+   * listeners hear them, in commit order.
+   */
   private afterCommit(): void {
-    const states = this.committed.splice(0);
-    for (const s of states) failpoint(`payment:${s}`);
+    const changes = this.committed.splice(0);
+    for (const c of changes) if (c.kind === 'state') failpoint(`payment:${c.payment.state}`);
+    this.toTell.push(...changes);
+    if (this.telling) return; // a listener's own change: told after the one in progress, so order is kept
+    this.telling = true;
+    try {
+      for (let c = this.toTell.shift(); c; c = this.toTell.shift()) {
+        for (const fn of this.listeners) {
+          try {
+            fn(c);
+          } catch (err) {
+            if (!this.onListenerError) throw err;
+            this.onListenerError(err, c);
+          }
+        }
+      }
+    } finally {
+      this.telling = false;
+      this.toTell.length = 0;
+    }
   }
 
-  /** Appends an event that changes no state (e.g. the capture of a pre-authorisation). */
-  note(id: string, now: number, detail: string): void {
+  /** Appends an event that changes no state (e.g. the capture of a pre-authorisation); listeners hear it. */
+  note(id: string, now: number, detail: string, about: { kind: 'captured'; amount: number } | { kind: 'reversal-manual' } | { kind: 'note' } = { kind: 'note' }): void {
     const p = this.get(id);
     this.event(id, p.state, now, detail);
+    this.committed.push({ payment: p, kind: about.kind, from: p.state, detail, ...(about.kind === 'captured' ? { capturedAmount: about.amount } : {}) });
+    if (!this.db.inTransaction) this.afterCommit();
   }
 
   /** The keyed hash of a PAN (look-ups by card without storing the number). */
@@ -226,6 +286,11 @@ export class PaymentStore {
   /** Payments created in [from, to), oldest first. */
   list(from: number, to: number): Payment[] {
     return (this.db.prepare(`SELECT * FROM payments WHERE created_at >= ? AND created_at < ? ORDER BY created_at, id`).all(from, to) as Row[]).map(toPayment);
+  }
+
+  /** Payments in `state`, oldest first. */
+  inState(state: PaymentState): Payment[] {
+    return (this.db.prepare(`SELECT * FROM payments WHERE state = ? ORDER BY created_at, id`).all(state) as Row[]).map(toPayment);
   }
 
   /** Payments of a card (by keyed hash), newest first. */

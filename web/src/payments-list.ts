@@ -33,6 +33,8 @@ export class PaymentsList {
   /** Uses this client from now on. */
   attach(client: PosbridgeClient): void {
     this.client = client;
+    // A reversal delivered, a void or a capture changes a listed payment: show it without a reload.
+    client.on('payment.updated', () => void this.refresh());
   }
 
   /** Reloads today's payments. */

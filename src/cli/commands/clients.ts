@@ -46,7 +46,7 @@ export async function clientsCommand(ctx: CliContext, action: string, id: string
     if (!Number.isInteger(n) || n < 1) throw new UsageError('clients revoke takes the client id (see `posbridge clients list`)');
     const done = withRegistry((r) => r.revoke(n, Date.now()));
     if (opts.json) ctx.out(JSON.stringify({ id: n, revoked: done }));
-    else ctx.out(done ? `Client #${n} revoked: its token no longer works.` : `No active client #${n}.`);
+    else ctx.out(done ? `Client #${n} revoked: its token no longer works; a running daemon closes its open sessions within a second.` : `No active client #${n}.`);
     return done ? EXIT.OK : EXIT.FAILED;
   }
   throw new UsageError(`clients takes "list" or "revoke ID", not "${action}"`);
