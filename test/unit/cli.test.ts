@@ -1,7 +1,5 @@
 // The posbridge CLI through runCli, over the in-process reader: JSON shapes, exit codes, masking of card data.
 // Exit codes (docs/cli.md): 0 ok, 1 refused or failed, 2 bad usage or input, 3 no reader or no PC/SC service.
-import { PUBLISHED_CA_KEYS } from '../../src/emv/ca-keys.js';
-import { defaultTerminalConfig } from '../../src/emv/terminal-defaults.js';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +7,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parseAtrList, type AtrListEntry } from '../../src/apdu/atr-list.js';
 import { toHex } from '../../src/apdu/hex.js';
-import type { CliContext } from '../../src/cli/context.js';
+import { processContext, type CliContext } from '../../src/cli/context.js';
+import { createCard } from '../../src/sim/emv/catalog.js';
 import { runCli } from '../../src/cli/program.js';
 import { ReaderError } from '../../src/drivers/pcsc/errors.js';
 import type { ReaderDriver } from '../../src/drivers/pcsc/types.js';
@@ -69,7 +68,7 @@ async function cli(driver: ReaderDriver, argv: readonly string[], opts: RunOptio
     err: (l) => err.push(l),
     createReaderDriver: opts.createReaderDriver ?? (async () => borrowed),
     atrList: () => opts.atrList ?? [],
-    terminalConfig: () => defaultTerminalConfig(PUBLISHED_CA_KEYS),
+    terminalConfig: processContext().terminalConfig, // the real one: test CA keys only with --test-keys
   };
   opts.onOut?.(out);
   const code = await runCli(ctx, argv, opts.signal);
@@ -678,4 +677,19 @@ test('devices: each reader with its part 10 features — a class-3 reader shows 
   assert.deepEqual([plain.features, plain.featuresError], [null, 'NO_CARD']);
   const text = await cli(driver, ['devices']);
   assert.match(text.out.join('\n'), /Keypad Reader\tcard, ATR [0-9A-F]+\tPIN pad/);
+});
+
+test('emv read trusts the simulators\' test CA only with --test-keys: without it a virtual card fails ODA', async () => {
+  const driver = new InProcessReaderDriver([R0]);
+  driver.insertCard(R0, createCard('visa-sda-pse'));
+  const read = async (argv: string[]): Promise<string> => {
+    const r = await cli(driver, ['emv', 'read', '--json', ...argv]);
+    assert.equal(r.code, 0, r.err.join('\n'));
+    return (JSON.parse(r.out[0]) as { selected: { odaResult: string } }).selected.odaResult;
+  };
+  const production = await read([]);
+  assert.notEqual(production, 'ok', 'the production CA list does not know the test CA');
+  assert.match(production, /fail|no CA key|unknown/i);
+  assert.equal(await read(['--test-keys']), 'ok');
+  await driver.close();
 });

@@ -4,7 +4,7 @@ import { PosbridgeApiError, PosbridgeClient, type WebSocketFactory } from '../..
 import { DEFAULT_API_PORT } from '../../api/server.js';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
-import { parseAmount } from './emv-pay.js';
+import { parseAmount } from '../amount.js';
 
 /** Connection options of the client commands. */
 export interface ClientCliOptions {
