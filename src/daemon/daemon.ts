@@ -31,6 +31,7 @@ import type { EscPosEmulator } from '../sim/printer/escpos-emulator.js';
 import type { CardSlot } from './sim-methods.js';
 import { VirtualPinPads } from './virtual-pin-pads.js';
 import { refuseSimulators } from './demo-only.js';
+import { field41, field42 } from '../config/terminal-identity.js';
 import type { VirtualCard } from '../sim/virtual-card.js';
 
 /** A running daemon. */
@@ -56,9 +57,11 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
   const sim = demo && config.host === 'simulator' ? new demo.HostSimulator({ port: 0, logger }) : null;
   const simPort = sim ? await sim.start() : 0;
   const target = config.host === 'simulator' ? { host: '127.0.0.1', port: simPort } : config.host;
-  const stack: HostStack = createHostStack({ host: target.host, port: target.port, dataDir, logger, autoForward: true, purpose: 'posbridge daemon', ...(config.host !== 'simulator' && config.host.tls ? { channel: { tls: config.host.tls } } : {}) });
+  // One terminal identity, from the config: fields 41/42 here, 9F1C in the kernel below, the receipt and the journal.
+  const identity = { terminalId: field41(config.merchant.terminalId), merchantId: field42(config.merchant.merchantId) };
+  const stack: HostStack = createHostStack({ host: target.host, port: target.port, dataDir, logger, autoForward: true, purpose: 'posbridge daemon', identity, ...(config.host !== 'simulator' && config.host.tls ? { channel: { tls: config.host.tls } } : {}) });
   // The PAN look-up hash is keyed with a secret of the shop's own (HMAC), so the hashes are useless elsewhere.
-  const store = new PaymentStore(stack.db, new Uint8Array(loadKeyFile(join(dataDir, 'pan-hash.key'))));
+  const store = new PaymentStore(stack.db, new Uint8Array(loadKeyFile(join(dataDir, 'pan-hash.key'))), config.merchant.terminalId);
   const recovered = store.recover(clock());
   const requeued = stack.queue.recover(clock());
   if (recovered.length || requeued) logger.warn('recovered after a restart', { payments: recovered, queued: requeued });
@@ -80,7 +83,7 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
   // autoPrint: the receipts are queued in the journal transaction that ends the payment (printed right after).
   if ((config.autoPrint ?? 'none') !== 'none') store.setFinalHook((p) => devices.queueAutoPrint(p, clock()));
   const pinPads = new Map<string, LanePinPad>();
-  const terminal = defaultTerminalConfig([...PUBLISHED_CA_KEYS, ...(demo ? demo.simCaKeys() : [])]);
+  const terminal = defaultTerminalConfig([...PUBLISHED_CA_KEYS, ...(demo ? demo.simCaKeys() : [])], { terminalId: config.merchant.terminalId });
   const laneTerminalConfig = (kind: PinPadConfig): TerminalConfig => ({ ...terminal, capabilities: capabilitiesFor(kind, terminal.capabilities) });
   const stripes = new Map<string, LaneStripe>();
   for (const l of config.lanes) {

@@ -136,6 +136,8 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX print_jobs_printer_pending ON print_jobs (printer, state, id);`,
   // Swiped cards: how the card was read (chip, swiped, fallback) for receipts and the API.
   `ALTER TABLE payments ADD COLUMN entry_mode TEXT CHECK (entry_mode IN ('chip', 'swiped', 'fallback'));`,
+  // One terminal identity: the terminal id (config merchant.terminalId, field 41, 9F1C) each payment ran under.
+  `ALTER TABLE payments ADD COLUMN terminal_id TEXT;`,
 ];
 
 /** Opens (creating) the journal database: WAL, full sync on commit, foreign keys, migrations applied. */

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_MERCHANT_ID, DEFAULT_TERMINAL_ID } from '../../config/terminal-identity.js';
 import type { DaemonConfig } from '../../daemon/config.js';
 import { startDaemon } from '../../daemon/daemon.js';
 import { createLogger } from '../../log/logger.js';
@@ -52,7 +53,7 @@ export async function demoCommand(ctx: CliContext, opts: { port?: string; json?:
   // A software receipt printer on a free port: receipt.print works in the demo and its output is visible.
   const printer = new EscPosEmulator();
   const printerUrl = `tcp://127.0.0.1:${await printer.listen(0)}`;
-  const config: DaemonConfig = { port, dataDir, allowedOrigins: [], host: 'simulator', readers: stack ? 'pcsc' : 'virtual', lanes: [{ name: 'A', reader }], refundLimitForCashier: 5000, demo: true, diagTransmit: true, backup: null, printer: printerUrl, printerEncoding: 'cp858', merchant: { name: 'posbridge demo shop', address: ['1 Demo Street', '75001 Paris'], terminalId: 'POSB0001' } };
+  const config: DaemonConfig = { port, dataDir, allowedOrigins: [], host: 'simulator', readers: stack ? 'pcsc' : 'virtual', lanes: [{ name: 'A', reader }], refundLimitForCashier: 5000, demo: true, diagTransmit: true, backup: null, printer: printerUrl, printerEncoding: 'cp858', merchant: { name: 'posbridge demo shop', address: ['1 Demo Street', '75001 Paris'], terminalId: DEFAULT_TERMINAL_ID, merchantId: DEFAULT_MERCHANT_ID } };
   const logger = createLogger({ dataDir, consoleLevel: opts.json ? 'silent' : 'warn' });
   const slots = vpcd ? new Map([['A', { insert: (card: VirtualCard) => vpcd.insert(card), remove: () => vpcd.remove() }]]) : undefined;
   const d = await startDaemon(config, logger, Date.now, slots, printer);
