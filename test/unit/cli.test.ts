@@ -644,7 +644,7 @@ test('doctor --config checks the file and that each lane’s reader is present',
   const dir = mkdtempSync(join(tmpdir(), 'posbridge-doc-'));
   try {
     const good = join(dir, 'good.json');
-    writeFileSync(good, JSON.stringify({ lanes: [{ name: 'A', reader: 'Posbridge Virtual Reader 0' }, { name: 'B', reader: 'Missing Reader' }] }));
+    writeFileSync(good, JSON.stringify({ host: { host: '127.0.0.1', port: 9 }, lanes: [{ name: 'A', reader: 'Posbridge Virtual Reader 0' }, { name: 'B', reader: 'Missing Reader' }] }));
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ lanes: [] }));
     const driver = new InProcessReaderDriver(['Posbridge Virtual Reader 0']);
@@ -659,6 +659,13 @@ test('doctor --config checks the file and that each lane’s reader is present',
     const c2 = (JSON.parse(r2.out[0]) as { checks: { name: string; status: string; detail: string }[] }).checks.find((c) => c.name === 'config');
     assert.equal(c2?.status, 'fail');
     assert.match(c2?.detail ?? '', /lanes/);
+    // No host outside demo mode: refused as the daemon refuses it.
+    const noHost = join(dir, 'no-host.json');
+    writeFileSync(noHost, JSON.stringify({ lanes: [{ name: 'A', reader: 'Posbridge Virtual Reader 0' }] }));
+    const r3 = await cli(new InProcessReaderDriver(['x']), ['doctor', '--json', '--config', noHost]);
+    const c3 = (JSON.parse(r3.out[0]) as { checks: { name: string; status: string; detail: string }[] }).checks.find((c) => c.name === 'config');
+    assert.equal(c3?.status, 'fail');
+    assert.match(c3?.detail ?? '', /config: host: /);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,5 +1,6 @@
 import { accessSync, constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { parseConfig, type DaemonConfig } from '../../daemon/config.js';
+import { refuseSimulators } from '../../daemon/demo-only.js';
 import { describeAtr, SMARTCARD_LIST_PATH } from '../../apdu/atr-list.js';
 import { toHex } from '../../apdu/hex.js';
 import { defaultDataDir } from '../../config/paths.js';
@@ -127,6 +128,7 @@ async function configChecks(path: string | undefined, readers: readonly string[]
   let config: DaemonConfig;
   try {
     config = parseConfig(JSON.parse(readFileSync(path, 'utf8')) as unknown);
+    refuseSimulators(config); // as the daemon would refuse it
   } catch (err) {
     return [{ name: 'config', status: 'fail', detail: errorLine(err), fix: `correct ${path} (example: docs/config.example.json)` }];
   }
