@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm run demo` (after `npm run setup`):
 // 1. the PC/SC stack: when a private pcscd can run here (Linux, root or user namespaces, pcscd + vsmartcard-vpcd),
-//    the virtual card goes into a vpcd reader of a real pcscd and the CLI shows `readers`, `atr` and a sample APDU
-//    exchange through it; elsewhere the same through the in-process reader;
+//    a virtual EMV card goes into a vpcd reader of a real pcscd and the CLI shows `readers`, `atr`, a sample APDU
+//    exchange and `emv read --test-keys` (the card is signed under the simulators' test CA) through it; elsewhere the
+//    same through the in-process reader;
 // 2. the daemon on simulated devices (virtual card in a vpcd reader of a private pcscd when root, else the in-process
 //    reader; PIN pad and host simulator), with a demo token, until Ctrl-C (`posbridge demo`; --port N or --json are
 //    passed on).

@@ -5,7 +5,6 @@ import type { ReaderDriver } from '../drivers/pcsc/types.js';
 import type { Logger } from '../log/logger.js';
 import { PUBLISHED_CA_KEYS } from '../emv/ca-keys.js';
 import { defaultTerminalConfig } from '../emv/terminal-defaults.js';
-import { simCaKeys } from '../sim/emv/sim-keys.js';
 import type { TerminalConfig } from '../emv/types.js';
 
 /** What every CLI command may use: output streams, a reader driver factory, the ATR list. Injected for tests. */
@@ -18,8 +17,8 @@ export interface CliContext {
   readonly createReaderDriver: () => Promise<ReaderDriver>;
   /** The smartcard_list.txt entries, or [] when the file is absent. */
   readonly atrList: () => AtrListEntry[];
-  /** The EMV terminal configuration `emv` commands run with. */
-  readonly terminalConfig: () => TerminalConfig;
+  /** The EMV terminal configuration `emv` commands run with; `testKeys` adds the simulators' test CA (--test-keys). */
+  readonly terminalConfig: (testKeys: boolean) => Promise<TerminalConfig>;
   readonly logger?: Logger;
 }
 
@@ -31,8 +30,9 @@ export function processContext(logger?: Logger): CliContext {
     err: (line) => process.stderr.write(line + '\n'),
     createReaderDriver: () => PcscReaderDriver.create({ logger }),
     atrList: () => (list ??= existsSync(SMARTCARD_LIST_PATH) ? parseAtrList(readFileSync(SMARTCARD_LIST_PATH, 'utf8')) : []),
-    // The simulator's test CA sits beside the published keys so virtual cards pass ODA on the test stand.
-    terminalConfig: () => defaultTerminalConfig([...PUBLISHED_CA_KEYS, ...simCaKeys()]),
+    // The scheme's published CA keys only, unless --test-keys asks for the simulators' test CA too (virtual cards on
+    // the test stand): that key's private half is public, so a card signed with it proves nothing in a shop.
+    terminalConfig: async (testKeys) => defaultTerminalConfig([...PUBLISHED_CA_KEYS, ...(testKeys ? (await import('../sim/emv/sim-keys.js')).simCaKeys() : [])]),
     logger,
   };
 }

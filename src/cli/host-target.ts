@@ -1,6 +1,5 @@
 import { defaultDataDir } from '../config/paths.js';
 import { createHostStack, type HostStack } from '../host/stack.js';
-import { runHostSimulator } from '../sim/host/run.js';
 import type { CliContext } from './context.js';
 import { UsageError } from './exit-codes.js';
 
@@ -17,7 +16,8 @@ export function parseHostPort(text: string): { host: string; port: number } {
  * host simulator started in this process on a free port, then closes everything.
  */
 export async function withHostStack<T>(ctx: CliContext, host: string | undefined, fn: (stack: HostStack, target: string) => Promise<T>): Promise<T> {
-  const sim = host ? null : await runHostSimulator({ ...(ctx.logger ? { logger: ctx.logger } : {}) });
+  // The simulator is loaded only when no host is given (a test stand), never otherwise.
+  const sim = host ? null : await (await import('../sim/host/run.js')).runHostSimulator({ ...(ctx.logger ? { logger: ctx.logger } : {}) });
   const target = host ? parseHostPort(host) : { host: '127.0.0.1', port: sim?.port ?? 0 };
   const stack = createHostStack({ host: target.host, port: target.port, dataDir: process.env.POSBRIDGE_DATA_DIR ?? defaultDataDir(), ...(ctx.logger ? { logger: ctx.logger } : {}) });
   try {

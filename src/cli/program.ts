@@ -2,19 +2,17 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { apduCommand } from './commands/apdu.js';
 import { atrCommand } from './commands/atr.js';
 import { doctorCommand } from './commands/doctor.js';
-import { emvPayCommand, type EmvPayOptions } from './commands/emv-pay.js';
+import type { EmvPayOptions } from './commands/emv-pay.js';
 import { emvReadCommand } from './commands/emv-read.js';
-import { simCardCommand } from './commands/sim-card.js';
-import { simHostCommand } from './commands/sim-host.js';
 import { settleCommand } from './commands/settle.js';
 import { hostQueueCommand } from './commands/host-queue.js';
 import { clientsCommand, pairCommand } from './commands/clients.js';
-import { daemonCommand, demoCommand } from './commands/daemon.js';
+import { daemonCommand } from './commands/daemon.js';
 import { payCommand, statusCommand, type ClientCliOptions } from './commands/client-commands.js';
 import { journalCommand, type JournalOptions } from './commands/journal.js';
 import { printerStatusCommand, printerTestCommand, type PrinterCliOptions } from './commands/printer.js';
-import { simPrinterCommand, type SimPrinterOptions } from './commands/sim-printer.js';
-import { simPinPadCommand, type SimPinPadOptions } from './commands/sim-pinpad.js';
+import type { SimPrinterOptions } from './commands/sim-printer.js';
+import type { SimPinPadOptions } from './commands/sim-pinpad.js';
 import { printCommand, type PrintOptions } from './commands/print.js';
 import { devicesCommand } from './commands/devices.js';
 import { readersCommand } from './commands/readers.js';
@@ -102,8 +100,9 @@ export function buildProgram(ctx: CliContext, result: { code: number }, signal?:
     .option('--reader <name>', 'reader to use (default: the only one with a card)')
     .option('--contactless', 'select through the PPSE (2PAY.SYS.DDF01)')
     .option('--apdus', 'include the APDU log (card numbers masked)')
+    .option('--test-keys', 'also trust the simulators\' test CA keys (virtual cards only: never in a shop)')
     .option('--json', 'machine-readable output')
-    .action((opts: { reader?: string; json?: boolean; contactless?: boolean; apdus?: boolean }) => run(() => emvReadCommand(ctx, opts))());
+    .action((opts: { reader?: string; json?: boolean; contactless?: boolean; apdus?: boolean; testKeys?: boolean }) => run(() => emvReadCommand(ctx, opts))());
   emv
     .command('pay')
     .description('TEST STAND: run a whole EMV transaction on the card, authorised by --host or the host simulator')
@@ -114,8 +113,9 @@ export function buildProgram(ctx: CliContext, result: { code: number }, signal?:
     .option('--pin-stdin', 'read the PIN from standard input, one line per prompt')
     .option('--offline', 'no host: the card and terminal decide offline (Y1/Z1, Y3/Z3)')
     .option('--host <host:port>', 'acquirer host (ISO 8583); default: the host simulator, started here')
+    .option('--test-keys', 'also trust the simulators\' test CA keys (virtual cards only: never in a shop)')
     .option('--json', 'machine-readable output')
-    .action((opts: EmvPayOptions) => run(() => emvPayCommand(ctx, opts))());
+    .action((opts: EmvPayOptions) => run(async () => (await import('./commands/emv-pay.js')).emvPayCommand(ctx, opts))());
 
   program
     .command('settle')
@@ -145,7 +145,7 @@ export function buildProgram(ctx: CliContext, result: { code: number }, signal?:
     .option('--port <n>', 'API port (default 17620; 0 picks a free one)')
     .option('--json', 'one line {"url","token","page"} once ready')
     .option('--pcsc', 'put the virtual card in a vpcd reader of a private pcscd (needs its own mount namespace)')
-    .action((opts: { port?: string; json?: boolean; pcsc?: boolean }) => run(() => demoCommand(ctx, opts, signal))());
+    .action((opts: { port?: string; json?: boolean; pcsc?: boolean }) => run(async () => (await import('./commands/demo.js')).demoCommand(ctx, opts, signal))());
 
   for (const type of ['sale', 'refund'] as const) {
     program
@@ -240,14 +240,14 @@ export function buildProgram(ctx: CliContext, result: { code: number }, signal?:
     .option('--vpcd <host:port>', 'vpcd slot to connect to', '127.0.0.1:35963')
     .option('--list', 'list the profiles')
     .option('--json', 'machine-readable output')
-    .action((opts: { profile?: string; vpcd?: string; list?: boolean; json?: boolean }) => run(() => simCardCommand(ctx, opts, signal))());
+    .action((opts: { profile?: string; vpcd?: string; list?: boolean; json?: boolean }) => run(async () => (await import('./commands/sim-card.js')).simCardCommand(ctx, opts, signal))());
 
   sim
     .command('host')
     .description('the simulated acquirer host on 127.0.0.1 until Ctrl-C (rules: .51 → 51, .05 → 05, .99 → no answer)')
     .option('--port <n>', 'TCP port (default: a free one)')
     .option('--json', 'machine-readable output')
-    .action((opts: { port?: string; json?: boolean }) => run(() => simHostCommand(ctx, opts, signal))());
+    .action((opts: { port?: string; json?: boolean }) => run(async () => (await import('./commands/sim-host.js')).simHostCommand(ctx, opts, signal))());
 
   sim
     .command('printer')
@@ -258,7 +258,7 @@ export function buildProgram(ctx: CliContext, result: { code: number }, signal?:
     .option('--drawer-closes-after <ms>', 'the drawer closes by itself this long after a kick (default: stays open)')
     .option('--status <s>', 'what DLE EOT reports: ready, paper-near-end, paper-end, cover-open, offline, drawer-open, drawer-closed', 'ready')
     .option('--json', 'machine-readable output: one JSON event per line')
-    .action((opts: SimPrinterOptions) => run(() => simPrinterCommand(ctx, opts, signal))());
+    .action((opts: SimPrinterOptions) => run(async () => (await import('./commands/sim-printer.js')).simPrinterCommand(ctx, opts, signal))());
 
   sim
     .command('pinpad')
@@ -267,7 +267,7 @@ export function buildProgram(ctx: CliContext, result: { code: number }, signal?:
     .option('--pin <digits>', 'the PIN the emulated cardholder types', '1234')
     .option('--aes', 'AES DUKPT and PIN block format 4 (default TDES DUKPT, format 0)')
     .option('--json', 'machine-readable output: one JSON event per line')
-    .action((opts: SimPinPadOptions) => run(() => simPinPadCommand(ctx, opts, signal))());
+    .action((opts: SimPinPadOptions) => run(async () => (await import('./commands/sim-pinpad.js')).simPinPadCommand(ctx, opts, signal))());
 
   return program;
 }

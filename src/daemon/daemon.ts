@@ -18,9 +18,6 @@ import { PaymentFlow } from '../payments/payment-flow.js';
 import { followReversals } from '../payments/reversal-outcomes.js';
 import { notifyPaymentUpdates } from '../api/payment-updates.js';
 import { PaymentStore } from '../payments/payment-store.js';
-import { simCaKeys } from '../sim/emv/sim-keys.js';
-import { HostSimulator } from '../sim/host/host-simulator.js';
-import { InProcessReaderDriver } from '../sim/in-process-reader.js';
 import type { DaemonConfig } from './config.js';
 import { textReceipt } from '../receipts/text-receipt.js';
 import { deviceMethods } from '../api/device-methods.js';
@@ -32,7 +29,10 @@ import { capabilitiesFor, createLanePinPad, type LanePinPad } from './lane-pinpa
 import type { TerminalConfig } from '../emv/types.js';
 import type { PinPadConfig } from './config.js';
 import type { EscPosEmulator } from '../sim/printer/escpos-emulator.js';
-import { simMethods, VirtualPinPads, type CardSlot } from './sim-methods.js';
+import type { CardSlot } from './sim-methods.js';
+import { VirtualPinPads } from './virtual-pin-pads.js';
+import { refuseSimulators } from './demo-only.js';
+import { field41, field42 } from '../config/terminal-identity.js';
 import type { VirtualCard } from '../sim/virtual-card.js';
 
 /** A running daemon. */
@@ -52,12 +52,17 @@ export interface RunningDaemon {
  */
 export async function startDaemon(config: DaemonConfig, logger: Logger, clock: () => number = Date.now, demoSlots?: ReadonlyMap<string, CardSlot>, demoPrinter?: EscPosEmulator): Promise<RunningDaemon> {
   const dataDir = config.dataDir ?? defaultDataDir();
-  const sim = config.host === 'simulator' ? new HostSimulator({ port: 0, logger }) : null;
+  refuseSimulators(config);
+  // The simulators are reached only through this import, and only in demo mode: a production run never loads src/sim.
+  const demo = config.demo ? await import('./demo-parts.js') : null;
+  const sim = demo && config.host === 'simulator' ? new demo.HostSimulator({ port: 0, logger }) : null;
   const simPort = sim ? await sim.start() : 0;
   const target = config.host === 'simulator' ? { host: '127.0.0.1', port: simPort } : config.host;
-  const stack: HostStack = createHostStack({ host: target.host, port: target.port, dataDir, logger, autoForward: true, purpose: 'posbridge daemon', ...(config.host !== 'simulator' && config.host.tls ? { channel: { tls: config.host.tls } } : {}) });
+  // One terminal identity, from the config: fields 41/42 here, 9F1C in the kernel below, the receipt and the journal.
+  const identity = { terminalId: field41(config.merchant.terminalId), merchantId: field42(config.merchant.merchantId) };
+  const stack: HostStack = createHostStack({ host: target.host, port: target.port, dataDir, logger, autoForward: true, purpose: 'posbridge daemon', identity, ...(config.host !== 'simulator' && config.host.tls ? { channel: { tls: config.host.tls } } : {}) });
   // The PAN look-up hash is keyed with a secret of the shop's own (HMAC), so the hashes are useless elsewhere.
-  const store = new PaymentStore(stack.db, new Uint8Array(loadKeyFile(join(dataDir, 'pan-hash.key'))));
+  const store = new PaymentStore(stack.db, new Uint8Array(loadKeyFile(join(dataDir, 'pan-hash.key'))), config.merchant.terminalId);
   const recovered = store.recover(clock());
   const requeued = stack.queue.recover(clock());
   if (recovered.length || requeued) logger.warn('recovered after a restart', { payments: recovered, queued: requeued });
@@ -67,7 +72,7 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
   stack.worker.start(5000);
   stack.network.start(60_000);
 
-  const virtual = config.readers === 'virtual' ? new InProcessReaderDriver(config.lanes.map((l) => l.reader)) : null;
+  const virtual = demo && config.readers === 'virtual' ? new demo.InProcessReaderDriver(config.lanes.map((l) => l.reader)) : null;
   const driver: ReaderDriver = virtual ?? (await IsolatedPcscDriver.create({ logger }));
   const pads = new VirtualPinPads();
   // A PIN entry ends the moment its card leaves the reader (not at the PIN timeout).
@@ -82,12 +87,12 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
   // autoPrint: the receipts are queued in the journal transaction that ends the payment (printed right after).
   if ((config.autoPrint ?? 'none') !== 'none') store.setFinalHook((p) => devices.queueAutoPrint(p, clock()));
   const pinPads = new Map<string, LanePinPad>();
-  const terminal = defaultTerminalConfig([...PUBLISHED_CA_KEYS, ...(config.demo ? simCaKeys() : [])]);
+  const terminal = defaultTerminalConfig([...PUBLISHED_CA_KEYS, ...(demo ? demo.simCaKeys() : [])], { terminalId: config.merchant.terminalId });
   const laneTerminalConfig = (kind: PinPadConfig): TerminalConfig => ({ ...terminal, capabilities: capabilitiesFor(kind, terminal.capabilities) });
   const stripes = new Map<string, LaneStripe>();
   for (const l of config.lanes) {
     const spec = laneStripe(config, l);
-    if (spec) stripes.set(l.name, await openLaneStripe(spec, l.name, logger));
+    if (spec) stripes.set(l.name, await openLaneStripe(spec, l.name, logger, 3000, demo ? () => new demo.SimulatedHidBinding() : undefined));
   }
   const lanes = new Map<string, { flow: PaymentFlow; reader: string }>();
   for (const l of config.lanes) {
@@ -105,6 +110,7 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
       },
       presence,
       onCancelKey: () => lanes.get(l.name)?.flow.cancelByCardholder(),
+      ...(demo ? { simulatedEntry: (supplier) => new demo.SimulatedPinEntry(supplier) } : {}),
     });
     pinPads.set(l.name, pinPad);
     const flow = new PaymentFlow({
@@ -159,7 +165,7 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
   // Demo mode: cards go into the in-process readers, or into the vpcd slots the caller gives (real pcscd).
   const slots: ReadonlyMap<string, CardSlot> | undefined =
     demoSlots ?? (virtual ? new Map(config.lanes.map((l) => [l.name, { insert: (card: VirtualCard) => virtual.insertCard(l.reader, card), remove: () => virtual.removeCard(l.reader) }])) : undefined);
-  if (config.demo && slots) for (const [k, v] of simMethods(slots, pads, sim, demoPrinter ?? null, () => pollPrinters(), new Map([...stripes].flatMap(([lane, st]) => (st.simulated ? [[lane, st.simulated] as const] : []))))) methods.set(k, v);
+  if (demo && slots) for (const [k, v] of demo.simMethods(slots, pads, sim, demoPrinter ?? null, () => pollPrinters(), new Map([...stripes].flatMap(([lane, st]) => (st.simulated ? [[lane, st.simulated] as const] : []))))) methods.set(k, v);
   server = new ApiServer({ port: config.port, allowedOrigins: config.allowedOrigins, clients, methods, logger, lanes: () => config.lanes.map((l) => ({ lane: l.name, reader: l.reader })) });
   const port = await server.start();
   const unsubscribe = driver.subscribe((e) => {

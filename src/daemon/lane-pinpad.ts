@@ -3,7 +3,7 @@ import { detectReaderPinPad } from '../drivers/pinpad/reader-pin-pad-detect.js';
 import { openReaderThroughDriver, ReaderPinPad } from '../drivers/pinpad/reader-pin-pad.js';
 import type { PinEntry, PinPrompt } from '../emv/types.js';
 import type { Logger } from '../log/logger.js';
-import { SimulatedPinEntry } from '../sim/sim-pin-entry.js';
+import type { PinSupplier } from '../sim/sim-pin-entry.js';
 import { SerialPinPad } from '../drivers/pinpad/serial-pinpad.js';
 import { PinPadError } from '../drivers/pinpad/serial-pinpad-errors.js';
 import type { Payment } from '../payments/payment-store.js';
@@ -34,6 +34,8 @@ export interface LanePinPadOptions {
   readonly onCancelKey: () => void;
   /** Whether the lane's card is still in: a PIN entry ends when it leaves. */
   readonly presence: CardPresence;
+  /** The demo's software PIN pad (demo mode only: the composition root loads it with the simulators). */
+  readonly simulatedEntry?: (supplier: PinSupplier) => PinEntry;
 }
 
 const noProgress = (): void => undefined;
@@ -41,7 +43,8 @@ const noProgress = (): void => undefined;
 /** Builds the lane's PIN pad from its config: the demo's virtual pad, the reader's keypad or a serial PIN pad. */
 export function createLanePinPad(kind: PinPadConfig, o: LanePinPadOptions): LanePinPad {
   if (kind === 'virtual') {
-    const entry = new SimulatedPinEntry((prompt) => {
+    if (!o.simulatedEntry) throw new ConfigError(`lanes.${o.lane}.pinpad`, '"virtual" is the demo\'s PIN pad: refused outside the demo');
+    const entry = o.simulatedEntry((prompt) => {
       o.onPrompt(prompt);
       return o.virtualPin(prompt);
     });

@@ -1,7 +1,8 @@
 import { HidError } from '../drivers/hid/errors.js';
 import { openHidStripeReader } from '../drivers/hid/hid-stripe-reader.js';
 import { loadNodeHidBinding } from '../drivers/hid/node-hid-binding.js';
-import { SimulatedHidBinding } from '../drivers/hid/simulated-stripe-reader.js';
+import type { SimulatedHidBinding } from '../drivers/hid/simulated-stripe-reader.js';
+import { ConfigError } from './config.js';
 import { ReopeningStripeReader } from '../drivers/hid/reopening-stripe-reader.js';
 import type { HidBinding, HidOpenTarget, StripeReader } from '../drivers/hid/types.js';
 import type { Logger } from '../log/logger.js';
@@ -27,12 +28,14 @@ export function hidTarget(spec: string): HidOpenTarget | undefined {
 /**
  * Opens the lane's stripe reader from its config value. A HID reader is attached whenever it can be: absent at start
  * or unplugged later, it is looked for again every few seconds (each change logged once) and the lane takes chip
- * cards only meanwhile. Without node-hid at all the lane runs chip-only, said once in the log.
+ * cards only meanwhile. Without node-hid at all the lane runs chip-only, said once in the log. "virtual" needs
+ * `simulated` (the demo's binding, which the composition root loads in demo mode only).
  */
-export async function openLaneStripe(spec: string, lane: string, logger?: Logger, retryMs = 3000): Promise<LaneStripe> {
+export async function openLaneStripe(spec: string, lane: string, logger?: Logger, retryMs = 3000, simulated?: () => SimulatedHidBinding): Promise<LaneStripe> {
   if (spec === 'virtual') {
-    const simulated = new SimulatedHidBinding();
-    return { kind: 'virtual', reader: await openHidStripeReader(simulated), simulated, error: null };
+    if (!simulated) throw new ConfigError(`lanes.${lane}.stripe`, '"virtual" is the demo\'s stripe reader: refused outside the demo');
+    const binding = simulated();
+    return { kind: 'virtual', reader: await openHidStripeReader(binding), simulated: binding, error: null };
   }
   let binding: HidBinding;
   try {

@@ -6,7 +6,7 @@ import { PcscReaderDriver } from '../drivers/pcsc/pcsc-driver.js';
 import type { ReaderDriver } from '../drivers/pcsc/types.js';
 import { InProcessReaderDriver } from '../sim/in-process-reader.js';
 import { PcscdStack } from '../sim/pcscd-stack.js';
-import { demoCard } from '../sim/table-card.js';
+import { createCard } from '../sim/emv/catalog.js';
 import { VpcdCardClient } from '../sim/vpcd-client.js';
 
 /** The sample exchange: SELECT the PSE, read its directory, SELECT the application, read its record. */
@@ -16,14 +16,15 @@ export const DEMO_APDUS = ['00A404000E315041592E5359532E444446303100', '00B2010C
 export type DemoMode = 'pcscd' | 'in-process';
 
 /**
- * Runs the demo: the virtual card in a reader, then `posbridge readers`, `posbridge atr` and a sample
- * `posbridge apdu` exchange, printed as a technician would see them.
+ * Runs the demo: a virtual EMV card in a reader, then `posbridge readers`, `posbridge atr`, a sample `posbridge apdu`
+ * exchange and `posbridge emv read --test-keys` (the card is signed under the simulators' test CA), printed as a
+ * technician would see them.
  */
 export async function runDemo(mode: DemoMode, print: (line: string) => void = (l) => process.stdout.write(l + '\n')): Promise<number> {
   let stack: PcscdStack | null = null;
   let vpcd: VpcdCardClient | null = null;
   let makeDriver: () => Promise<ReaderDriver>;
-  const card = demoCard();
+  const card = createCard('visa-sda-pse');
   if (mode === 'pcscd') {
     stack = await PcscdStack.start({ readerName: 'Posbridge Virtual PCD' });
     vpcd = new VpcdCardClient({ port: stack.ports[0] });
@@ -47,7 +48,7 @@ export async function runDemo(mode: DemoMode, print: (line: string) => void = (l
   const ctx: CliContext = { ...processContext(), out: print, err: print, createReaderDriver: makeDriver };
   try {
     let worst = 0;
-    for (const argv of [['readers'], ['atr', toHex(card.atr)], ['apdu', ...DEMO_APDUS]]) {
+    for (const argv of [['readers'], ['atr', toHex(card.atr)], ['apdu', ...DEMO_APDUS], ['emv', 'read', '--test-keys']]) {
       print('');
       print(`$ posbridge ${argv.join(' ')}`);
       worst = Math.max(worst, await runCli(ctx, argv));

@@ -1,3 +1,4 @@
+import { DEFAULT_TERMINAL_ID } from '../config/terminal-identity.js';
 import type { AidConfig, CaPublicKeyConfig, TerminalConfig } from './types.js';
 
 /** A scheme application with the action codes acquirers commonly configure (per-acquirer values belong in config). */
@@ -45,7 +46,7 @@ export function defaultTerminalConfig(caKeys: readonly CaPublicKeyConfig[], over
     capabilities: 'E0F8C8',
     additionalCapabilities: '6000F0A001',
     countryCode: '0250',
-    terminalId: 'POSB0001',
+    terminalId: DEFAULT_TERMINAL_ID, // the daemon passes the configured one
     ifdSerial: 'PB000001',
     merchantCategoryCode: '5411',
     usePse: true,

@@ -1,6 +1,7 @@
 // Wiring of the real host link and settlement (ARCHITECTURE practice 7: framer, channel, matcher, steps), for the tests and the
 // daemon's composition root: TcpHostChannel → RequestMatcher (codec bound to the spec) → HostLink + SafWorker over
 // the journal in `dataDir`. Nothing here is simulated: point it at the simulator or at a real acquirer.
+import { DEFAULT_MERCHANT_ID, DEFAULT_TERMINAL_ID, field41, field42 } from '../config/terminal-identity.js';
 import { existsSync, mkdirSync } from 'node:fs';
 import { JournalError } from '../journal/errors.js';
 import { join } from 'node:path';
@@ -86,7 +87,7 @@ export function codecFor(spec: Iso8583Spec): MessageCodec {
 export function createHostStack(o: HostStackOptions): HostStack {
   const spec = o.spec ?? DEFAULT_SPEC;
   const now = o.now ?? Date.now;
-  const identity: TerminalIdentity = { terminalId: 'POSB0001', merchantId: 'POSBRIDGE000001', header: encodeTpdu(0x0001, 0x0000), ...o.identity };
+  const identity: TerminalIdentity = { terminalId: field41(DEFAULT_TERMINAL_ID), merchantId: field42(DEFAULT_MERCHANT_ID), header: encodeTpdu(0x0001, 0x0000), ...o.identity };
   const channel = new TcpHostChannel({ ...o.channel, host: o.host ?? '127.0.0.1', port: o.port, ...(o.logger ? { logger: o.logger } : {}) });
   const matcher = new RequestMatcher(channel, codecFor(spec), o.logger);
   // One process at a time recovers and forwards the host queue of a data directory (see lease.ts).

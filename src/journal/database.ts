@@ -144,6 +144,8 @@ export const MIGRATIONS: readonly string[] = [
      agreed_at INTEGER NOT NULL,
      PRIMARY KEY (batch_id, currency)
    );`,
+  // One terminal identity: the terminal id (config merchant.terminalId, field 41, 9F1C) each payment ran under.
+  `ALTER TABLE payments ADD COLUMN terminal_id TEXT;`,
 ];
 
 /** Opens (creating) the journal database: WAL, full sync on commit, foreign keys, migrations applied. */

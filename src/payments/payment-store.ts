@@ -37,6 +37,8 @@ export interface Payment extends NewPayment {
   readonly tsi: string | null;
   /** How the card was read: "chip", "swiped" or "fallback" (swiped after the chip failed); null before. */
   readonly entryMode: EntryMode | null;
+  /** The terminal id (config merchant.terminalId) the payment ran under; null for rows from before it was kept. */
+  readonly terminalId: string | null;
 }
 
 /** How a payment's card was read. */
@@ -102,6 +104,7 @@ interface Row {
   tvr: string | null;
   tsi: string | null;
   entry_mode: EntryMode | null;
+  terminal_id: string | null;
 }
 
 /**
@@ -110,10 +113,11 @@ interface Row {
  * under the shop's key) so a card's payments can be found without storing its number.
  */
 export class PaymentStore {
-  /** Binds to the journal and the PAN look-up key. */
+  /** Binds to the journal, the PAN look-up key and the terminal id each new payment is recorded under. */
   constructor(
     private readonly db: Db,
     private readonly panKey: Uint8Array,
+    private readonly terminalId: string | null = null,
   ) {}
 
   private readonly committed: PaymentChange[] = [];
@@ -162,8 +166,8 @@ export class PaymentStore {
       if (busy) throw new PaymentError('PAYMENT_LANE_BUSY', `lane ${p.lane} has a payment in progress`, { lane: p.lane, paymentId: busy.id });
       const id = randomUUID();
       this.db
-        .prepare(`INSERT INTO payments (id, reference, lane, type, amount, currency, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'created', ?, ?)`)
-        .run(id, p.reference, p.lane, p.type, p.amount, p.currency, now, now);
+        .prepare(`INSERT INTO payments (id, reference, lane, type, amount, currency, state, created_at, updated_at, terminal_id) VALUES (?, ?, ?, ?, ?, ?, 'created', ?, ?, ?)`)
+        .run(id, p.reference, p.lane, p.type, p.amount, p.currency, now, now, this.terminalId);
       this.event(id, 'created', now, null);
       return { payment: this.get(id), created: true };
     })();
@@ -345,5 +349,6 @@ function toPayment(r: Row): Payment {
     tvr: r.tvr,
     tsi: r.tsi,
     entryMode: r.entry_mode,
+    terminalId: r.terminal_id,
   };
 }

@@ -1,10 +1,16 @@
-// Crash tests: the daemon SIGKILLs itself at a named point (right after a journal commit) when the environment asks,
-// so a test can stop it at each journal state deterministically. Unset in production: a no-op.
+// Crash tests: the daemon SIGKILLs itself at a named point (right after a journal commit), so a test can stop it at
+// each journal state deterministically. Only code arms a failpoint — the test harness's own entry
+// (test/helpers/failpoint-daemon.ts, not in the published package) — never the environment or the config, so a
+// production run cannot be made to crash this way (docs/security.md, "Fault injection").
 
-/** The environment variable naming the failpoint to crash at, e.g. "payment:authorizing". */
-export const FAILPOINT_ENV = 'POSBRIDGE_FAILPOINT';
+let armed: string | null = null;
 
-/** Kills this process with SIGKILL when `name` is the failpoint the environment names. */
+/** Arms the failpoint to crash at, e.g. "payment:authorizing" (test harness only). */
+export function armFailpoint(name: string): void {
+  armed = name;
+}
+
+/** Kills this process with SIGKILL when `name` is the armed failpoint; a no-op when none is armed. */
 export function failpoint(name: string): void {
-  if (process.env[FAILPOINT_ENV] === name) process.kill(process.pid, 'SIGKILL');
+  if (armed !== null && armed === name) process.kill(process.pid, 'SIGKILL');
 }

@@ -15,6 +15,7 @@ import { HostSimulator } from '../../src/sim/host/host-simulator.js';
 import { EscPosEmulator } from '../../src/sim/printer/escpos-emulator.js';
 
 const BIN = join(process.cwd(), 'dist', 'bin', 'posbridge.js');
+const FAILPOINT_ENTRY = join(process.cwd(), 'dist', 'test', 'helpers', 'failpoint-daemon.js');
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -24,8 +25,11 @@ async function freePort(): Promise<number> {
   return typeof a === 'object' && a ? a.port : 0;
 }
 
+/** The production entry; with a failpoint, the test harness's entry that arms it (docs/security.md, "Fault injection"). */
 function startDaemonProcess(configPath: string, dataDir: string, env: Record<string, string> = {}): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [BIN, 'daemon', '--config', configPath], { env: { ...process.env, POSBRIDGE_DATA_DIR: dataDir, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const { POSBRIDGE_FAILPOINT: failpoint, ...rest } = env;
+  const entry = failpoint ? [FAILPOINT_ENTRY, '--failpoint', failpoint] : [BIN];
+  const child = spawn(process.execPath, [...entry, 'daemon', '--config', configPath], { env: { ...process.env, POSBRIDGE_DATA_DIR: dataDir, ...rest }, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (d: Buffer) => {

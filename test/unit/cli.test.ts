@@ -1,7 +1,5 @@
 // The posbridge CLI through runCli, over the in-process reader: JSON shapes, exit codes, masking of card data.
 // Exit codes (docs/cli.md): 0 ok, 1 refused or failed, 2 bad usage or input, 3 no reader or no PC/SC service.
-import { PUBLISHED_CA_KEYS } from '../../src/emv/ca-keys.js';
-import { defaultTerminalConfig } from '../../src/emv/terminal-defaults.js';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,8 +7,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parseAtrList, type AtrListEntry } from '../../src/apdu/atr-list.js';
 import { toHex } from '../../src/apdu/hex.js';
-import type { CliContext } from '../../src/cli/context.js';
-import { parseAmount } from '../../src/cli/commands/emv-pay.js';
+import { processContext, type CliContext } from '../../src/cli/context.js';
+import { parseAmount } from '../../src/cli/amount.js';
+import { createCard } from '../../src/sim/emv/catalog.js';
 import { runCli } from '../../src/cli/program.js';
 import { PosbridgeClient, type WebSocketFactory } from '../../src/client/index.js';
 import { parseConfig } from '../../src/daemon/config.js';
@@ -77,7 +76,7 @@ async function cli(driver: ReaderDriver, argv: readonly string[], opts: RunOptio
     err: (l) => err.push(l),
     createReaderDriver: opts.createReaderDriver ?? (async () => borrowed),
     atrList: () => opts.atrList ?? [],
-    terminalConfig: () => defaultTerminalConfig(PUBLISHED_CA_KEYS),
+    terminalConfig: processContext().terminalConfig, // the real one: test CA keys only with --test-keys
   };
   opts.onOut?.(out);
   const code = await runCli(ctx, argv, opts.signal);
@@ -653,7 +652,7 @@ test('doctor --config checks the file and that each lane’s reader is present',
   const dir = mkdtempSync(join(tmpdir(), 'posbridge-doc-'));
   try {
     const good = join(dir, 'good.json');
-    writeFileSync(good, JSON.stringify({ lanes: [{ name: 'A', reader: 'Posbridge Virtual Reader 0' }, { name: 'B', reader: 'Missing Reader' }] }));
+    writeFileSync(good, JSON.stringify({ host: { host: '127.0.0.1', port: 9 }, lanes: [{ name: 'A', reader: 'Posbridge Virtual Reader 0' }, { name: 'B', reader: 'Missing Reader' }] }));
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ lanes: [] }));
     const driver = new InProcessReaderDriver(['Posbridge Virtual Reader 0']);
@@ -668,6 +667,13 @@ test('doctor --config checks the file and that each lane’s reader is present',
     const c2 = (JSON.parse(r2.out[0]) as { checks: { name: string; status: string; detail: string }[] }).checks.find((c) => c.name === 'config');
     assert.equal(c2?.status, 'fail');
     assert.match(c2?.detail ?? '', /lanes/);
+    // No host outside demo mode: refused as the daemon refuses it.
+    const noHost = join(dir, 'no-host.json');
+    writeFileSync(noHost, JSON.stringify({ lanes: [{ name: 'A', reader: 'Posbridge Virtual Reader 0' }] }));
+    const r3 = await cli(new InProcessReaderDriver(['x']), ['doctor', '--json', '--config', noHost]);
+    const c3 = (JSON.parse(r3.out[0]) as { checks: { name: string; status: string; detail: string }[] }).checks.find((c) => c.name === 'config');
+    assert.equal(c3?.status, 'fail');
+    assert.match(c3?.detail ?? '', /config: host: /);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -825,4 +831,19 @@ test('posbridge settle: a batch in three currencies closes; each currency\'s tot
     await sim.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('emv read trusts the simulators\' test CA only with --test-keys: without it a virtual card fails ODA', async () => {
+  const driver = new InProcessReaderDriver([R0]);
+  driver.insertCard(R0, createCard('visa-sda-pse'));
+  const read = async (argv: string[]): Promise<string> => {
+    const r = await cli(driver, ['emv', 'read', '--json', ...argv]);
+    assert.equal(r.code, 0, r.err.join('\n'));
+    return (JSON.parse(r.out[0]) as { selected: { odaResult: string } }).selected.odaResult;
+  };
+  const production = await read([]);
+  assert.notEqual(production, 'ok', 'the production CA list does not know the test CA');
+  assert.match(production, /fail|no CA key|unknown/i);
+  assert.equal(await read(['--test-keys']), 'ok');
+  await driver.close();
 });

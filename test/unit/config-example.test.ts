@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseConfig } from '../../src/daemon/config.js';
+import { refuseSimulators } from '../../src/daemon/demo-only.js';
 
 test('docs/config.example.json parses, with two lanes and their devices', () => {
   const c = parseConfig(JSON.parse(readFileSync(join(process.cwd(), 'docs', 'config.example.json'), 'utf8')) as unknown);
@@ -11,6 +12,7 @@ test('docs/config.example.json parses, with two lanes and their devices', () => 
     ['A', 'serial:///dev/ttyUSB0?baud=19200', 'front'],
     ['B', 'reader', 'back'],
   ]);
+  refuseSimulators(c); // a shop's configuration: no simulator in it
 });
 
 test('docs/configuration.md documents every top-level and lane key', () => {

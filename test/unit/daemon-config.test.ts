@@ -58,6 +58,9 @@ test('each mistake names its key', () => {
   bad({ lanes: [lane], printer: 'tcp://h:9100', printers: { default: { url: 'tcp://h:9101' } } }, 'printer');
   bad({ lanes: [lane], printerEncoding: 'gb18030' }, 'printerEncoding');
   bad({ lanes: [lane], falsePinPadReaders: [''] }, 'falsePinPadReaders');
+  bad({ lanes: [lane], merchant: { name: 'Shop', merchantId: 'M'.repeat(16) } }, 'merchant.merchantId');
+  bad({ lanes: [lane], merchant: { name: 'Shop', terminalId: '123456789' } }, 'merchant.terminalId');
+  bad({ lanes: [lane], merchant: { name: 'Shop', terminalID: 'T1' } }, 'merchant.terminalID');
   bad({ lanes: [lane], autoPrint: 'always' }, 'autoPrint');
 });
 

@@ -102,7 +102,7 @@ describe('card profiles', () => {
   });
 
   test('the test keys: a 1408-bit CA (e=3, index F8) per RID, 1152-bit issuer and 1024-bit ICC keys, labelled TEST', () => {
-    const json = JSON.parse(readFileSync(join(process.cwd(), 'src', 'sim', 'emv', 'test-keys.json'), 'utf8')) as { comment: string };
+    const json = JSON.parse(readFileSync(join(process.cwd(), 'test', 'fixtures', 'sim-test-keys.json'), 'utf8')) as { comment: string };
     assert.match(json.comment, /TEST KEYS/);
     const ca = simCaKeys();
     assert.deepEqual(ca.map((k) => k.rid).sort(), ['A000000003', 'A000000004']);

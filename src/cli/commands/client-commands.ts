@@ -5,7 +5,7 @@ import { DEFAULT_API_PORT } from '../../api/server.js';
 import { currencyExponent, formatMinor } from '../../util/currency.js';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
-import { parseAmount } from './emv-pay.js';
+import { parseAmount } from '../amount.js';
 
 /** Connection options of the client commands. */
 export interface ClientCliOptions {

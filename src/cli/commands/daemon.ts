@@ -1,19 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { PcscdStack } from '../../sim/pcscd-stack.js';
-import { VpcdCardClient } from '../../sim/vpcd-client.js';
-import type { VirtualCard } from '../../sim/virtual-card.js';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parseConfig, type DaemonConfig } from '../../daemon/config.js';
+import { readFileSync } from 'node:fs';
+import { parseConfig } from '../../daemon/config.js';
 import { startDaemon } from '../../daemon/daemon.js';
+import { refuseSimulators } from '../../daemon/demo-only.js';
 import { createLogger } from '../../log/logger.js';
 import { defaultDataDir } from '../../config/paths.js';
-import { EscPosEmulator } from '../../sim/printer/escpos-emulator.js';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 
-function waitForStop(signal?: AbortSignal): Promise<void> {
+/** Resolves when `signal` aborts (SIGINT/SIGTERM). */
+export function waitForStop(signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted) resolve();
     signal?.addEventListener('abort', () => resolve(), { once: true });
@@ -32,74 +27,12 @@ export async function daemonCommand(ctx: CliContext, opts: { config?: string }, 
     }
   }
   const config = parseConfig(raw);
+  refuseSimulators(config); // before anything is created in the data directory
   const dataDir = config.dataDir ?? defaultDataDir();
   const logger = createLogger({ dataDir, consoleLevel: 'info' });
   const d = await startDaemon({ ...config, dataDir }, logger);
   ctx.out(`posbridge daemon on ${d.url} (data: ${d.dataDir}). Ctrl-C stops it.`);
   await waitForStop(signal);
   await d.stop();
-  return EXIT.OK;
-}
-
-/** A free TCP port whose successor is free too (vpcd opens two slots: port and port+1). */
-async function freePortPair(): Promise<number> {
-  for (let i = 0; i < 20; i++) {
-    const p = await new Promise<number>((resolve) => {
-      const s = createServer();
-      s.listen(0, '127.0.0.1', () => {
-        const a = s.address();
-        s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-      });
-    });
-    const next = await new Promise<boolean>((resolve) => {
-      const s = createServer();
-      s.once('error', () => resolve(false));
-      s.listen(p + 1, '127.0.0.1', () => s.close(() => resolve(true)));
-    });
-    if (p > 0 && p < 65535 && next) return p;
-  }
-  throw new UsageError('no free pair of TCP ports for the vpcd reader');
-}
-
-/**
- * `posbridge demo [--port N] [--json]`: the daemon in demo mode — a virtual reader and card, a virtual PIN pad and
- * the host simulator — with a demo token; `--json` prints one line {"url","token","page"} once ready.
- */
-export async function demoCommand(ctx: CliContext, opts: { port?: string; json?: boolean; pcsc?: boolean }, signal?: AbortSignal): Promise<number> {
-  const port = opts.port === undefined ? 17620 : Number(opts.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, got "${opts.port}"`);
-  const ownDir = process.env.POSBRIDGE_DATA_DIR === undefined;
-  const dataDir = process.env.POSBRIDGE_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'posbridge-demo-'));
-  // --pcsc: the virtual card goes into a vpcd reader of a private pcscd (this process must run in a mount namespace
-  // with its own /run/pcscd: npm run demo arranges it), so the daemon drives the real PC/SC stack.
-  const stack = opts.pcsc ? await PcscdStack.start({ port: await freePortPair(), readerName: 'Posbridge Virtual PCD' }) : null;
-  const vpcd = stack ? new VpcdCardClient({ port: stack.ports[0] }) : null;
-  const reader = stack ? stack.readers[0] : 'Posbridge Virtual Reader A';
-  // A software receipt printer on a free port: receipt.print works in the demo and its output is visible.
-  const printer = new EscPosEmulator();
-  const printerUrl = `tcp://127.0.0.1:${await printer.listen(0)}`;
-  const config: DaemonConfig = { port, dataDir, allowedOrigins: [], host: 'simulator', readers: stack ? 'pcsc' : 'virtual', lanes: [{ name: 'A', reader }], refundLimitForCashier: 5000, demo: true, diagTransmit: true, backup: null, printer: printerUrl, printerEncoding: 'cp858', merchant: { name: 'posbridge demo shop', address: ['1 Demo Street', '75001 Paris'], terminalId: 'POSB0001' } };
-  const logger = createLogger({ dataDir, consoleLevel: opts.json ? 'silent' : 'warn' });
-  const slots = vpcd ? new Map([['A', { insert: (card: VirtualCard) => vpcd.insert(card), remove: () => vpcd.remove() }]]) : undefined;
-  const d = await startDaemon(config, logger, Date.now, slots, printer);
-  const token = d.pair('demo', 'supervisor');
-  const info = { url: d.url, token, page: `http://127.0.0.1:${d.port}/` };
-  if (opts.json) ctx.out(JSON.stringify(info));
-  else {
-    ctx.out(`posbridge demo ready: ${info.url} (card reader: ${stack ? 'pcscd + vpcd' : 'in-process'})`);
-    // The token rides in the fragment: browsers never send it to a server, and the served page carries no secret.
-    ctx.out(`  page: ${info.page}#token=${encodeURIComponent(token)}  (open it in a browser: the cashier demo)`);
-    ctx.out(`  token (supervisor): ${token}`);
-    ctx.out(`  data: ${dataDir}${ownDir ? ' (removed at Ctrl-C)' : ''} — more clients: POSBRIDGE_DATA_DIR=${dataDir} posbridge pair --role cashier`);
-    ctx.out(`  receipt printer (emulated): ${printerUrl} — receipt.print {paymentId}`);
-    ctx.out('  try: sim.insertCard {lane:"A", profile:"visa-sda-pse"}, payment.start {lane:"A", type:"sale", amount:1234, currency:"EUR", reference:"r1"}, sim.enterPin {lane:"A", pin:"1234"}');
-    ctx.out('  Ctrl-C stops it.');
-  }
-  await waitForStop(signal);
-  await d.stop();
-  await printer.close();
-  await vpcd?.remove();
-  await stack?.stop();
-  if (ownDir) rmSync(dataDir, { recursive: true, force: true }); // a demo's journal is throw-away
   return EXIT.OK;
 }

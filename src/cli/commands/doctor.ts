@@ -1,5 +1,6 @@
 import { accessSync, constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { parseConfig, type DaemonConfig } from '../../daemon/config.js';
+import { refuseSimulators } from '../../daemon/demo-only.js';
 import { describeAtr, SMARTCARD_LIST_PATH } from '../../apdu/atr-list.js';
 import { toHex } from '../../apdu/hex.js';
 import { defaultDataDir } from '../../config/paths.js';
@@ -83,7 +84,9 @@ function dataDirCheck(configured: { readonly dir: string; readonly file: string 
 /** The `--config` file parsed, or the check saying why it could not be. */
 function loadConfig(path: string): DaemonConfig | Check {
   try {
-    return parseConfig(JSON.parse(readFileSync(path, 'utf8')) as unknown);
+    const config = parseConfig(JSON.parse(readFileSync(path, 'utf8')) as unknown);
+    refuseSimulators(config); // as the daemon would refuse it
+    return config;
   } catch (err) {
     return { name: 'config', status: 'fail', detail: errorLine(err), fix: `correct ${path} (example: docs/config.example.json)` };
   }

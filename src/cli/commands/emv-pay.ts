@@ -11,6 +11,7 @@ import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { withHostStack } from '../host-target.js';
 import { pickReader } from './apdu.js';
+import { parseAmount } from '../amount.js';
 
 /** Options of `posbridge emv pay`. */
 export interface EmvPayOptions {
@@ -22,17 +23,8 @@ export interface EmvPayOptions {
   readonly offline?: boolean;
   readonly host?: string;
   readonly json?: boolean;
-}
-
-/** Minor units from a decimal amount like "12.34", for a currency with `decimals` minor digits (ISO 4217 exponent; default 2). */
-export function parseAmount(text: string, decimals = 2): number {
-  const form = decimals === 0 ? /^\d{1,10}$/ : new RegExp(`^\\d{1,10}(\\.\\d{1,${decimals}})?$`);
-  if (!form.test(text)) {
-    const example = decimals === 0 ? '1234' : `12.${'3456'.slice(0, decimals)}`;
-    throw new UsageError(`--amount must be a decimal amount like ${example} (${decimals} decimals at most for this currency), got "${text}"`);
-  }
-  const [whole, frac = ''] = text.split('.');
-  return Number(whole) * 10 ** decimals + (decimals === 0 ? 0 : Number(frac.padEnd(decimals, '0')));
+  /** Trust the simulators' test CA keys too (virtual cards on the test stand). */
+  readonly testKeys?: boolean;
 }
 
 /** A PIN supplier reading one line from stdin per prompt (`--pin-stdin`); null (bypass) without it. */
@@ -123,7 +115,7 @@ async function pay(ctx: CliContext, opts: EmvPayOptions, stack: HostStack | null
     const events: KernelEvent[] = [];
     try {
       const kernel = new EmvKernel({
-        config: ctx.terminalConfig(),
+        config: await ctx.terminalConfig(opts.testKeys ?? false),
         pin: new SimulatedPinEntry(pin.supplier),
         ...(sale ? { authorize: sale.authorize, onCardData: (c: AuthorizeContext) => (sale.card = c) } : {}),
         now: () => new Date(),

@@ -5,13 +5,14 @@ import { EXIT } from '../exit-codes.js';
 import { pickReader } from './apdu.js';
 
 /** `posbridge emv read`: the card's applications and the selected one's data, PAN masked, with ODA checked. */
-export async function emvReadCommand(ctx: CliContext, opts: { reader?: string; json?: boolean; contactless?: boolean; apdus?: boolean }): Promise<number> {
+export async function emvReadCommand(ctx: CliContext, opts: { reader?: string; json?: boolean; contactless?: boolean; apdus?: boolean; testKeys?: boolean }): Promise<number> {
+  const config = await ctx.terminalConfig(opts.testKeys ?? false);
   const driver = await ctx.createReaderDriver();
   try {
     const reader = await pickReader(driver, opts.reader);
     const conn = await driver.connect(reader);
     try {
-      const report = await conn.transaction((channel) => readCard(channel, ctx.terminalConfig(), new Date(), (n) => new Uint8Array(randomBytes(n)), opts.contactless ?? false));
+      const report = await conn.transaction((channel) => readCard(channel, config, new Date(), (n) => new Uint8Array(randomBytes(n)), opts.contactless ?? false));
       const { apduLog, ...card } = report;
       if (opts.json) {
         ctx.out(JSON.stringify(opts.apdus ? report : card));

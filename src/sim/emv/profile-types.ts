@@ -86,7 +86,7 @@ export interface ApplicationProfile {
   readonly ddol: string;
   /** Response format of GPO, INTERNAL AUTHENTICATE and GENERATE AC: 1 (80) or 2 (77). CDA needs 2. */
   readonly responseFormat: 1 | 2;
-  /** Public exponent of the ICC key pair in test-keys.json (3 or 65537). */
+  /** Public exponent of the ICC key pair in the simulator's test keys (sim-keys.ts) (3 or 65537). */
   readonly iccKeyExponent: 3 | 65537;
   /** Expiry of the issuer and ICC certificates, MMYY. */
   readonly certificateExpiry: string;

@@ -1,34 +1,50 @@
-// The virtual card's TEST keys, generated once by scripts/gen-sim-keys.mjs and checked in as test-keys.json.
-// Imported as a JSON module (TS 5.9 NodeNext with resolveJsonModule emits the file next to this module in dist/,
-// and Node 20.10+ loads it natively), so no path juggling between src/ and dist/ and no key generation at run time.
-import raw from './test-keys.json' with { type: 'json' };
+// The virtual card's TEST keys. None ships in the package (a test CA whose private key is public must never be one a
+// shop terminal could be told to trust): a checkout uses the stable ones under test/fixtures (made by
+// scripts/gen-sim-keys.mjs), an installed package makes its own on first use, into <dataDir>/sim-test-keys.json.
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { fromHex } from '../../apdu/hex.js';
+import { defaultDataDir } from '../../config/paths.js';
 import { bytesToBigInt } from '../../emv/crypto/bytes.js';
 import type { RsaPrivateKey } from '../../emv/crypto/rsa.js';
 import type { CaPublicKeyConfig } from '../../emv/types.js';
+import { loadProfiles } from './catalog.js';
 import { EmvSimError } from './errors.js';
+import { generateSimKeys, type SimKeyFile, type StoredKey } from './sim-key-gen.js';
 
-/** One key pair as stored: uppercase hex fields. */
-interface StoredKey {
-  readonly modulus: string;
-  readonly exponent: string;
-  readonly d: string;
-  readonly p: string;
-  readonly q: string;
-  readonly dp: string;
-  readonly dq: string;
-  readonly qi: string;
+/** The checkout's stable test keys (dist/src/sim/emv → the repository root → test/fixtures); absent from the package. */
+export const CHECKOUT_SIM_KEYS = fileURLToPath(new URL('../../../../test/fixtures/sim-test-keys.json', import.meta.url));
+
+/** Where the test keys are read from (and, outside a checkout, written to once made). */
+export function simKeysPath(): string {
+  return existsSync(CHECKOUT_SIM_KEYS) ? CHECKOUT_SIM_KEYS : join(defaultDataDir(), 'sim-test-keys.json');
+}
+
+let cache: SimKeyFile | null = null;
+
+/** The key file, made (and saved) for the profiles that lack keys; read once per process. */
+function keyFile(): SimKeyFile {
+  if (cache) return cache;
+  const path = simKeysPath();
+  const previous = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Partial<SimKeyFile>) : undefined;
+  const keys = generateSimKeys(loadProfiles(), previous);
+  if (path !== CHECKOUT_SIM_KEYS && JSON.stringify(keys) !== JSON.stringify(previous)) {
+    // Written whole then renamed: another simulator process reading at the same moment never sees half a file.
+    mkdirSync(dirname(path), { recursive: true });
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(keys, null, 2) + '\n', { mode: 0o600 });
+    renameSync(tmp, path);
+  }
+  cache = keys;
+  return keys;
 }
 
 /** The CA index all simulator CA keys use (tag 8F). */
 export const SIM_CA_INDEX = 0xf8;
 
-const stored: unknown = raw;
-
 function section(name: 'ca' | 'issuers' | 'iccs'): Readonly<Record<string, StoredKey>> {
-  const v = (stored as Record<string, unknown>)[name];
-  if (typeof v !== 'object' || v === null) throw new EmvSimError('SIM_KEYS_MISSING', `test-keys.json has no "${name}" section; run node scripts/gen-sim-keys.mjs`);
-  return v as Record<string, StoredKey>;
+  return keyFile()[name];
 }
 
 function privateKey(k: StoredKey): RsaPrivateKey {
@@ -38,7 +54,7 @@ function privateKey(k: StoredKey): RsaPrivateKey {
 
 function lookup(name: 'ca' | 'issuers' | 'iccs', id: string): RsaPrivateKey {
   const k = section(name)[id];
-  if (!k) throw new EmvSimError('SIM_KEYS_MISSING', `test-keys.json has no ${name} key "${id}"; run node scripts/gen-sim-keys.mjs`, { key: id });
+  if (!k) throw new EmvSimError('SIM_KEYS_MISSING', `the simulator's test keys (${simKeysPath()}) have no ${name} key "${id}"; run node scripts/gen-sim-keys.mjs`, { key: id });
   return privateKey(k);
 }
 

@@ -20,6 +20,10 @@ export interface RecordedMessage {
   readonly mti: string | null;
   readonly stan: string | null;
   readonly terminalId: string | null;
+  /** Field 42, the merchant (card acceptor) id. */
+  readonly merchantId: string | null;
+  /** The terminal id the card's data carried (9F1C in field 55); null when absent. */
+  readonly iccTerminalId: string | null;
   /** Present field numbers, ascending. */
   readonly present: readonly number[];
   readonly maskedPan: string | null;
@@ -64,6 +68,8 @@ export function recordOf(spec: Iso8583Spec, msg: Iso8583Message, c: RecordContex
     mti: msg.mti,
     stan: msg.text(11) ?? null,
     terminalId: msg.text(41) ?? null,
+    merchantId: msg.text(42) ?? null,
+    iccTerminalId: iccTerminalIdOf(msg),
     present: [...msg.fields.keys()],
     maskedPan: pan ? maskPan(pan) : null,
     amount: amount !== undefined && /^\d+$/.test(amount) ? Number(amount) : null,
@@ -87,6 +93,8 @@ export function unparsedRecord(seq: number, at: number, connection: number, mode
     mti: null,
     stan: null,
     terminalId: null,
+    merchantId: null,
+    iccTerminalId: null,
     present: [],
     maskedPan: null,
     amount: null,
@@ -99,4 +107,10 @@ export function unparsedRecord(seq: number, at: number, connection: number, mode
     mode,
     note: `unparseable frame of ${length} bytes: not answered`,
   };
+}
+
+/** 9F1C (terminal identification, an 8) of field 55, as text. */
+function iccTerminalIdOf(msg: Iso8583Message): string | null {
+  const node = msg.tlv(55)?.find((n) => n.tag === 0x9f1c);
+  return node ? new TextDecoder().decode(node.value) : null;
 }
