@@ -1,6 +1,8 @@
 import { ApduError } from '../apdu/errors.js';
 import { ReaderError } from '../drivers/pcsc/errors.js';
 import { PosbridgeError } from '../errors.js';
+import { DaemonError } from '../daemon/errors.js';
+import { JournalError } from '../journal/errors.js';
 
 /** CLI exit codes (docs/cli.md): 0 ok, 1 refused or failed, 2 bad usage or input, 3 no reader or no PC/SC service. */
 export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, NO_SERVICE: 3 } as const;
@@ -17,6 +19,9 @@ export class UsageError extends PosbridgeError {
 export function exitCodeFor(err: unknown): number {
   if (err instanceof UsageError || err instanceof ApduError) return EXIT.USAGE;
   if (err instanceof PosbridgeError && err.code === 'CONFIG_INVALID') return EXIT.USAGE;
+  // What keeps the daemon (or a command) from starting: a port in use, an unusable data directory, a locked journal.
+  if (err instanceof DaemonError) return EXIT.USAGE;
+  if (err instanceof JournalError && (err.code === 'JOURNAL_LOCKED' || err.code === 'JOURNAL_OPEN_FAILED')) return EXIT.USAGE;
   if (err instanceof ReaderError) {
     switch (err.code) {
       case 'PCSC_NO_SERVICE':

@@ -7,6 +7,7 @@ import type { MethodSpec } from '../api/rpc.js';
 import { ApiServer } from '../api/server.js';
 import { defaultDataDir } from '../config/paths.js';
 import { IsolatedPcscDriver } from '../drivers/pcsc/isolated-pcsc-driver.js';
+import { checkDataDir, checkPortFree, StartedParts } from './preflight.js';
 import type { ReaderDriver } from '../drivers/pcsc/types.js';
 import { PUBLISHED_CA_KEYS } from '../emv/ca-keys.js';
 import { defaultTerminalConfig } from '../emv/terminal-defaults.js';
@@ -33,7 +34,6 @@ import type { CardSlot } from './sim-methods.js';
 import { VirtualPinPads } from './virtual-pin-pads.js';
 import { refuseSimulators } from './demo-only.js';
 import { field41, field42 } from '../config/terminal-identity.js';
-import type { VirtualCard } from '../sim/virtual-card.js';
 
 /** A running daemon. */
 export interface RunningDaemon {
@@ -53,14 +53,30 @@ export interface RunningDaemon {
 export async function startDaemon(config: DaemonConfig, logger: Logger, clock: () => number = Date.now, demoSlots?: ReadonlyMap<string, CardSlot>, demoPrinter?: EscPosEmulator): Promise<RunningDaemon> {
   const dataDir = config.dataDir ?? defaultDataDir();
   refuseSimulators(config);
+  // What stands in the way is said before anything starts; a failure later closes what had started, so a daemon
+  // that cannot start exits at once instead of lingering with half its parts running.
+  checkDataDir(dataDir);
+  await checkPortFree(config.port);
+  const started = new StartedParts();
+  try {
+    return await buildDaemon(config, dataDir, logger, clock, started, demoSlots, demoPrinter);
+  } catch (err) {
+    await started.closeAll((what, e) => logger.error(`start-up failed: closing the ${what} failed too`, { err: e }));
+    throw err;
+  }
+}
+
+async function buildDaemon(config: DaemonConfig, dataDir: string, logger: Logger, clock: () => number, started: StartedParts, demoSlots?: ReadonlyMap<string, CardSlot>, demoPrinter?: EscPosEmulator): Promise<RunningDaemon> {
   // The simulators are reached only through this import, and only in demo mode: a production run never loads src/sim.
   const demo = config.demo ? await import('./demo-parts.js') : null;
   const sim = demo && config.host === 'simulator' ? new demo.HostSimulator({ port: 0, logger }) : null;
   const simPort = sim ? await sim.start() : 0;
+  if (sim) started.add('host simulator', () => sim.stop());
   const target = config.host === 'simulator' ? { host: '127.0.0.1', port: simPort } : config.host;
   // One terminal identity, from the config: fields 41/42 here, 9F1C in the kernel below, the receipt and the journal.
   const identity = { terminalId: field41(config.merchant.terminalId), merchantId: field42(config.merchant.merchantId) };
   const stack: HostStack = createHostStack({ host: target.host, port: target.port, dataDir, logger, autoForward: true, purpose: 'posbridge daemon', identity, ...(config.host !== 'simulator' && config.host.tls ? { channel: { tls: config.host.tls } } : {}) });
+  started.add('host link and journal', () => stack.close());
   // The PAN look-up hash is keyed with a secret of the shop's own (HMAC), so the hashes are useless elsewhere.
   const store = new PaymentStore(stack.db, new Uint8Array(loadKeyFile(join(dataDir, 'pan-hash.key'))), config.merchant.terminalId);
   const recovered = store.recover(clock());
@@ -74,6 +90,7 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
 
   const virtual = demo && config.readers === 'virtual' ? new demo.InProcessReaderDriver(config.lanes.map((l) => l.reader)) : null;
   const driver: ReaderDriver = virtual ?? (await IsolatedPcscDriver.create({ logger }));
+  started.add('reader driver', () => driver.close());
   const pads = new VirtualPinPads();
   // A PIN entry ends the moment its card leaves the reader (not at the PIN timeout).
   const presence = new CardPresence();
@@ -92,7 +109,11 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
   const stripes = new Map<string, LaneStripe>();
   for (const l of config.lanes) {
     const spec = laneStripe(config, l);
-    if (spec) stripes.set(l.name, await openLaneStripe(spec, l.name, logger, 3000, demo ? () => new demo.SimulatedHidBinding() : undefined));
+    if (spec) {
+      const st = await openLaneStripe(spec, l.name, logger, 3000, demo ? () => new demo.SimulatedHidBinding() : undefined);
+      stripes.set(l.name, st);
+      started.add(`stripe reader of lane ${l.name}`, async () => st.reader?.close());
+    }
   }
   const lanes = new Map<string, { flow: PaymentFlow; reader: string }>();
   for (const l of config.lanes) {
@@ -113,6 +134,7 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
       ...(demo ? { simulatedEntry: (supplier) => new demo.SimulatedPinEntry(supplier) } : {}),
     });
     pinPads.set(l.name, pinPad);
+    started.add(`PIN pad of lane ${l.name}`, () => pinPad.close());
     const flow = new PaymentFlow({
       lane: l.name,
       reader: l.reader,
@@ -164,9 +186,10 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
   ]);
   // Demo mode: cards go into the in-process readers, or into the vpcd slots the caller gives (real pcscd).
   const slots: ReadonlyMap<string, CardSlot> | undefined =
-    demoSlots ?? (virtual ? new Map(config.lanes.map((l) => [l.name, { insert: (card: VirtualCard) => virtual.insertCard(l.reader, card), remove: () => virtual.removeCard(l.reader) }])) : undefined);
+    demoSlots ?? (virtual && demo ? new Map(config.lanes.map((l) => [l.name, { insert: (profile: string) => virtual.insertCard(l.reader, demo.createCard(profile)), remove: () => virtual.removeCard(l.reader) }])) : undefined);
   if (demo && slots) for (const [k, v] of demo.simMethods(slots, pads, sim, demoPrinter ?? null, () => pollPrinters(), new Map([...stripes].flatMap(([lane, st]) => (st.simulated ? [[lane, st.simulated] as const] : []))))) methods.set(k, v);
   server = new ApiServer({ port: config.port, allowedOrigins: config.allowedOrigins, clients, methods, logger, lanes: () => config.lanes.map((l) => ({ lane: l.name, reader: l.reader })) });
+  started.add('printers and displays', () => devices.close());
   const port = await server.start();
   const unsubscribe = driver.subscribe((e) => {
     const lane = 'reader' in e ? config.lanes.find((l) => l.reader === e.reader)?.name : undefined;

@@ -3,16 +3,18 @@ import { TEST_CARDS } from '../drivers/hid/test-cards.js';
 import { SIM_PRINTER_STATES, type EscPosEmulator } from '../sim/printer/escpos-emulator.js';
 import { ApiError } from '../api/errors.js';
 import { stringParam, type MethodSpec } from '../api/rpc.js';
-import { createCard, listProfiles, profileInfo } from '../sim/emv/catalog.js';
+import { listProfiles, profileInfo } from '../sim/emv/catalog.js';
 import type { HostSimulator } from '../sim/host/host-simulator.js';
 import type { HostMode } from '../sim/host/rules.js';
 import { HOST_MODES } from '../sim/host/rules.js';
-import type { VirtualCard } from '../sim/virtual-card.js';
 import type { VirtualPinPads } from './virtual-pin-pads.js';
 
-/** Where demo mode puts a virtual card for a lane: the in-process reader, or a vpcd slot of a real pcscd. */
+/**
+ * Where demo mode puts a virtual card for a lane: the in-process reader, or a vpcd slot of a real pcscd (whose cards
+ * live in a thread of their own: `WorkerCardSlot`). Cards are named by profile, so they can be made in that thread.
+ */
 export interface CardSlot {
-  insert(card: VirtualCard): Promise<void> | void;
+  insert(profile: string): Promise<void> | void;
   remove(): Promise<void> | void;
 }
 
@@ -49,7 +51,7 @@ export function simMethods(
           const { slot } = readerOf(params);
           const profile = stringParam(params, 'profile', { max: 64 }) ?? '';
           if (!listProfiles().includes(profile)) throw new ApiError('INVALID_PARAMS', `unknown profile "${profile}"; see sim.profiles`, { param: 'profile' });
-          await slot.insert(createCard(profile));
+          await slot.insert(profile);
           return { inserted: profile };
         },
       },

@@ -160,12 +160,21 @@ export function openDatabase(path: string): Db {
   } catch (err) {
     throw new JournalError('JOURNAL_OPEN_FAILED', `cannot open the journal at ${path}: ${err instanceof Error ? err.message : String(err)}`, { path }, err);
   }
-  // WAL with synchronous=FULL: a committed state survives power loss, which the payment rules depend on.
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
+  try {
+    // Another program holding the journal locked is said within half a second, not after the 5 s busy wait.
+    db.pragma('busy_timeout = 500');
+    // WAL with synchronous=FULL: a committed state survives power loss, which the payment rules depend on.
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+  } catch (err) {
+    db.close();
+    const busy = typeof err === 'object' && err !== null && /^SQLITE_(BUSY|LOCKED)/.test(String((err as { code?: unknown }).code ?? (err as { cause?: { code?: unknown } }).cause?.code));
+    if (busy) throw new JournalError('JOURNAL_LOCKED', `the journal ${path} is locked by another program: stop it (or the other posbridge) first`, { path }, err);
+    throw err;
+  }
   db.pragma('busy_timeout = 5000');
-  migrate(db);
   return db;
 }
 

@@ -2,6 +2,7 @@ import { HidError } from '../drivers/hid/errors.js';
 import type { StripeReader, SwipeResult } from '../drivers/hid/types.js';
 import type { CardConnection, ReaderDriver } from '../drivers/pcsc/types.js';
 import { EmvError } from '../emv/errors.js';
+import { ReaderError } from '../drivers/pcsc/errors.js';
 import { EmvKernel, type AuthorizeContext, type EmvOutcome } from '../emv/kernel.js';
 import type { OnlineResponse, PinEntry, TerminalConfig } from '../emv/types.js';
 import type { HostLink } from '../host/link.js';
@@ -62,6 +63,9 @@ const MESSAGES: Readonly<Record<string, string>> = {
   scripts: 'Completing',
   'second-generate-ac': 'Completing',
 };
+
+/** Reader codes saying the card is not (or no longer) the one the reader reported. */
+const CARD_GONE_CODES: ReadonlySet<string> = new Set(['CARD_REMOVED', 'NO_CARD', 'CARD_RESET']);
 
 /** The card session broke (card removed or swapped, exchange failed in the reader), not the chip's own answer. */
 function isBrokenSession(err: unknown): boolean {
@@ -194,7 +198,17 @@ export class PaymentFlow {
           continue;
         }
         try {
-          conn = await this.o.driver.connect(this.o.reader);
+          try {
+            conn = await this.o.driver.connect(this.o.reader);
+          } catch (err) {
+            // The card left (or was swapped) between the reader's report and our connect: nothing was read, so the
+            // payment goes on waiting for a card, as it did a moment before.
+            if (err instanceof ReaderError && CARD_GONE_CODES.has(err.code) && this.o.clock() < deadline) {
+              await new Promise((r) => setTimeout(r, 100));
+              continue;
+            }
+            throw err;
+          }
           await this.runChip(payment, conn, signal, (r) => (reversalId = r));
           return;
         } catch (err) {

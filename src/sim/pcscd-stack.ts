@@ -81,7 +81,15 @@ export class PcscdStack {
       stderr = (stderr + d.toString()).slice(-4000);
     });
     this.child = child;
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    // A process that exits without stopping us (a second Ctrl-C, a forced stop) must not leave pcscd behind.
+    const killOnExit = (): void => void child.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    this.exited = new Promise((resolve) =>
+      child.once('exit', () => {
+        process.removeListener('exit', killOnExit);
+        resolve();
+      }),
+    );
     const deadline = Date.now() + this.startTimeoutMs;
     while (!existsSync(PCSCD_SOCKET) || !(await this.portsOpen())) {
       if (child.exitCode !== null) throw new SimError('PCSCD_START_FAILED', `pcscd exited with ${child.exitCode}: ${stderr.trim()}`);
@@ -93,14 +101,14 @@ export class PcscdStack {
     }
   }
 
-  /** Stops pcscd (SIGTERM, then SIGKILL after 3 s) and waits for it to exit. */
+  /** Stops pcscd (SIGTERM, then SIGKILL after 1.5 s) and waits for it to exit. */
   async stopDaemon(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     const child = this.child;
     if (!child) return;
     this.child = null;
     if (child.exitCode === null) {
       child.kill(signal);
-      const t = setTimeout(() => child.kill('SIGKILL'), 3000);
+      const t = setTimeout(() => child.kill('SIGKILL'), 1500);
       await this.exited;
       clearTimeout(t);
     }

@@ -11,7 +11,7 @@ import type { CardSlot } from '../../src/daemon/sim-methods.js';
 import { startDaemon, type RunningDaemon } from '../../src/daemon/daemon.js';
 import { createLogger } from '../../src/log/logger.js';
 import { EscPosEmulator } from '../../src/sim/printer/escpos-emulator.js';
-import type { VirtualCard } from '../../src/sim/virtual-card.js';
+import { createCard } from '../../src/sim/emv/catalog.js';
 import { pcscSkip, startStack, type StackFixture } from '../helpers/pcsc.js';
 
 /** Debian's browser (installed by `npm run setup`). */
@@ -64,7 +64,7 @@ export class DemoDaemon {
       lanes: [{ name: 'A', reader: stack ? stack.readers[0] : 'Virtual A' }],
     });
     const slot = stack?.slots[0];
-    const slots: Map<string, CardSlot> | undefined = slot ? new Map([['A', { insert: (c: VirtualCard) => slot.insert(c), remove: () => slot.remove() }]]) : undefined;
+    const slots: Map<string, CardSlot> | undefined = slot ? new Map([['A', { insert: (profile: string) => slot.insert(createCard(profile)), remove: () => slot.remove() }]]) : undefined;
     this.daemon = await startDaemon(config, createLogger({ dataDir: this.dataDir, consoleLevel: 'silent' }), Date.now, slots, this.printer);
     if (!this.token) this.token = this.daemon.pair('e2e page', 'supervisor');
   }

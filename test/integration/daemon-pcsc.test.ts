@@ -9,7 +9,7 @@ import { PosbridgeClient, type WebSocketFactory } from '../../src/client/index.j
 import { parseConfig } from '../../src/daemon/config.js';
 import { startDaemon } from '../../src/daemon/daemon.js';
 import { createLogger } from '../../src/log/logger.js';
-import type { VirtualCard } from '../../src/sim/virtual-card.js';
+import { createCard } from '../../src/sim/emv/catalog.js';
 import { pcscSkip, startStack } from '../helpers/pcsc.js';
 
 test('a sale with PIN through the daemon driving pcscd + vpcd', { skip: pcscSkip }, async () => {
@@ -17,7 +17,7 @@ test('a sale with PIN through the daemon driving pcscd + vpcd', { skip: pcscSkip
   const fx = await startStack(36300);
   const config = parseConfig({ port: 0, dataDir: dir, readers: 'pcsc', demo: true, lanes: [{ name: 'A', reader: fx.readers[0] }] });
   const slot = fx.slots[0];
-  const d = await startDaemon(config, createLogger({ dataDir: dir, consoleLevel: 'silent' }), Date.now, new Map([['A', { insert: (c: VirtualCard) => slot.insert(c), remove: () => slot.remove() }]]));
+  const d = await startDaemon(config, createLogger({ dataDir: dir, consoleLevel: 'silent' }), Date.now, new Map([['A', { insert: (profile: string) => slot.insert(createCard(profile)), remove: () => slot.remove() }]]));
   const client = new PosbridgeClient({ url: d.url, token: d.pair('pcsc test', 'cashier'), WebSocket: WebSocket as unknown as WebSocketFactory, reconnect: false });
   try {
     await client.connect();

@@ -13,7 +13,6 @@ import { startDaemon, type RunningDaemon } from '../../src/daemon/daemon.js';
 import { createLogger } from '../../src/log/logger.js';
 import { createCard } from '../../src/sim/emv/catalog.js';
 import type { FaultOptions } from '../../src/sim/faults.js';
-import type { VirtualCard } from '../../src/sim/virtual-card.js';
 import { pcscSkip, startStack, type StackFixture } from '../helpers/pcsc.js';
 
 /** Calls payment.list over and over on its own connection and records each answer's latency. */
@@ -66,10 +65,10 @@ describe('the daemon with misbehaving cards on pcscd + vpcd', { skip: pcscSkip }
       ],
     });
     const slots = new Map([
-      ['A', { insert: (c: VirtualCard) => fx.slots[0].insert(c, faultsA), remove: () => fx.slots[0].remove() }],
-      ['B', { insert: (c: VirtualCard) => fx.slots[1].insert(c), remove: () => fx.slots[1].remove() }],
+      ['A', { insert: (profile: string) => fx.slots[0].insert(createCard(profile), faultsA), remove: () => fx.slots[0].remove() }],
+      ['B', { insert: (profile: string) => fx.slots[1].insert(createCard(profile)), remove: () => fx.slots[1].remove() }],
     ]);
-    d = await startDaemon(config, createLogger({ dataDir: dir, consoleLevel: process.env.RF_LOG ?? 'silent' }), Date.now, slots);
+    d = await startDaemon(config, createLogger({ dataDir: dir, consoleLevel: 'silent' }), Date.now, slots);
     const token = d.pair('faults test', 'supervisor');
     client = new PosbridgeClient({ url: d.url, token, WebSocket: WebSocket as unknown as WebSocketFactory, reconnect: false });
     probeClient = new PosbridgeClient({ url: d.url, token: d.pair('probe', 'cashier'), WebSocket: WebSocket as unknown as WebSocketFactory, reconnect: false });

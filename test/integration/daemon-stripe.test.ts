@@ -13,7 +13,7 @@ import { startDaemon, type RunningDaemon } from '../../src/daemon/daemon.js';
 import { createLogger } from '../../src/log/logger.js';
 import { HostSimulator } from '../../src/sim/host/host-simulator.js';
 import { TableCard } from '../../src/sim/table-card.js';
-import type { VirtualCard } from '../../src/sim/virtual-card.js';
+import { createCard } from '../../src/sim/emv/catalog.js';
 import { pcscSkip, startStack, type StackFixture } from '../helpers/pcsc.js';
 
 describe('swiped cards', { skip: pcscSkip }, () => {
@@ -30,7 +30,7 @@ describe('swiped cards', { skip: pcscSkip }, () => {
     const hostPort = await host.start();
     const config = parseConfig({ port: 0, dataDir: dir, readers: 'pcsc', demo: true, host: { host: '127.0.0.1', port: hostPort }, lanes: [{ name: 'A', reader: fx.readers[0] }] });
     const slot = fx.slots[0];
-    d = await startDaemon(config, createLogger({ dataDir: dir, consoleLevel: 'silent' }), Date.now, new Map([['A', { insert: (c: VirtualCard) => slot.insert(c), remove: () => slot.remove() }]]));
+    d = await startDaemon(config, createLogger({ dataDir: dir, consoleLevel: 'silent' }), Date.now, new Map([['A', { insert: (profile: string) => slot.insert(createCard(profile)), remove: () => slot.remove() }]]));
     client = new PosbridgeClient({ url: d.url, token: d.pair('stripe test', 'cashier'), WebSocket: WebSocket as unknown as WebSocketFactory, reconnect: false });
     await client.connect();
     client.on('payment.progress', (m) => {

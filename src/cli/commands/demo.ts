@@ -10,8 +10,7 @@ import { startDaemon } from '../../daemon/daemon.js';
 import { createLogger } from '../../log/logger.js';
 import { PcscdStack } from '../../sim/pcscd-stack.js';
 import { EscPosEmulator } from '../../sim/printer/escpos-emulator.js';
-import type { VirtualCard } from '../../sim/virtual-card.js';
-import { VpcdCardClient } from '../../sim/vpcd-client.js';
+import { WorkerCardSlot } from '../../sim/worker-card-slot.js';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { waitForStop } from './daemon.js';
@@ -48,14 +47,15 @@ export async function demoCommand(ctx: CliContext, opts: { port?: string; json?:
   // --pcsc: the virtual card goes into a vpcd reader of a private pcscd (this process must run in a mount namespace
   // with its own /run/pcscd: npm run demo arranges it), so the daemon drives the real PC/SC stack.
   const stack = opts.pcsc ? await PcscdStack.start({ port: await freePortPair(), readerName: 'Posbridge Virtual PCD' }) : null;
-  const vpcd = stack ? new VpcdCardClient({ port: stack.ports[0] }) : null;
+  // The virtual card answers pcscd from a thread of its own, never from the loop of the daemon that waits on it.
+  const vpcd = stack ? new WorkerCardSlot(stack.ports[0]) : null;
   const reader = stack ? stack.readers[0] : 'Posbridge Virtual Reader A';
   // A software receipt printer on a free port: receipt.print works in the demo and its output is visible.
   const printer = new EscPosEmulator();
   const printerUrl = `tcp://127.0.0.1:${await printer.listen(0)}`;
   const config: DaemonConfig = { port, dataDir, allowedOrigins: [], host: 'simulator', readers: stack ? 'pcsc' : 'virtual', lanes: [{ name: 'A', reader }], refundLimitForCashier: 5000, demo: true, diagTransmit: true, backup: null, printer: printerUrl, printerEncoding: 'cp858', merchant: { name: 'posbridge demo shop', address: ['1 Demo Street', '75001 Paris'], terminalId: DEFAULT_TERMINAL_ID, merchantId: DEFAULT_MERCHANT_ID } };
   const logger = createLogger({ dataDir, consoleLevel: opts.json ? 'silent' : 'warn' });
-  const slots = vpcd ? new Map([['A', { insert: (card: VirtualCard) => vpcd.insert(card), remove: () => vpcd.remove() }]]) : undefined;
+  const slots = vpcd ? new Map([['A', vpcd]]) : undefined;
   const d = await startDaemon(config, logger, Date.now, slots, printer);
   const token = d.pair('demo', 'supervisor');
   const info = { url: d.url, token, page: `http://127.0.0.1:${d.port}/` };
@@ -73,7 +73,7 @@ export async function demoCommand(ctx: CliContext, opts: { port?: string; json?:
   await waitForStop(signal);
   await d.stop();
   await printer.close();
-  await vpcd?.remove();
+  await vpcd?.close();
   await stack?.stop();
   if (ownDir) rmSync(dataDir, { recursive: true, force: true }); // a demo's journal is throw-away
   return EXIT.OK;
