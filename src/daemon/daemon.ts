@@ -180,6 +180,7 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
     }
   }, 2000);
   printTimer.unref();
+  devices.resumePrinting(clock()); // receipts queued before a restart print at once
   const pollPrinters = async (): Promise<void> => {
     for (const p of devices.allPrinters()) {
       const before = JSON.stringify(p.lastStatus);
