@@ -225,6 +225,10 @@ test('SIGKILL at random points of printing (autoPrint and receipt.print): never 
     for (const run of runs) summary[run.phase] = (summary[run.phase] ?? 0) + 1;
     const check = (): void => {
       for (const run of runs) {
+        // By content first (a receipt resent later is filed under whichever receipt was expected then).
+        const label = run.copy === 'customer' ? 'CUSTOMER COPY' : 'MERCHANT COPY';
+        const same = printer.printouts.filter((p) => !p.key.endsWith('/reprint') && p.lines.some((l) => l.trim().endsWith(` ${run.ref}`)) && p.lines.some((l) => l.includes(label)));
+        assert.ok(same.length <= 1 && !same.some(isCopy), `${run.key}: came out ${same.length} times (${same.filter(isCopy).length} COPY) after a kill at ${run.phase} ${JSON.stringify(run.target)} (seed ${seed})`);
         const mine = printer.printouts.filter((p) => p.key === run.key);
         for (const p of mine.filter((x) => x.complete)) assert.ok(p.lines.some((l) => l.includes(run.ref)) && p.lines.some((l) => l.includes(run.copy === 'customer' ? 'CUSTOMER COPY' : 'MERCHANT COPY')), `printout filed under the right receipt (seed ${seed})`);
         const originals = mine.filter((p) => !isCopy(p)).length;
