@@ -213,6 +213,7 @@ async function buildDaemon(config: DaemonConfig, dataDir: string, logger: Logger
     }
   }, 2000);
   printTimer.unref();
+  devices.resumePrinting(clock()); // receipts queued before a restart print at once
   const pollPrinters = async (): Promise<void> => {
     for (const p of devices.allPrinters()) {
       const before = JSON.stringify(p.lastStatus);

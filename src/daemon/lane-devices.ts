@@ -7,7 +7,7 @@ import type { PrinterStatus } from '../drivers/printer/types.js';
 import type { Db } from '../journal/database.js';
 import type { Logger } from '../log/logger.js';
 import type { Payment } from '../payments/payment-store.js';
-import { ReceiptPrinting, type PrintOutcome } from '../receipts/receipt-printing.js';
+import { ReceiptPrinting, settleInterruptedJobs, type PrintOutcome } from '../receipts/receipt-printing.js';
 import type { Merchant, ReceiptCopy } from '../receipts/text-receipt.js';
 import { allPrinters, lanePrinter, type DaemonConfig, type PrinterConfig } from './config.js';
 import { LaneDisplay } from './lane-display.js';
@@ -47,7 +47,18 @@ export class LaneDevices {
       if (named) this.printerOfLane.set(lane.name, named.name);
       if (lane.display) this.displays.set(lane.name, new LaneDisplay(lane.name, new PoleDisplay(transportFromUrl(lane.display)), logger));
     }
+    // Before any job prints: what the last run was printing when it stopped is never resent by itself.
+    for (const j of settleInterruptedJobs(db)) {
+      logger?.warn('a receipt was printing when the daemon stopped: unconfirmed, not resent (a reprint is marked COPY)', { job: j.id, paymentId: j.paymentId, copy: j.copy, printer: j.printer });
+    }
     this.adoptOrphanJobs(db, logger);
+  }
+
+  /** Prints the receipts queued before a restart now, rather than at the first 2 s retry. */
+  resumePrinting(now: number): void {
+    for (const p of this.printers.values()) {
+      if (p.printing.pendingCount() > 0) p.printing.tick(now).catch((err: unknown) => this.logger?.error('receipt print failed', { printer: p.name, err }));
+    }
   }
 
   /**

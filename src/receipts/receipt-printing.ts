@@ -33,6 +33,47 @@ export interface PrintOutcome {
   readonly waitingFor?: string;
 }
 
+/** `last_error` of a job written ahead and not finished yet (while it prints, or for ever when the daemon died). */
+const IN_FLIGHT = 'PRINTING';
+/** `last_error` of a job the daemon was printing when it stopped: some of its bytes may have left. */
+const INTERRUPTED = 'INTERRUPTED';
+
+/** A job found interrupted at start-up. */
+export interface InterruptedJob {
+  readonly id: number;
+  readonly paymentId: string;
+  readonly copy: ReceiptCopy;
+  readonly printer: string;
+}
+
+/**
+ * At start-up, before any job prints: the jobs a previous run was printing when it stopped (written ahead, never
+ * finished) become `unconfirmed` with `last_error = 'INTERRUPTED'`, never resent by themselves. It also settles
+ * journals of versions that counted the print but left the job `pending` (the print count exceeds the jobs sent
+ * for that copy): those would have been resent as a COPY by themselves.
+ */
+export function settleInterruptedJobs(db: Db): InterruptedJob[] {
+  return db.transaction(() => {
+    const select = `SELECT id, payment_id AS paymentId, copy, printer FROM print_jobs`;
+    const found = db.prepare(`${select} WHERE state = 'unconfirmed' AND last_error = '${IN_FLIGHT}' ORDER BY id`).all() as InterruptedJob[];
+    // updated_at stays the time the job started printing.
+    const mark = db.prepare(`UPDATE print_jobs SET state = 'unconfirmed', last_error = '${INTERRUPTED}' WHERE id = ?`);
+    for (const j of found) mark.run(j.id);
+    // Older journals: the oldest pending, tried job of a copy whose count exceeds its sent jobs, until none is left.
+    const legacy = db.prepare(
+      `${select} j WHERE state = 'pending' AND attempts > 0 AND
+         (SELECT prints FROM receipt_prints r WHERE r.payment_id = j.payment_id AND r.copy = j.copy) >
+         (SELECT COUNT(*) FROM print_jobs k WHERE k.payment_id = j.payment_id AND k.copy = j.copy AND k.state IN ('printed', 'unconfirmed'))
+       ORDER BY id LIMIT 1`,
+    );
+    for (let j = legacy.get() as InterruptedJob | undefined; j; j = legacy.get() as InterruptedJob | undefined) {
+      mark.run(j.id);
+      found.push(j);
+    }
+    return found;
+  })();
+}
+
 interface JobRow {
   readonly id: number;
   readonly payment_id: string;
@@ -121,34 +162,45 @@ export class ReceiptPrinting {
     return this.serial(() => fn(this.printer));
   }
 
+  /**
+   * One try of a job. Write-ahead: right before the first byte of the job is written (after the status check, which
+   * sends no byte of the job), one transaction counts the print and moves the job to `unconfirmed` with
+   * `last_error = 'PRINTING'`. A crash from then on leaves it so: never resent by itself, a reprint is a marked COPY.
+   * A crash before leaves it `pending` with the count unchanged: it prints once, as what it was, after the restart.
+   */
   private async attempt(job: JobRow, now: number): Promise<PrintOutcome> {
     const before = this.prints(job.payment_id, job.copy);
     const bytes = renderEscPos(receiptDocument(textReceipt(this.payment(job.payment_id), this.merchant, job.copy, this.profile.cpl), before > 0), this.profile);
     const base = { jobId: job.id, paymentId: job.payment_id, copy: job.copy, markedCopy: before > 0 };
-    // The count is committed before any byte leaves: a crash mid-job makes the next print a COPY.
-    this.db.transaction(() => {
-      this.db
-        .prepare(`INSERT INTO receipt_prints (payment_id, copy, prints, last_at) VALUES (?, ?, 1, ?) ON CONFLICT (payment_id, copy) DO UPDATE SET prints = prints + 1, last_at = excluded.last_at`)
-        .run(job.payment_id, job.copy, now);
-      this.db.prepare(`UPDATE print_jobs SET attempts = attempts + 1, updated_at = ? WHERE id = ?`).run(now, job.id);
-    })();
+    let wroteAhead = false;
+    const writeAhead = (): void => {
+      this.db.transaction(() => {
+        this.db
+          .prepare(`INSERT INTO receipt_prints (payment_id, copy, prints, last_at) VALUES (?, ?, 1, ?) ON CONFLICT (payment_id, copy) DO UPDATE SET prints = prints + 1, last_at = excluded.last_at`)
+          .run(job.payment_id, job.copy, now);
+        this.db.prepare(`UPDATE print_jobs SET state = 'unconfirmed', last_error = '${IN_FLIGHT}', attempts = attempts + 1, updated_at = ? WHERE id = ?`).run(now, job.id);
+      })();
+      wroteAhead = true;
+    };
     try {
-      const status = await this.printer.print(bytes);
+      const status = await this.printer.print(bytes, writeAhead);
       if (status === null) {
         // A printer with no back channel took the job unchecked: sent, never known printed.
-        this.db.prepare(`UPDATE print_jobs SET state = 'unconfirmed', last_error = 'PRINTER_TIMEOUT', updated_at = ? WHERE id = ?`).run(now, job.id);
+        this.db.prepare(`UPDATE print_jobs SET last_error = 'PRINTER_TIMEOUT', updated_at = ? WHERE id = ?`).run(now, job.id);
         return { ...base, state: 'unconfirmed', waitingFor: 'PRINTER_TIMEOUT' };
       }
       this.db.prepare(`UPDATE print_jobs SET state = 'printed', last_error = NULL, updated_at = ? WHERE id = ?`).run(now, job.id);
       return { ...base, state: 'printed' };
     } catch (err) {
-      if (!(err instanceof PrinterError)) throw err;
-      const sent = err.details.sent === true;
-      this.db.transaction(() => {
-        if (!sent) this.db.prepare(`UPDATE receipt_prints SET prints = prints - 1 WHERE payment_id = ? AND copy = ?`).run(job.payment_id, job.copy);
-        this.db.prepare(`UPDATE print_jobs SET state = ?, last_error = ?, updated_at = ? WHERE id = ?`).run(sent ? 'unconfirmed' : 'pending', err.code, now, job.id);
-      })();
-      return sent ? { ...base, state: 'unconfirmed', waitingFor: err.code } : { ...base, state: 'queued', waitingFor: err.code };
+      if (!(err instanceof PrinterError)) throw err; // written ahead or not, the journal already says the safe thing
+      if (wroteAhead) {
+        // Some bytes may have reached the printer: it stays unconfirmed (the print already counted).
+        this.db.prepare(`UPDATE print_jobs SET last_error = ?, updated_at = ? WHERE id = ?`).run(err.code, now, job.id);
+        return { ...base, state: 'unconfirmed', waitingFor: err.code };
+      }
+      // Refused before any byte of the job left (offline, paper end, unreachable): still queued, nothing counted.
+      this.db.prepare(`UPDATE print_jobs SET attempts = attempts + 1, last_error = ?, updated_at = ? WHERE id = ?`).run(err.code, now, job.id);
+      return { ...base, state: 'queued', waitingFor: err.code };
     }
   }
 

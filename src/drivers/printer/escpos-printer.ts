@@ -87,9 +87,11 @@ export class EscPosPrinter {
    * Prints bytes after checking the printer can (PRINTER_NOT_READY with the status, nothing sent); resolves once the
    * job is confirmed when it asks for confirmation. A printer that takes data but answers no status request at all
    * (a print server or a one-way port: no back channel) gets the job without a check or a confirmation: resolves
-   * with null then, as the job cannot be known printed.
+   * with null then, as the job cannot be known printed. `beforeSend` runs after the check and right before the
+   * first byte of the job is written (nothing is awaited in between): the caller commits there that the job may
+   * have started leaving (write-ahead), so a crash from then on can never make it send the job again unawares.
    */
-  async print(bytes: Uint8Array): Promise<PrinterStatus | null> {
+  async print(bytes: Uint8Array, beforeSend?: () => void): Promise<PrinterStatus | null> {
     let s: PrinterStatus | null;
     try {
       s = await this.status();
@@ -101,6 +103,7 @@ export class EscPosPrinter {
       const why = notReadyReasons(s);
       if (why.length) throw new PrinterError('PRINTER_NOT_READY', `the printer cannot print: ${why.join(', ')}`, { status: s });
     }
+    beforeSend?.();
     try {
       await this.sendJob(bytes, s !== null);
     } catch (err) {

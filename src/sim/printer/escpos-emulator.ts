@@ -167,20 +167,21 @@ export class EscPosEmulator {
       } else if (b === 0x1b) {
         if (!need(2)) break;
         const c = p[i + 1];
+        const len = c === 0x40 ? 2 : c === 0x70 ? 5 : c === 0x24 || c === 0x5c ? 4 : 3;
+        if (!need(len)) break; // the rest of the command comes in the next piece
         if (c === 0x40) {
           this.push({ kind: 'init' });
           this.codePage = 'cp437';
           this.chinese = false;
         }
-        if (c === 0x74 && need(3)) this.codePage = CODE_PAGES[p[i + 2]] ?? 'cp437';
+        if (c === 0x74) this.codePage = CODE_PAGES[p[i + 2]] ?? 'cp437';
         if (c === 0x70) {
-          if (!need(5)) break;
           // ESC p m t1 t2: m 0/48 pin 2, 1/49 pin 5; t1, t2 in 2 ms units.
           this.kick(p[i + 2] & 1 ? 5 : 2, p[i + 3] * 2, p[i + 4] * 2, false);
         }
         // ESC $ (absolute position) separates columns: shown as one space so the text stays readable.
         if (c === 0x24 && this.line.length > 0 && this.line.at(-1) !== 0x20) this.line.push(0x20);
-        i += c === 0x40 ? 2 : c === 0x70 ? 5 : c === 0x24 || c === 0x5c ? 4 : 3;
+        i += len;
       } else if (b === 0x1d) {
         if (!need(3)) break;
         const c = p[i + 1];
@@ -203,6 +204,7 @@ export class EscPosEmulator {
             i += 8 + len;
           }
         } else {
+          if (!need(c === 0x4c || c === 0x57 ? 4 : 3)) break;
           // GS r 1: transmit paper sensor status, sent by receiptline at the end of a job (job completion).
           if (c === 0x72 && (p[i + 2] === 1 || p[i + 2] === 0x31)) reply((this.status.paper === 'ok' ? 0 : 0x03) | (this.status.paper === 'end' ? 0x0c : 0));
           i += c === 0x4c || c === 0x57 ? 4 : 3;
@@ -210,12 +212,13 @@ export class EscPosEmulator {
       } else if (b === 0x1c) {
         if (!need(2)) break;
         const c = p[i + 1];
+        if (!need(c === 0x26 || c === 0x2e ? 2 : c === 0x28 ? (need(5) ? 5 + (p[i + 3] | (p[i + 4] << 8)) : 5) : 3)) break;
         if (c === 0x26 || c === 0x2e) {
           this.flush();
           this.chinese = c === 0x26;
           this.push({ kind: c === 0x26 ? 'chinese-on' : 'chinese-off' });
         }
-        i += c === 0x26 || c === 0x2e ? 2 : c === 0x28 ? (need(5) ? 5 + (p[i + 3] | (p[i + 4] << 8)) : p.length) : 3;
+        i += c === 0x26 || c === 0x2e ? 2 : c === 0x28 ? 5 + (p[i + 3] | (p[i + 4] << 8)) : 3;
       } else if (b === 0x0a) {
         this.flush();
         i++;
