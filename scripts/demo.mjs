@@ -7,7 +7,8 @@
 // 2. the daemon on simulated devices (virtual card in a vpcd reader of a private pcscd when root, else the in-process
 //    reader; PIN pad and host simulator), with a demo token, until Ctrl-C (`posbridge demo`; --port N or --json are
 //    passed on).
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { insideNamespace, namespaceProblem, runInNamespace, setupInside } from './lib/pcsc-ns.mjs';
@@ -36,10 +37,15 @@ if (!args.includes('--json')) {
 // (without the private network's quick ACKs an APDU takes ~48 ms: a sale takes a second or two). Else in-process.
 const bin = join(root, 'dist', 'bin', 'posbridge.js');
 const pcscd = process.getuid?.() === 0 && namespaceProblem() === null;
-const r = pcscd
-  ? spawnSync('unshare', ['-m', '--', 'sh', '-c', 'mkdir -p /run/pcscd && mount -t tmpfs tmpfs /run/pcscd && exec "$0" "$@"', process.execPath, bin, 'demo', '--pcsc', ...args], {
-      stdio: 'inherit',
-      env: { ...process.env, POSBRIDGE_PCSC_NS: '1' },
-    })
-  : spawnSync(process.execPath, [bin, 'demo', ...args], { stdio: 'inherit' });
-process.exit(r.status ?? 0);
+const [cmd, argv, env] = pcscd
+  ? ['unshare', ['-m', '--', 'sh', '-c', 'mkdir -p /run/pcscd && mount -t tmpfs tmpfs /run/pcscd && exec "$0" "$@"', process.execPath, bin, 'demo', '--pcsc', ...args], { ...process.env, POSBRIDGE_PCSC_NS: '1' }]
+  : [process.execPath, [bin, 'demo', ...args], process.env];
+// The daemon runs in a process group of its own, so each signal reaches it once, through us: SIGINT/SIGTERM/SIGHUP
+// stop it (pcscd and the data directory with it), a second one ends it at once. We leave when it has left.
+const child = spawn(cmd, argv, { stdio: 'inherit', env, detached: true });
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(sig);
+  });
+}
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + (osConstants.signals[signal] ?? 0) : 1)));

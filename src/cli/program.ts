@@ -143,7 +143,7 @@ export function buildProgram(ctx: CliContext, result: { code: number }, signal?:
     .command('demo')
     .description('the daemon on simulated devices (virtual card, PIN pad, host) with a demo token')
     .option('--port <n>', 'API port (default 17620; 0 picks a free one)')
-    .option('--json', 'one line {"url","token","page"} once ready')
+    .option('--json', 'one line {"url","token","page","dataDir","pid"} once ready')
     .option('--pcsc', 'put the virtual card in a vpcd reader of a private pcscd (needs its own mount namespace)')
     .action((opts: { port?: string; json?: boolean; pcsc?: boolean }) => run(async () => (await import('./commands/demo.js')).demoCommand(ctx, opts, signal))());
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseConfig } from '../../daemon/config.js';
 import { startDaemon } from '../../daemon/daemon.js';
+import { checkDataDir } from '../../daemon/preflight.js';
 import { refuseSimulators } from '../../daemon/demo-only.js';
 import { createLogger } from '../../log/logger.js';
 import { defaultDataDir } from '../../config/paths.js';
@@ -29,6 +30,7 @@ export async function daemonCommand(ctx: CliContext, opts: { config?: string }, 
   const config = parseConfig(raw);
   refuseSimulators(config); // before anything is created in the data directory
   const dataDir = config.dataDir ?? defaultDataDir();
+  checkDataDir(dataDir); // before the log file goes there: an unusable directory is one clear line
   const logger = createLogger({ dataDir, consoleLevel: 'info' });
   const d = await startDaemon({ ...config, dataDir }, logger);
   ctx.out(`posbridge daemon on ${d.url} (data: ${d.dataDir}). Ctrl-C stops it.`);

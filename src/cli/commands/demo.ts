@@ -44,21 +44,41 @@ export async function demoCommand(ctx: CliContext, opts: { port?: string; json?:
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, got "${opts.port}"`);
   const ownDir = process.env.POSBRIDGE_DATA_DIR === undefined;
   const dataDir = process.env.POSBRIDGE_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'posbridge-demo-'));
+  // A demo's journal is throw-away: removed at the end, also when the process is ended by a second signal.
+  const removeDir = (): void => {
+    if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+  };
+  process.once('exit', removeDir);
+  const parts: (() => Promise<void>)[] = [];
+  try {
+    return await runDemoDaemon(ctx, opts, port, dataDir, ownDir, parts, signal);
+  } finally {
+    for (const close of parts.reverse()) await close();
+    removeDir();
+    process.removeListener('exit', removeDir);
+  }
+}
+
+async function runDemoDaemon(ctx: CliContext, opts: { json?: boolean; pcsc?: boolean }, port: number, dataDir: string, ownDir: boolean, parts: (() => Promise<void>)[], signal?: AbortSignal): Promise<number> {
   // --pcsc: the virtual card goes into a vpcd reader of a private pcscd (this process must run in a mount namespace
   // with its own /run/pcscd: npm run demo arranges it), so the daemon drives the real PC/SC stack.
   const stack = opts.pcsc ? await PcscdStack.start({ port: await freePortPair(), readerName: 'Posbridge Virtual PCD' }) : null;
+  if (stack) parts.push(() => stack.stop());
   // The virtual card answers pcscd from a thread of its own, never from the loop of the daemon that waits on it.
   const vpcd = stack ? new WorkerCardSlot(stack.ports[0]) : null;
+  if (vpcd) parts.push(() => vpcd.close());
   const reader = stack ? stack.readers[0] : 'Posbridge Virtual Reader A';
   // A software receipt printer on a free port: receipt.print works in the demo and its output is visible.
   const printer = new EscPosEmulator();
   const printerUrl = `tcp://127.0.0.1:${await printer.listen(0)}`;
+  parts.push(() => printer.close());
   const config: DaemonConfig = { port, dataDir, allowedOrigins: [], host: 'simulator', readers: stack ? 'pcsc' : 'virtual', lanes: [{ name: 'A', reader }], refundLimitForCashier: 5000, demo: true, diagTransmit: true, backup: null, printer: printerUrl, printerEncoding: 'cp858', merchant: { name: 'posbridge demo shop', address: ['1 Demo Street', '75001 Paris'], terminalId: DEFAULT_TERMINAL_ID, merchantId: DEFAULT_MERCHANT_ID } };
   const logger = createLogger({ dataDir, consoleLevel: opts.json ? 'silent' : 'warn' });
   const slots = vpcd ? new Map([['A', vpcd]]) : undefined;
   const d = await startDaemon(config, logger, Date.now, slots, printer);
+  parts.push(() => d.stop());
   const token = d.pair('demo', 'supervisor');
-  const info = { url: d.url, token, page: `http://127.0.0.1:${d.port}/` };
+  const info = { url: d.url, token, page: `http://127.0.0.1:${d.port}/`, dataDir, pid: process.pid };
   if (opts.json) ctx.out(JSON.stringify(info));
   else {
     ctx.out(`posbridge demo ready: ${info.url} (card reader: ${stack ? 'pcscd + vpcd' : 'in-process'})`);
@@ -71,10 +91,5 @@ export async function demoCommand(ctx: CliContext, opts: { port?: string; json?:
     ctx.out('  Ctrl-C stops it.');
   }
   await waitForStop(signal);
-  await d.stop();
-  await printer.close();
-  await vpcd?.close();
-  await stack?.stop();
-  if (ownDir) rmSync(dataDir, { recursive: true, force: true }); // a demo's journal is throw-away
   return EXIT.OK;
 }
