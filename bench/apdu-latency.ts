@@ -1,10 +1,12 @@
 // bench/apdu-latency: per-APDU latency through our CardConnection vs straight through the `smartcard` binding,
 // both on the same card in the same private pcscd + vpcd stack, APDU by APDU alternately. ratio = ours / binding
-// (target <= 1.05). Needs the private PC/SC namespace (run through `npm run bench`).
+// (target <= 1.05). Two of ours: the in-process driver (the CLI's) and the daemon's, whose binding runs in a PC/SC
+// host process (one IPC round trip per APDU). Needs the private PC/SC namespace (run through `npm run bench`).
 import { loadSmartcardBinding, type BindingCard, type SmartcardBinding } from '../src/drivers/pcsc/binding.js';
 import { PcscCardConnection } from '../src/drivers/pcsc/pcsc-connection.js';
 import { KeyedMutex } from '../src/util/mutex.js';
 import { PcscReaderDriver } from '../src/drivers/pcsc/pcsc-driver.js';
+import { IsolatedPcscDriver } from '../src/drivers/pcsc/isolated-pcsc-driver.js';
 import { PcscdStack } from '../src/sim/pcscd-stack.js';
 import { TableCard } from '../src/sim/table-card.js';
 import { VpcdCardClient } from '../src/sim/vpcd-client.js';
@@ -13,7 +15,7 @@ import { median, percentile, report } from './stats.js';
 const SELECT = Uint8Array.from([0x00, 0xa4, 0x04, 0x00, 0x07, 0xa0, 0x00, 0x00, 0x00, 0x03, 0x10, 0x10, 0x00]);
 
 /** Runs the comparison; resolves with the ratio of medians. */
-export async function benchApduLatency(total = 4000): Promise<{ ratio: number } | null> {
+export async function benchApduLatency(total = 4000): Promise<{ ratio: number; isolatedRatio: number } | null> {
   const problem = PcscdStack.problem();
   if (problem) {
     process.stdout.write(`bench/apdu-latency: skipped (${problem})\n`);
@@ -33,25 +35,34 @@ export async function benchApduLatency(total = 4000): Promise<{ ratio: number } 
     // Our connection class around the very same card handle: both sides share pcscd's client thread and the
     // reader, so the difference is what our layer adds (lock, timeout, error translation).
     const ours = new PcscCardConnection(binding, raw, stack.readers[0], new Uint8Array(0), new KeyedMutex(), 10_000, undefined, () => undefined, async () => false, () => undefined);
+    const isolatedDriver = await IsolatedPcscDriver.create();
+    const isolated = await isolatedDriver.connect(stack.readers[0]);
     const rawCmd = Buffer.from(SELECT);
     const tOurs: number[] = [];
     const tRaw: number[] = [];
+    const tIso: number[] = [];
     for (let w = 0; w < 100; w++) {
       await raw.transmit(rawCmd);
       await ours.transmit(SELECT);
+      await isolated.transmit(SELECT);
     }
-    // Alternate every APDU (order flipped each time) so drift in pcscd or the machine hits both sides alike.
+    // Alternate every APDU (order rotated each time) so drift in pcscd or the machine hits every side alike.
+    const orders = [['ours', 'raw', 'iso'], ['raw', 'iso', 'ours'], ['iso', 'ours', 'raw']] as const;
     for (let i = 0; i < total; i++) {
-      for (const side of i % 2 ? (['raw', 'ours'] as const) : (['ours', 'raw'] as const)) {
+      for (const side of orders[i % 3]) {
         const t0 = process.hrtime.bigint();
         if (side === 'raw') await raw.transmit(rawCmd, { maxRecvLength: 65538 });
-        else await ours.transmit(SELECT);
-        (side === 'raw' ? tRaw : tOurs).push(Number(process.hrtime.bigint() - t0) / 1e6);
+        else if (side === 'ours') await ours.transmit(SELECT);
+        else await isolated.transmit(SELECT);
+        (side === 'raw' ? tRaw : side === 'ours' ? tOurs : tIso).push(Number(process.hrtime.bigint() - t0) / 1e6);
       }
     }
     await ours.disconnect();
+    await isolated.disconnect();
+    await isolatedDriver.close();
     ctx.close();
     const ratio = median(tOurs) / median(tRaw);
+    const isolatedRatio = median(tIso) / median(tRaw);
     report(
       'bench/apdu-latency',
       { apdus: tOurs.length, oursMedianMs: median(tOurs), bindingMedianMs: median(tRaw), oursP95Ms: percentile(tOurs, 95), bindingP95Ms: percentile(tRaw, 95) },
@@ -59,7 +70,14 @@ export async function benchApduLatency(total = 4000): Promise<{ ratio: number } 
       '<= 1.05',
       ratio <= 1.05,
     );
-    return { ratio };
+    report(
+      'bench/apdu-latency-daemon',
+      { apdus: tIso.length, daemonMedianMs: median(tIso), bindingMedianMs: median(tRaw), daemonP95Ms: percentile(tIso, 95), hopMedianMs: median(tIso) - median(tRaw) },
+      isolatedRatio,
+      '<= 1.05',
+      isolatedRatio <= 1.05,
+    );
+    return { ratio, isolatedRatio };
   } finally {
     await driver.close();
     await vpcd.remove();
