@@ -124,6 +124,57 @@ describe('daemon killed mid-payment', () => {
   }
 });
 
+// A service stop (SIGTERM, as systemd sends) while the 0200 waits for a host that does not answer: the daemon is gone
+// within its 4.5 s stop bound, and the next start resolves the payment from the journal exactly as after a crash.
+describe('daemon stopped (SIGTERM) while a payment waits for the host', () => {
+  test('gone within the stop bound; after the restart the payment is reversed and the net charge is 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'posbridge-term-'));
+    const host = new HostSimulator({ port: 0 });
+    const hostPort = await host.start();
+    const port = await freePort();
+    const configPath = join(dir, 'config.json');
+    writeFileSync(configPath, JSON.stringify({ port, dataDir: dir, readers: 'virtual', demo: true, host: { host: '127.0.0.1', port: hostPort }, lanes: [{ name: 'A', reader: 'Virtual A' }] }));
+    let daemon = await startDaemonProcess(configPath, dir);
+    const token = pairCashier(dir);
+    const url = `ws://127.0.0.1:${port}/v1`;
+    const c = new PosbridgeClient({ url, token, WebSocket: WebSocket as unknown as WebSocketFactory, reconnect: false });
+    try {
+      await c.connect();
+      await c.call('sim.insertCard', { lane: 'A', profile: 'visa-sda-pse' });
+      c.on('payment.progress', (m) => m.step === 'pin-entry' && void c.call('sim.enterPin', { lane: 'A', pin: '1234' }));
+      await host.setMode('timeout');
+      const atHost = new Promise<void>((resolve) => host.onMessage((r) => r.mti === '0200' && resolve()));
+      void c.startPayment({ lane: 'A', type: 'sale', amount: 1234, currency: 'EUR', reference: 'term-1' }).catch(() => undefined);
+      await atHost;
+      const t0 = Date.now();
+      const exited = new Promise<number | null>((r) => daemon.once('exit', (code) => r(code)));
+      daemon.kill('SIGTERM');
+      const code = await exited;
+      process.stdout.write(`# SIGTERM with a payment at the host: the daemon exited ${code} after ${Date.now() - t0} ms\n`);
+      assert.ok(Date.now() - t0 < 15_000, 'the stop is bounded (4.5 s, with room for a loaded machine)');
+      c.close();
+      await host.setMode('normal');
+      daemon = await startDaemonProcess(configPath, dir);
+      const c2 = new PosbridgeClient({ url, token, WebSocket: WebSocket as unknown as WebSocketFactory, reconnect: false });
+      await c2.connect();
+      let status = await c2.paymentStatus({ reference: 'term-1' });
+      for (let i = 0; i < 100 && status.state === 'reversal-pending'; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        status = await c2.paymentStatus({ reference: 'term-1' });
+      }
+      c2.close();
+      assert.deepEqual([status.state, status.result], ['reversed', 'failed']);
+      const mtis = host.received().map((m) => m.mti).filter((m) => m !== '0800');
+      assert.equal(mtis.filter((m) => m === '0200').length, 1, 'one authorisation, never a second');
+      assert.ok(mtis.includes('0400'), 'the ambiguous authorisation was reversed');
+    } finally {
+      daemon.kill('SIGKILL');
+      await host.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 // The same at every journal state, deterministically: the daemon SIGKILLs itself right after committing the state
 // (POSBRIDGE_FAILPOINT=payment:<state>), is started again without it, and must reach the rule's final answer; the
 // host simulator's ledger shows the net charge (debits minus reversals): the amount once, or nothing.
