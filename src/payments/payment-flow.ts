@@ -2,6 +2,8 @@ import { HidError } from '../drivers/hid/errors.js';
 import type { StripeReader, SwipeResult } from '../drivers/hid/types.js';
 import type { CardConnection, ReaderDriver } from '../drivers/pcsc/types.js';
 import { EmvError } from '../emv/errors.js';
+import { CARD_GONE_CODES, isBrokenSession } from './card-session.js';
+import { MESSAGES } from './progress-messages.js';
 import { ReaderError } from '../drivers/pcsc/errors.js';
 import { EmvKernel, type AuthorizeContext, type EmvOutcome } from '../emv/kernel.js';
 import type { OnlineResponse, PinEntry, TerminalConfig } from '../emv/types.js';
@@ -42,36 +44,6 @@ export interface PaymentFlowOptions {
   readonly stripe?: StripeReader | null;
 }
 
-
-const MESSAGES: Readonly<Record<string, string>> = {
-  'waiting-for-card': 'Insert, tap or swipe the card',
-  'swipe-fallback': 'The chip could not be read: remove the card and swipe it',
-  'swipe-again': 'The swipe could not be read: swipe again',
-  selection: 'Reading the card',
-  initiate: 'Reading the card',
-  'read-records': 'Reading the card',
-  oda: 'Checking the card',
-  restrictions: 'Checking the card',
-  cvm: 'Cardholder verification',
-  'pin-entry': 'Enter PIN',
-  risk: 'Processing',
-  'action-analysis': 'Processing',
-  'first-generate-ac': 'Processing',
-  online: 'Authorising',
-  authorizing: 'Authorising',
-  'issuer-authentication': 'Completing',
-  scripts: 'Completing',
-  'second-generate-ac': 'Completing',
-};
-
-/** Reader codes saying the card is not (or no longer) the one the reader reported. */
-const CARD_GONE_CODES: ReadonlySet<string> = new Set(['CARD_REMOVED', 'NO_CARD', 'CARD_RESET']);
-
-/** The card session broke (card removed or swapped, exchange failed in the reader), not the chip's own answer. */
-function isBrokenSession(err: unknown): boolean {
-  if (!(err instanceof EmvError)) return false;
-  return err.code === 'EMV_CARD_REMOVED' || (err.code === 'EMV_READER_FAILED' && (err.details.reader === 'PCSC_ERROR' || err.details.reader === 'CARD_RESET'));
-}
 
 /**
  * Runs the payments of one lane: waits for the card, runs the EMV kernel, authorises through the host link, and
