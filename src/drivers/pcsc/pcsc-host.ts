@@ -38,6 +38,8 @@ export class PcscHost {
   private lastBeat = Date.now();
   private readonly watchdog: NodeJS.Timeout;
   private goneReason: string | null = null;
+  /** The error the host failed to start with, if any (PCSC_BINDING_MISSING): every call rejects with it. */
+  private startError: ReaderError | null = null;
   /** Resolves when the process has exited. */
   readonly exited: Promise<void>;
 
@@ -157,7 +159,4 @@ export class PcscHost {
     if ('error' in m) p.reject(errorFromWire(m.error));
     else p.resolve(m.ok);
   }
-
-  /** The error the host failed to start with, if any (PCSC_BINDING_MISSING). */
-  startError: ReaderError | null = null;
 }
