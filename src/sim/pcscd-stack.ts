@@ -82,7 +82,10 @@ export class PcscdStack {
     });
     this.child = child;
     // A process that exits without stopping us (a second Ctrl-C, a forced stop) must not leave pcscd behind.
-    const killOnExit = (): void => void child.kill('SIGKILL');
+    const killOnExit = (): void => {
+      child.kill('SIGKILL');
+      rmSync(this.confDir, { recursive: true, force: true });
+    };
     process.once('exit', killOnExit);
     this.exited = new Promise((resolve) =>
       child.once('exit', () => {
