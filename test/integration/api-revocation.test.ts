@@ -20,57 +20,12 @@ import { adminMethods } from '../../src/api/admin-methods.js';
 import { PaymentStore } from '../../src/payments/payment-store.js';
 import { InProcessReaderDriver } from '../../src/sim/in-process-reader.js';
 import { saleFor, withHost } from '../helpers/host-fixture.js';
+import { RpcSession as Session } from '../helpers/rpc-session.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const BIN = join(ROOT, 'dist', 'bin', 'posbridge.js');
 
-interface Msg {
-  id?: number;
-  result?: Record<string, unknown>;
-  error?: { data: { code: string; details?: Record<string, unknown> } };
-}
 
-/** A session that keeps every message and its close code. */
-class Session {
-  readonly inbox: Msg[] = [];
-  readonly closed: Promise<{ code: number; at: number }>;
-  private seq = 0;
-  private waiters: (() => void)[] = [];
-  private constructor(readonly ws: WebSocket) {
-    ws.on('message', (d) => {
-      this.inbox.push(JSON.parse(d.toString()) as Msg);
-      for (const w of this.waiters.splice(0)) w();
-    });
-    this.closed = new Promise((res) => ws.once('close', (code) => res({ code, at: Date.now() })));
-  }
-  static async open(port: number, token: string): Promise<Session> {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/v1`);
-    await new Promise<void>((res, rej) => {
-      ws.once('open', () => res());
-      ws.once('error', rej);
-    });
-    const s = new Session(ws);
-    const hello = await s.call('session.hello', { token });
-    assert.ok(hello.result, JSON.stringify(hello));
-    return s;
-  }
-  send(method: string, params: Record<string, unknown> = {}): number {
-    const id = ++this.seq;
-    this.ws.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
-    return id;
-  }
-  async call(method: string, params: Record<string, unknown> = {}): Promise<Msg> {
-    return this.answer(this.send(method, params));
-  }
-  /** The answer to request `id` (waits on incoming messages, not on a timer). */
-  async answer(id: number): Promise<Msg> {
-    for (;;) {
-      const m = this.inbox.find((x) => x.id === id);
-      if (m) return m;
-      await new Promise<void>((res) => this.waiters.push(res));
-    }
-  }
-}
 
 /** Runs the real CLI in its own process against `dataDir`. */
 function cli(args: readonly string[], dataDir: string): Promise<{ code: number | null; stdout: string }> {

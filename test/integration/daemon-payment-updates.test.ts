@@ -7,58 +7,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import WebSocket from 'ws';
 import { parseConfig } from '../../src/daemon/config.js';
 import { startDaemon, type RunningDaemon } from '../../src/daemon/daemon.js';
 import { createLogger } from '../../src/log/logger.js';
 import { HostSimulator } from '../../src/sim/host/host-simulator.js';
+import { RpcSession as Session } from '../helpers/rpc-session.js';
 
-interface Msg {
-  id?: number;
-  result?: Record<string, unknown>;
-  error?: { data: { code: string } };
-  method?: string;
-  params?: Record<string, unknown>;
-}
 
-/** A session that keeps every message; waits on arrivals, not on a timer. */
-class Session {
-  readonly inbox: Msg[] = [];
-  private seq = 0;
-  private waiters: (() => void)[] = [];
-  private constructor(readonly ws: WebSocket) {
-    ws.on('message', (d) => {
-      this.inbox.push(JSON.parse(d.toString()) as Msg);
-      for (const w of this.waiters.splice(0)) w();
-    });
-  }
-  static async open(url: string, token: string): Promise<Session> {
-    const ws = new WebSocket(url);
-    await new Promise<void>((res, rej) => {
-      ws.once('open', () => res());
-      ws.once('error', rej);
-    });
-    const s = new Session(ws);
-    assert.ok((await s.call('session.hello', { token })).result);
-    return s;
-  }
-  async call(method: string, params: Record<string, unknown> = {}): Promise<Msg> {
-    const id = ++this.seq;
-    this.ws.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
-    return this.waitFor((m) => m.id === id);
-  }
-  async waitFor(pred: (m: Msg) => boolean): Promise<Msg> {
-    for (;;) {
-      const m = this.inbox.find(pred);
-      if (m) return m;
-      await new Promise<void>((res) => this.waiters.push(res));
-    }
-  }
-  /** `method:state` of the end and update notifications about a payment, in arrival order. */
-  story(paymentId: unknown): string[] {
-    return this.inbox.filter((m) => (m.method === 'payment.completed' || m.method === 'payment.updated') && m.params?.paymentId === paymentId).map((m) => `${String(m.method)}:${String(m.params?.state)}`);
-  }
-}
 
 describe('daemon: payment.updated', { timeout: 60_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'posbridge-updates-'));

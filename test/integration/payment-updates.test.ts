@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
-import WebSocket from 'ws';
 import { ClientRegistry } from '../../src/api/clients.js';
 import { adminMethods } from '../../src/api/admin-methods.js';
 import { paymentMethods, paymentView } from '../../src/api/payment-methods.js';
@@ -22,55 +21,11 @@ import type { CardConnection, ReaderDriver } from '../../src/drivers/pcsc/types.
 import { InProcessReaderDriver } from '../../src/sim/in-process-reader.js';
 import { SimulatedPinEntry } from '../../src/sim/sim-pin-entry.js';
 import { withHost, type HostWorld } from '../helpers/host-fixture.js';
+import { RpcSession as Session } from '../helpers/rpc-session.js';
 
 const READER = 'Lane A reader';
 
-interface Msg {
-  id?: number;
-  result?: Record<string, unknown>;
-  error?: { data: { code: string } };
-  method?: string;
-  params?: Record<string, unknown>;
-}
 
-/** A session on the API that keeps every message; waits on arrivals, not on a timer. */
-class Session {
-  readonly inbox: Msg[] = [];
-  private seq = 0;
-  private waiters: (() => void)[] = [];
-  private constructor(readonly ws: WebSocket) {
-    ws.on('message', (d) => {
-      this.inbox.push(JSON.parse(d.toString()) as Msg);
-      for (const w of this.waiters.splice(0)) w();
-    });
-  }
-  static async open(port: number, token: string): Promise<Session> {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/v1`);
-    await new Promise<void>((res, rej) => {
-      ws.once('open', () => res());
-      ws.once('error', rej);
-    });
-    const s = new Session(ws);
-    assert.ok((await s.call('session.hello', { token })).result);
-    return s;
-  }
-  async call(method: string, params: Record<string, unknown> = {}): Promise<Msg> {
-    const id = ++this.seq;
-    this.ws.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
-    return this.waitFor((m) => m.id === id);
-  }
-  async waitFor(pred: (m: Msg) => boolean): Promise<Msg> {
-    for (;;) {
-      const m = this.inbox.find(pred);
-      if (m) return m;
-      await new Promise<void>((res) => this.waiters.push(res));
-    }
-  }
-  /** The notifications `method` about `paymentId`, in arrival order. */
-  about(method: string, paymentId: unknown): Record<string, unknown>[] {
-    return this.inbox.filter((m) => m.method === method && m.params?.paymentId === paymentId).map((m) => m.params ?? {});
-  }
-}
 
 /** One lane wired like the daemon: flow → payment.completed; store changes → payment.updated; worker → reversals. */
 async function lane(w: HostWorld, profile: string, wrap: (d: ReaderDriver, store: PaymentStore) => ReaderDriver = (d) => d) {
