@@ -2,7 +2,6 @@
 // reconnecting (new hello) after the daemon restarts, the payment's final state recovered from the journal.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -11,17 +10,11 @@ import { PosbridgeApiError, PosbridgeClient, type WebSocketFactory } from '../..
 import { parseConfig } from '../../src/daemon/config.js';
 import { startDaemon, type RunningDaemon } from '../../src/daemon/daemon.js';
 import { createLogger } from '../../src/log/logger.js';
+import { freePort } from '../helpers/daemon-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'posbridge-client-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const a = s.address();
-  await new Promise((r) => s.close(r));
-  return typeof a === 'object' && a ? a.port : 0;
-}
 
 async function daemon(port: number): Promise<RunningDaemon> {
   const config = parseConfig({ port, dataDir: dir, readers: 'virtual', demo: true, lanes: [{ name: 'A', reader: 'Virtual A' }] });

@@ -3,7 +3,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -13,17 +12,11 @@ import { PosbridgeClient, type WebSocketFactory } from '../../src/client/index.j
 import { openDatabase } from '../../src/journal/database.js';
 import { HostSimulator } from '../../src/sim/host/host-simulator.js';
 import { EscPosEmulator } from '../../src/sim/printer/escpos-emulator.js';
+import { freePort } from '../helpers/daemon-process.js';
 
 const BIN = join(process.cwd(), 'dist', 'bin', 'posbridge.js');
 const FAILPOINT_ENTRY = join(process.cwd(), 'dist', 'test', 'helpers', 'failpoint-daemon.js');
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const a = s.address();
-  await new Promise((r) => s.close(r));
-  return typeof a === 'object' && a ? a.port : 0;
-}
 
 /** The production entry; with a failpoint, the test harness's entry that arms it (docs/security.md, "Fault injection"). */
 function startDaemonProcess(configPath: string, dataDir: string, env: Record<string, string> = {}): Promise<ChildProcess> {

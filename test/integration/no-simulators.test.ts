@@ -14,6 +14,7 @@ import { PosbridgeClient, type WebSocketFactory } from '../../src/client/index.j
 import { openDatabase } from '../../src/journal/database.js';
 import { HostSimulator } from '../../src/sim/host/host-simulator.js';
 import { failpoint } from '../../src/util/failpoint.js';
+import { freePort } from '../helpers/daemon-process.js';
 
 const BIN = join(process.cwd(), 'dist', 'bin', 'posbridge.js');
 const RECORDER = join(process.cwd(), 'dist', 'test', 'helpers', 'load-recorder.js');
@@ -42,13 +43,6 @@ function started(child: ChildProcess): Promise<ChildProcess> {
   });
 }
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const a = s.address();
-  await new Promise((r) => s.close(r));
-  return typeof a === 'object' && a ? a.port : 0;
-}
 
 describe('outside demo mode, every simulator is refused at start', () => {
   const dir = mkdtempSync(join(tmpdir(), 'posbridge-nosim-'));
