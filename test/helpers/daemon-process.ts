@@ -7,6 +7,7 @@ import { ClientRegistry } from '../../src/api/clients.js';
 import { openDatabase } from '../../src/journal/database.js';
 
 const BIN = join(process.cwd(), 'dist', 'bin', 'posbridge.js');
+const FAILPOINT_ENTRY = join(process.cwd(), 'dist', 'test', 'helpers', 'failpoint-daemon.js');
 
 /** A TCP port free on 127.0.0.1 right now. */
 export async function freePort(): Promise<number> {
@@ -17,9 +18,14 @@ export async function freePort(): Promise<number> {
   return typeof a === 'object' && a ? a.port : 0;
 }
 
-/** Starts `posbridge daemon --config FILE`; resolves once it listens (rejects when it exits first). */
+/**
+ * Starts `posbridge daemon --config FILE`; resolves once it listens (rejects when it exits first). With
+ * `POSBRIDGE_FAILPOINT` in `env`, the test harness's entry arms that failpoint (docs/security.md, "Fault injection").
+ */
 export function startDaemonProcess(configPath: string, dataDir: string, env: Record<string, string> = {}): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [BIN, 'daemon', '--config', configPath], { env: { ...process.env, POSBRIDGE_DATA_DIR: dataDir, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const { POSBRIDGE_FAILPOINT: failpoint, ...rest } = env;
+  const entry = failpoint ? [FAILPOINT_ENTRY, '--failpoint', failpoint] : [BIN];
+  const child = spawn(process.execPath, [...entry, 'daemon', '--config', configPath], { env: { ...process.env, POSBRIDGE_DATA_DIR: dataDir, ...rest }, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (d: Buffer) => {

@@ -1,7 +1,6 @@
 // The daemon SIGKILLed mid-payment and started again on the same journal: payment.status gives a final, correct
 // answer and the host (a separate simulator process) saw exactly the messages it should — no double charge.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,27 +11,9 @@ import { PosbridgeClient, type WebSocketFactory } from '../../src/client/index.j
 import { openDatabase } from '../../src/journal/database.js';
 import { HostSimulator } from '../../src/sim/host/host-simulator.js';
 import { EscPosEmulator } from '../../src/sim/printer/escpos-emulator.js';
-import { freePort } from '../helpers/daemon-process.js';
-
-const BIN = join(process.cwd(), 'dist', 'bin', 'posbridge.js');
-const FAILPOINT_ENTRY = join(process.cwd(), 'dist', 'test', 'helpers', 'failpoint-daemon.js');
+import { freePort, startDaemonProcess } from '../helpers/daemon-process.js';
 
 
-/** The production entry; with a failpoint, the test harness's entry that arms it (docs/security.md, "Fault injection"). */
-function startDaemonProcess(configPath: string, dataDir: string, env: Record<string, string> = {}): Promise<ChildProcess> {
-  const { POSBRIDGE_FAILPOINT: failpoint, ...rest } = env;
-  const entry = failpoint ? [FAILPOINT_ENTRY, '--failpoint', failpoint] : [BIN];
-  const child = spawn(process.execPath, [...entry, 'daemon', '--config', configPath], { env: { ...process.env, POSBRIDGE_DATA_DIR: dataDir, ...rest }, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('posbridge daemon on')) resolve(child);
-    });
-    child.stderr?.on('data', () => undefined);
-    child.once('exit', (code) => reject(new Error(`daemon exited ${code}: ${out}`)));
-  });
-}
 
 /** A cashier token paired straight in the daemon's journal (the daemon runs in another process). */
 function pairCashier(dir: string): string {
