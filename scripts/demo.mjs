@@ -42,10 +42,13 @@ const [cmd, argv, env] = pcscd
   : [process.execPath, [bin, 'demo', ...args], process.env];
 // The daemon runs in a process group of its own, so each signal reaches it once, through us: SIGINT/SIGTERM/SIGHUP
 // stop it (pcscd and the data directory with it), a second one ends it at once. We leave when it has left.
-const child = spawn(cmd, argv, { stdio: 'inherit', env, detached: true });
+// On Windows a detached child gets a console of its own and a forwarded signal is a hard kill: there the child
+// stays in our console and gets Ctrl-C from it directly.
+const ownGroup = process.platform !== 'win32';
+const child = spawn(cmd, argv, { stdio: 'inherit', env, detached: ownGroup });
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(sig, () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(sig);
+    if (ownGroup && child.exitCode === null && child.signalCode === null) child.kill(sig);
   });
 }
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + (osConstants.signals[signal] ?? 0) : 1)));

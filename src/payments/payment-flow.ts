@@ -187,11 +187,12 @@ export class PaymentFlow {
           // The card was swapped for another before anything went to the host: read the card now in the reader. A
           // real reader's event counter turns a swap into CARD_REMOVED; a swap faster than the reader's presence
           // poll (vpcd, some USB readers) shows only as a broken exchange with a card still there.
-          if (isBrokenSession(err) && swapRetries++ < 2 && store.get(id).state === 'created' && (await this.cardInReader())) {
+          if (isBrokenSession(err) && swapRetries++ < 2 && store.get(id).state === 'created' && (await this.cardInReader().catch(() => false))) {
             this.o.logger?.info('the card was swapped before authorisation: reading the new card', { paymentId: id });
             await conn?.disconnect('unpower').catch((e: unknown) => this.o.logger?.debug('disconnect after a card swap failed', { code: e instanceof Error ? e.message : String(e) }));
             conn = null;
             asked = null;
+            this.card = null; // the pulled card's data is not the new card's
             continue;
           }
           // The chip could not be read and the lane has a stripe reader: technical fallback to the swipe.

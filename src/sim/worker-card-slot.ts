@@ -12,6 +12,7 @@ export class WorkerCardSlot {
   private readonly worker: Worker;
   private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   private nextId = 1;
+  private dead: Error | null = null;
 
   /** Starts the card thread for the vpcd slot listening on `port`. */
   constructor(port: number) {
@@ -23,10 +24,8 @@ export class WorkerCardSlot {
       if (a.ok) p.resolve();
       else p.reject(new SimError('VPCD_UNREACHABLE', a.message, { code: a.code }));
     });
-    this.worker.on('error', (err) => {
-      for (const p of this.pending.values()) p.reject(err);
-      this.pending.clear();
-    });
+    this.worker.on('error', (err) => this.end(err));
+    this.worker.on('exit', () => this.end(new SimError('VPCD_UNREACHABLE', 'the virtual card thread has ended')));
     this.worker.unref();
   }
 
@@ -42,11 +41,22 @@ export class WorkerCardSlot {
 
   /** Removes the card and ends the thread. */
   async close(): Promise<void> {
-    await this.call({ op: 'remove' }).catch(() => undefined);
+    // Bounded: a thread that does not answer is terminated all the same.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.call({ op: 'remove' }).catch(() => undefined), new Promise<void>((r) => (timer = setTimeout(r, 1000)))]);
+    clearTimeout(timer);
     await this.worker.terminate();
   }
 
+  /** The thread is gone: every waiting call and every later one fails. */
+  private end(err: Error): void {
+    this.dead ??= err;
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+  }
+
   private call(c: Call): Promise<void> {
+    if (this.dead) return Promise.reject(this.dead);
     const id = this.nextId++;
     return new Promise<void>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });

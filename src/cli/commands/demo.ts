@@ -53,7 +53,10 @@ export async function demoCommand(ctx: CliContext, opts: { port?: string; json?:
   try {
     return await runDemoDaemon(ctx, opts, port, dataDir, ownDir, parts, signal);
   } finally {
-    for (const close of parts.reverse()) await close();
+    // Each part is closed even when one before it fails: pcscd and the data directory must not stay behind.
+    for (const close of parts.reverse()) {
+      await close().catch((err: unknown) => ctx.err(`posbridge demo: stopping: ${err instanceof Error ? err.message : String(err)}`));
+    }
     removeDir();
     process.removeListener('exit', removeDir);
   }

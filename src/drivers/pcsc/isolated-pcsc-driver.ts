@@ -33,6 +33,8 @@ export class IsolatedPcscDriver implements ReaderDriver {
   private readonly present = new Map<string, boolean>();
   private closed = false;
   private restartTimer: NodeJS.Timeout | null = null;
+  /** The current monitor restart delay, ms; 0 while the monitor runs. */
+  private restartDelay = 0;
 
   /** Builds the driver; hosts start on first use. */
   constructor(private readonly options: IsolatedPcscOptions = {}) {}
@@ -92,12 +94,22 @@ export class IsolatedPcscDriver implements ReaderDriver {
   }
 
   private emit(e: ReaderEvent): void {
+    // A restarted monitor announces what it finds; what we already know was not attached or inserted again.
+    if (e.type === 'reader-attached' && this.present.has(e.reader)) return;
+    if (e.type === 'card-inserted' && this.present.get(e.reader) === true) return;
+    if (e.type === 'reader-attached') this.present.set(e.reader, false);
     if (e.type === 'card-inserted') {
       this.present.set(e.reader, true);
       // The payment connects right after an insertion: start the reader's host now, off the payment's path.
       if (!this.closed) this.readerHost(e.reader);
     } else if (e.type === 'card-removed') this.present.set(e.reader, false);
-    else if (e.type === 'reader-detached') this.present.delete(e.reader);
+    else if (e.type === 'reader-detached') {
+      this.present.delete(e.reader);
+      // An unplugged reader's host has nothing left to serve.
+      const host = this.readerHosts.get(e.reader);
+      this.readerHosts.delete(e.reader);
+      void host?.close();
+    }
     for (const l of [...this.listeners]) {
       try {
         l(e);
@@ -127,26 +139,46 @@ export class IsolatedPcscDriver implements ReaderDriver {
     return host;
   }
 
-  /** The monitor host died: what its cards and readers were is unknown now; report the loss, then start again. */
+  /**
+   * The monitor host died. The readers and cards are not gone (each reader's own host still serves its card), so
+   * only the loss is reported; once a new monitor runs, what changed meanwhile is reported from a fresh listing.
+   * Restarts back off (1 s, doubling to 30 s); a host that cannot load the binding is not restarted.
+   */
   private monitorGone(host: PcscHost, wedged: boolean): void {
     if (this.closed || this.monitor !== host) return;
     this.monitor = null;
-    for (const [reader, present] of [...this.present]) {
-      if (present) this.emit({ type: 'card-removed', reader, at: new Date() });
-      this.emit({ type: 'reader-detached', reader, at: new Date() });
+    if (host.failedToStart) {
+      this.options.logger?.error('the PC/SC binding cannot load: reader events stopped', { code: host.failedToStart.code, err: host.failedToStart });
+      return;
     }
     if (this.listeners.size === 0) return;
-    this.emit({ type: 'service-lost', at: new Date(), reason: wedged ? 'the PC/SC monitor was stuck and was restarted' : 'the PC/SC monitor process ended' });
+    if (this.restartDelay === 0) this.emit({ type: 'service-lost', at: new Date(), reason: wedged ? 'the PC/SC monitor was stuck and is restarted' : 'the PC/SC monitor process ended' });
+    this.restartDelay = Math.min(30_000, this.restartDelay === 0 ? (this.options.restartMs ?? 1000) : this.restartDelay * 2);
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
       if (this.closed || this.listeners.size === 0) return;
       const next = this.monitorHost();
-      next.call({ op: 'watch' }).then(
-        () => this.emit({ type: 'service-back', at: new Date() }),
-        (err: unknown) => this.options.logger?.warn('reader monitor could not restart', { err }),
-      );
-    }, this.options.restartMs ?? 1000);
+      next
+        .call({ op: 'watch' })
+        .then(() => this.resync())
+        .then(
+          () => {
+            this.restartDelay = 0;
+            this.emit({ type: 'service-back', at: new Date() });
+          },
+          (err: unknown) => this.options.logger?.warn('reader monitor could not restart', { err }),
+        );
+    }, this.restartDelay);
     this.restartTimer.unref();
+  }
+
+  /** After a monitor restart: a card or reader that left meanwhile is reported gone. */
+  private async resync(): Promise<void> {
+    const now = new Map((await this.listReaders()).map((r) => [r.name, r.cardPresent]));
+    for (const [reader, present] of [...this.present]) {
+      if (present && now.get(reader) !== true) this.emit({ type: 'card-removed', reader, at: new Date() });
+      if (!now.has(reader)) this.emit({ type: 'reader-detached', reader, at: new Date() });
+    }
   }
 
   private readerHost(reader: string): PcscHost {

@@ -108,6 +108,7 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   // The binding is missing or broken: say so once (the daemon turns it into PCSC_BINDING_MISSING) and leave.
-  send({ id: 0, error: errorToWire(err) });
-  setImmediate(() => process.exit(1));
+  // Leave only once the message is out: the daemon must learn why before it sees the exit.
+  if (process.connected && process.send) process.send({ id: 0, error: errorToWire(err) } satisfies HostMessage, () => process.exit(1));
+  else process.exit(1);
 });

@@ -51,17 +51,35 @@ export class PcscHost {
       serialization: 'json',
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
-    this.exited = new Promise((resolve) => this.child.once('exit', () => resolve()));
+    this.exited = new Promise((resolve) => {
+      this.child.once('exit', () => resolve());
+      this.child.once('error', () => resolve()); // the fork itself failed (EMFILE, EAGAIN): no exit will come
+    });
     this.child.on('message', (m: unknown) => this.onMessage(m as HostMessage));
     this.child.once('exit', (code, signal) => this.gone(`the PC/SC host process ended (${signal ?? `exit ${code}`})`, false));
-    this.child.on('error', (err) => this.options.logger?.error('PC/SC host process error', { host: this.options.label, err }));
+    this.child.on('error', (err) => {
+      this.options.logger?.error('PC/SC host process error', { host: this.options.label, err });
+      if (this.child.pid === undefined) this.gone(`the PC/SC host process could not start: ${err.message}`, false);
+    });
     const wedgedAfter = options.wedgedAfterMs ?? 5000;
+    const every = Math.min(1000, wedgedAfter / 2);
+    let lastTick = Date.now();
     this.watchdog = setInterval(() => {
-      if (Date.now() - this.lastBeat > wedgedAfter) this.kill(`the PC/SC host for ${options.label} stopped answering (stuck in a PC/SC call) and was restarted`, true);
-    }, Math.min(1000, wedgedAfter / 2));
+      const now = Date.now();
+      // This tick is late (the machine slept, our own loop stalled): the host's beats may be waiting unread, so its
+      // silence proves nothing; count again from now.
+      if (now - lastTick > every + wedgedAfter / 2) this.lastBeat = now;
+      lastTick = now;
+      if (now - this.lastBeat > wedgedAfter) this.kill(`the PC/SC host for ${options.label} stopped answering (stuck in a PC/SC call) and was restarted`, true);
+    }, every);
     this.watchdog.unref();
     this.child.unref();
     this.child.channel?.unref();
+  }
+
+  /** Why the host could not start (PCSC_BINDING_MISSING), or null. */
+  get failedToStart(): ReaderError | null {
+    return this.startError;
   }
 
   /** True until the process is gone. */
@@ -76,23 +94,31 @@ export class PcscHost {
     if (this.goneReason !== null) return Promise.reject(new ReaderError('READER_UNAVAILABLE', this.goneReason, { host: this.options.label }));
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, op: c.op });
+      const onAbort = (): void => {
+        const p = this.pending.get(id);
+        if (!p) return;
+        // The host stops waiting for the card too; its late answer finds no one and is dropped.
+        this.pending.delete(id);
+        if (this.pending.size === 0) this.child.channel?.unref();
+        this.post({ op: 'abort', target: id });
+        p.reject(new ReaderError('CANCELLED', 'the exchange was cancelled', {}, signal?.reason));
+      };
+      const settle = (): void => signal?.removeEventListener('abort', onAbort);
+      this.pending.set(id, {
+        resolve: (v: unknown) => {
+          settle();
+          (resolve as (v: unknown) => void)(v);
+        },
+        reject: (e: Error) => {
+          settle();
+          reject(e);
+        },
+        op: c.op,
+      });
       // A ref'd channel while calls wait keeps the process alive for their answers; idle hosts don't hold it open.
       if (this.pending.size === 1) this.child.channel?.ref();
       this.child.send({ ...c, id } as HostRequest);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          const p = this.pending.get(id);
-          if (!p) return;
-          // The host stops waiting for the card too; its late answer finds no one and is dropped.
-          this.pending.delete(id);
-          if (this.pending.size === 0) this.child.channel?.unref();
-          this.post({ op: 'abort', target: id });
-          p.reject(new ReaderError('CANCELLED', 'the exchange was cancelled', {}, signal.reason));
-        },
-        { once: true },
-      );
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 
@@ -105,10 +131,10 @@ export class PcscHost {
   async close(graceMs = 2000): Promise<void> {
     if (this.goneReason === null) {
       const closing = this.call({ op: 'close' }).catch(() => undefined);
-      const t = setTimeout(() => this.kill('closed', false), graceMs);
-      await Promise.race([closing, this.exited]);
-      await Promise.race([this.exited, new Promise((r) => setTimeout(r, graceMs))]);
-      clearTimeout(t);
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((r) => (timer = setTimeout(r, graceMs)));
+      await Promise.race([closing.then(() => Promise.race([this.exited, grace])), grace]);
+      clearTimeout(timer);
     }
     this.kill('closed', false);
     await this.exited;
@@ -126,7 +152,7 @@ export class PcscHost {
     this.goneReason = reason;
     clearInterval(this.watchdog);
     for (const [, p] of this.pending) {
-      p.reject(new ReaderError(p.op === 'transmit' && wedged ? 'TRANSMIT_TIMEOUT' : 'READER_UNAVAILABLE', reason, { host: this.options.label }));
+      p.reject(this.startError ?? new ReaderError(p.op === 'transmit' && wedged ? 'TRANSMIT_TIMEOUT' : 'READER_UNAVAILABLE', reason, { host: this.options.label }));
     }
     this.pending.clear();
     this.options.onGone?.(wedged);
@@ -145,11 +171,8 @@ export class PcscHost {
     }
     if (m.id === 0 && 'error' in m) {
       // The host could not start its driver (binding missing): every call fails with that error.
-      const e = errorFromWire(m.error);
-      this.goneReason = e.message;
-      for (const [, p] of this.pending) p.reject(e);
-      this.pending.clear();
-      this.startError = e;
+      this.startError = errorFromWire(m.error);
+      this.gone(this.startError.message, false);
       return;
     }
     const p = this.pending.get(m.id);
