@@ -4,6 +4,7 @@ import type { CardConnection, ReaderDriver } from '../drivers/pcsc/types.js';
 import { EmvError } from '../emv/errors.js';
 import { CARD_GONE_CODES, isBrokenSession } from './card-session.js';
 import { MESSAGES } from './progress-messages.js';
+import { adviceRequest } from './advice-request.js';
 import { ReaderError } from '../drivers/pcsc/errors.js';
 import { EmvKernel, type AuthorizeContext, type EmvOutcome } from '../emv/kernel.js';
 import type { OnlineResponse, PinEntry, TerminalConfig } from '../emv/types.js';
@@ -398,20 +399,4 @@ export class PaymentFlow {
       this.swipeWaiter = null;
     }
   }
-}
-
-
-/** The advice request of an offline approval: the card data from the records and the final field 55. */
-function adviceRequest(p: Payment, card: AuthorizeContext, outcome: EmvOutcome): AuthRequest {
-  return {
-    kind: p.type === 'refund' ? 'refund' : 'sale',
-    ref: p.id,
-    amount: p.amount,
-    currency: p.currency,
-    pan: card.pan,
-    expiry: card.expiry,
-    ...(card.panSequenceNumber ? { panSequenceNumber: card.panSequenceNumber } : {}),
-    posEntryMode: '051',
-    iccData: Uint8Array.from(Buffer.from(outcome.iccData, 'hex')),
-  };
 }

@@ -2,7 +2,6 @@
 // machine can run a private pcscd, else the in-process reader) with the emulated printer, and Debian's Chromium
 // driven by playwright-core.
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -13,6 +12,7 @@ import { createLogger } from '../../src/log/logger.js';
 import { EscPosEmulator } from '../../src/sim/printer/escpos-emulator.js';
 import { createCard } from '../../src/sim/emv/catalog.js';
 import { pcscSkip, startStack, type StackFixture } from '../helpers/pcsc.js';
+import { freePort } from '../helpers/daemon-process.js';
 
 /** Debian's browser (installed by `npm run setup`). */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -23,14 +23,7 @@ export const chromiumSkip: string | undefined = existsSync(CHROMIUM) ? undefined
 /** Where screenshots go (git-ignored). */
 export const RESULTS_DIR = join(process.cwd(), 'test-results');
 
-/** A free TCP port on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const a = s.address();
-  await new Promise((r) => s.close(r));
-  return typeof a === 'object' && a ? a.port : 0;
-}
+export { freePort } from '../helpers/daemon-process.js';
 
 /** A demo daemon that can be stopped and started again on the same port and data directory. */
 export class DemoDaemon {

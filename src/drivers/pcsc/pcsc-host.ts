@@ -141,7 +141,7 @@ export class PcscHost {
   }
 
   /** Kills the process at once (SIGKILL): a process stuck in native code answers nothing else. */
-  kill(reason: string, wedged: boolean): void {
+  private kill(reason: string, wedged: boolean): void {
     if (wedged) this.options.logger?.error('PC/SC host wedged; killed', { host: this.options.label });
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
     this.gone(reason, wedged);
