@@ -6,7 +6,9 @@ import { redactValue } from '../log/redact.js';
 import { roleAllows, type ClientRegistry, type Role } from './clients.js';
 import { ApiError } from './errors.js';
 import { TokenBucket } from './rate-limit.js';
-import { defaultWebAssets, isOwnHost, serveWeb, type WebAssets } from './static-files.js';
+import { defaultWebAssets, isAllowedOrigin, isOwnHost, serveWeb, type WebAssets } from './static-files.js';
+import { API_VERSION, openRpcDocument } from './contract/openrpc.js';
+import { serveOpenRpc } from './openrpc-route.js';
 import { errorBoundary, idOf, invoke, parseRequest, type MethodSpec, type Session } from './rpc.js';
 import { METHODS } from './contract/methods.js';
 import { validateParams } from './contract/validate.js';
@@ -14,7 +16,7 @@ import { validateParams } from './contract/validate.js';
 /** The API's documented default port. */
 export const DEFAULT_API_PORT = 17620;
 /** The API version `session.hello` reports. */
-export const API_VERSION = '1';
+export { API_VERSION };
 
 /** Limits of one connection. */
 export interface ApiLimits {
@@ -85,7 +87,10 @@ export class ApiServer {
     this.clock = options.clock ?? Date.now;
     const web = options.web === undefined ? defaultWebAssets() : options.web;
     // The demo page, same origin as the API (no Local Network Access prompt); same Host rule as the upgrade.
+    // The API's OpenRPC document, generated once from the contract; served at /openrpc.json under the same rules.
+    const openrpc = JSON.stringify(openRpcDocument(), null, 2);
     this.http = createServer((req, res) => {
+      if (serveOpenRpc(req, res, openrpc, this.boundPort, options.allowedOrigins, options.logger)) return;
       serveWeb(req, res, web, this.boundPort, options.logger).catch((err: unknown) => {
         options.logger?.error('HTTP request failed', { err: redactValue(err) });
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
@@ -176,10 +181,7 @@ export class ApiServer {
     const host = (req.headers.host ?? '').toLowerCase();
     if (!isOwnHost(host, this.boundPort)) return `Host "${host}" is not this daemon (DNS rebinding protection)`;
     const origin = req.headers.origin;
-    if (origin !== undefined) {
-      const own = [`http://127.0.0.1:${this.boundPort}`, `http://localhost:${this.boundPort}`, `http://[::1]:${this.boundPort}`];
-      if (!own.includes(origin) && !this.options.allowedOrigins.includes(origin)) return `Origin "${origin}" is not allowed`;
-    }
+    if (origin !== undefined && !isAllowedOrigin(origin, this.boundPort, this.options.allowedOrigins)) return `Origin "${origin}" is not allowed`;
     return null;
   }
 
