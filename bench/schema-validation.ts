@@ -56,6 +56,11 @@ async function load(dir: string, name: string, sub = '.'): Promise<Record<string
   return (await import(pathToFileURL(join(root, String(entry))).href)) as Record<string, unknown>;
 }
 
+/** The version of `name` installed in `dir` (for the report: the repo may hold another major, e.g. eslint's ajv). */
+function versionOf(dir: string, name: string): string {
+  return (JSON.parse(readFileSync(join(dir, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 interface Builder {
   Object(p: Record<string, unknown>, o?: object): unknown;
   String(o?: object): unknown;
@@ -86,19 +91,20 @@ async function candidates(dir: string): Promise<{ name: string; check: Check; js
   if (tb1 && tb1c && tb1v) {
     const schema = typeboxSchema(tb1.Type as Builder);
     const compiled = (tb1c.Compile as (s: unknown) => { Check: Check })(schema);
-    out.push({ name: 'typebox1-compiled', check: (v) => compiled.Check(v), jsonSchema: 'the schema object itself' });
+    out.push({ name: `typebox@${versionOf(dir, 'typebox')} Compile`, check: (v) => compiled.Check(v), jsonSchema: 'the schema object itself' });
     const valueCheck = tb1v.Check as (s: unknown, v: unknown) => boolean;
-    out.push({ name: 'typebox1-value', check: (v) => valueCheck(schema, v), jsonSchema: 'the schema object itself' });
+    out.push({ name: `typebox@${versionOf(dir, 'typebox')} Value.Check`, check: (v) => valueCheck(schema, v), jsonSchema: 'the schema object itself' });
   }
   const tb0 = await load(dir, '@sinclair/typebox');
   const tb0c = await load(dir, '@sinclair/typebox', './compiler');
   if (tb0 && tb0c) {
     const schema = typeboxSchema(tb0.Type as Builder);
     const compiled = (tb0c.TypeCompiler as { Compile(s: unknown): { Check: Check } }).Compile(schema);
-    out.push({ name: 'sinclair-typebox034-compiled', check: (v) => compiled.Check(v), jsonSchema: 'the schema object itself' });
+    out.push({ name: `@sinclair/typebox@${versionOf(dir, '@sinclair/typebox')} TypeCompiler`, check: (v) => compiled.Check(v), jsonSchema: 'the schema object itself' });
   }
   const zod = await load(dir, 'zod');
-  if (zod) {
+  // zod 4's API (z.int, z.toJSONSchema); another major somewhere in node_modules is not a candidate.
+  if (zod && versionOf(dir, 'zod').startsWith('4.')) {
     interface Z {
       strictObject(p: Record<string, unknown>): { safeParse(v: unknown): { success: boolean } };
       string(): { min(n: number): { max(n: number): unknown } };
@@ -114,13 +120,13 @@ async function candidates(dir: string): Promise<{ name: string; check: Check; js
       currency: z.enum(CURRENCIES),
       reference: z.string().min(1).max(64),
     });
-    out.push({ name: 'zod4', check: (v) => schema.safeParse(v).success, jsonSchema: `z.toJSONSchema: ${JSON.stringify(z.toJSONSchema(schema)).length} chars` });
+    out.push({ name: `zod@${versionOf(dir, 'zod')} safeParse`, check: (v) => schema.safeParse(v).success, jsonSchema: `z.toJSONSchema: ${JSON.stringify(z.toJSONSchema(schema)).length} chars` });
   }
   const ajvMod = await load(dir, 'ajv');
   if (ajvMod) {
     const Ajv = (ajvMod.default ?? ajvMod.Ajv) as new (o: object) => { compile(s: unknown): Check };
     const check = new Ajv({ allErrors: false }).compile(JSON_SCHEMA);
-    out.push({ name: 'ajv8', check: (v) => check(v) === true, jsonSchema: 'written by hand (no static type from it)' });
+    out.push({ name: `ajv@${versionOf(dir, 'ajv')}`, check: (v) => check(v) === true, jsonSchema: 'written by hand (no static type from it)' });
   }
   return out;
 }
