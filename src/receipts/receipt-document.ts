@@ -70,7 +70,10 @@ function markup(entries: readonly Entry[], cpl: number): string[] {
     }
     if (!inPairs) out.push(`{width: ${width} *}`);
     inPairs = true;
-    out.push(e.value === '' ? `${escapeReceiptText(e.label)} |` : `${escapeReceiptText(e.label)} | ${escapeReceiptText(e.value)}`);
+    // Trimmed: receiptline aligns a column by the spaces around it (a value with spaces on both sides would centre).
+    const label = escapeReceiptText(e.label.trim());
+    const value = escapeReceiptText(e.value.trim());
+    out.push(value === '' ? `${label} |` : `${label} | ${value}`);
   }
   if (inPairs) out.push('{width: auto}');
   return out;

@@ -158,6 +158,8 @@ describe('receipt layouts (golden files in test/fixtures/receipts)', () => {
     const lines = f.text.split('\n');
     assert.equal(lines[0].trim(), '---', 'a name of dashes is text, not a rule');
     assert.ok(lines.some((x) => x.startsWith('Application') && x.endsWith('A|B{c}\\d-_"`^~= X')), lines.join('\n'));
+    const spaced = receiptViews({ ...SALE, terminalId: ' T 1 ' }, SHOP, 'customer').text.split('\n');
+    assert.ok(spaced.some((x) => x.startsWith('Terminal ') && x.endsWith(' T 1') && x.length === 42), `a value with spaces around it stays flush right:\n${spaced.join('\n')}`);
   });
 
   test('Chinese on a printer without a Chinese font: the job is the golden SVG rasterized (504 dots wide, as tall)', { skip: !existsSync('/usr/share/fonts/truetype/wqy/wqy-microhei.ttc') && 'no CJK font' }, () => {
