@@ -2,6 +2,7 @@ import type { PrinterProfile } from '../drivers/printer/escpos-printer.js';
 import { ConfigError } from './config-error.js';
 export { ConfigError, CONFIG_ERROR_CODES } from './config-error.js';
 import { DEFAULT_MERCHANT_ID, DEFAULT_TERMINAL_ID } from '../config/terminal-identity.js';
+import { RECEIPT_LANGUAGES, type ReceiptLanguage } from '../receipts/receipt-labels.js';
 
 import { parseKind } from './device-kind.js';
 import { DISPLAY_KINDS } from './lane-display.js';
@@ -77,9 +78,10 @@ export interface DaemonConfig {
   readonly falsePinPadReaders?: readonly string[];
   /**
    * The shop as its receipts name it, and the terminal's identity: `terminalId` goes to ISO 8583 field 41, EMV 9F1C,
-   * the receipt and each journal row; `merchantId` to field 42 (src/config/terminal-identity.ts).
+   * the receipt and each journal row; `merchantId` to field 42 (src/config/terminal-identity.ts); `language` words
+   * the receipts (`en` by default, `zh`: Chinese labels).
    */
-  readonly merchant: { readonly name: string; readonly address: readonly string[]; readonly terminalId: string; readonly merchantId: string };
+  readonly merchant: { readonly name: string; readonly address: readonly string[]; readonly terminalId: string; readonly merchantId: string; readonly language?: ReceiptLanguage };
   /** Online journal backups on a schedule: every N hours, keeping `keep` copies in <dataDir>/backups. */
   readonly backup: { readonly everyHours: number; readonly keep: number } | null;
 }
@@ -232,18 +234,21 @@ export function lanePinPad(config: DaemonConfig, lane: LaneConfig): PinPadConfig
 }
 
 function parseMerchant(v: unknown): DaemonConfig['merchant'] {
-  if (v === undefined) return { name: 'posbridge shop', address: [], terminalId: DEFAULT_TERMINAL_ID, merchantId: DEFAULT_MERCHANT_ID };
+  if (v === undefined) return { name: 'posbridge shop', address: [], terminalId: DEFAULT_TERMINAL_ID, merchantId: DEFAULT_MERCHANT_ID, language: 'en' };
   const m = v as Record<string, unknown>;
   if (typeof m !== 'object' || m === null || typeof m.name !== 'string' || m.name === '') throw new ConfigError('merchant.name', 'must be the shop name');
   if (m.address !== undefined && (!Array.isArray(m.address) || !m.address.every((x) => typeof x === 'string'))) throw new ConfigError('merchant.address', 'must be a list of lines');
   if (m.terminalId !== undefined && (typeof m.terminalId !== 'string' || !/^[ -~]{1,8}$/.test(m.terminalId))) throw new ConfigError('merchant.terminalId', 'must be 1–8 printable characters');
   if (m.merchantId !== undefined && (typeof m.merchantId !== 'string' || !/^[ -~]{1,15}$/.test(m.merchantId))) throw new ConfigError('merchant.merchantId', 'must be 1–15 printable characters');
-  for (const k of Object.keys(m)) if (!['name', 'address', 'terminalId', 'merchantId'].includes(k)) throw new ConfigError(`merchant.${k}`, 'unknown key (known: name, address, terminalId, merchantId)');
+  const language = m.language === undefined ? 'en' : RECEIPT_LANGUAGES.find((l) => l === m.language);
+  if (language === undefined) throw new ConfigError('merchant.language', `must be one of ${RECEIPT_LANGUAGES.join(', ')}`);
+  for (const k of Object.keys(m)) if (!['name', 'address', 'terminalId', 'merchantId', 'language'].includes(k)) throw new ConfigError(`merchant.${k}`, 'unknown key (known: name, address, terminalId, merchantId, language)');
   return {
     name: m.name,
     address: (m.address as string[] | undefined) ?? [],
     terminalId: (m.terminalId as string | undefined) ?? DEFAULT_TERMINAL_ID,
     merchantId: (m.merchantId as string | undefined) ?? DEFAULT_MERCHANT_ID,
+    language,
   };
 }
 
