@@ -97,7 +97,7 @@ export function buildLanes(o: LaneParts): Lanes {
       onCompleted: (p) => {
         display?.completed(p);
         pinPad.progress('completed', p);
-        notifier.notify('payment.completed', completedParams(p, config.merchant));
+        notifier.notify('payment.completed', completedParams(p, config.merchant, o.devices.printingFor(l.name)?.layout.cpl));
         o.devices.printQueued(l.name, clock()); // autoPrint's receipts, queued with the final state
       },
       logger: o.logger,

@@ -34,12 +34,12 @@ export function forwardReaderEvents(driver: ReaderDriver, lanes: DaemonConfig['l
   });
 }
 
-/** The params of payment.completed: the payment's view, its scheme and the customer receipt of a decided payment. */
-export function completedParams(p: Payment, merchant: DaemonConfig['merchant']): Record<string, unknown> {
+/** The params of payment.completed: the payment's view, its scheme and the customer receipt (as wide as the lane's paper) of a decided payment. */
+export function completedParams(p: Payment, merchant: DaemonConfig['merchant'], width = 42): Record<string, unknown> {
   return {
     ...paymentView(p),
     scheme: schemeOf(p.aid),
-    receipt: p.state === 'completed' || p.state === 'declined' ? textReceipt(p, merchant, 'customer').join('\n') : null,
+    receipt: p.state === 'completed' || p.state === 'declined' ? textReceipt(p, merchant, 'customer', width).join('\n') : null,
   };
 }
 
