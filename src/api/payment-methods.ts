@@ -4,7 +4,8 @@ import type { ReaderDriver } from '../drivers/pcsc/types.js';
 import type { PaymentFlow } from '../payments/payment-flow.js';
 import type { Payment, PaymentStore } from '../payments/payment-store.js';
 import { ApiError } from './errors.js';
-import { receiptSvg, textReceipt, type Merchant } from '../receipts/text-receipt.js';
+import type { Merchant } from '../receipts/receipt-document.js';
+import { receiptViews } from '../receipts/receipt-views.js';
 import type { MethodSpec } from './rpc.js';
 import type { ReceiptPrinting } from '../receipts/receipt-printing.js';
 import { defineMethod } from './contract/define.js';
@@ -96,8 +97,9 @@ export function paymentMethods(d: PaymentMethodDeps): Map<string, MethodSpec> {
     }),
     defineMethod('receipt.get', ({ paymentId, copy = 'customer' }) => {
       const p = withReceipt(d.store.get(paymentId));
-      const lines = textReceipt(p, d.merchant, copy);
-      return { paymentId: p.id, copy, text: lines.join('\n'), svg: receiptSvg(lines) };
+      // One receiptline document for the text and the SVG, laid out for the lane's printer when it has one.
+      const r = receiptViews(p, d.merchant, copy, d.printingFor?.(p.lane)?.layout);
+      return { paymentId: p.id, copy, text: r.text, svg: r.svg };
     }),
     defineMethod('receipt.print', ({ paymentId, copy = 'customer', reprint = false }) => {
       const p = withReceipt(d.store.get(paymentId));
