@@ -2,7 +2,7 @@ import type { LaneDeviceStatus } from '../api/device-methods.js';
 import { PoleDisplay } from '../drivers/display/pole-display.js';
 import { printerFromUrl, type PrinterProfile } from '../drivers/printer/escpos-printer.js';
 import { PrinterError } from '../drivers/printer/errors.js';
-import { transportFromUrl } from '../drivers/printer/printer-url.js';
+import { displayTransportFromUrl } from '../drivers/display/display-port.js';
 import type { PrinterStatus } from '../drivers/printer/types.js';
 import type { Db } from '../journal/database.js';
 import type { Logger } from '../log/logger.js';
@@ -45,7 +45,7 @@ export class LaneDevices {
     for (const lane of config.lanes) {
       const named = lanePrinter(config, lane);
       if (named) this.printerOfLane.set(lane.name, named.name);
-      if (lane.display) this.displays.set(lane.name, new LaneDisplay(lane.name, new PoleDisplay(transportFromUrl(lane.display)), logger));
+      if (lane.display) this.displays.set(lane.name, new LaneDisplay(lane.name, new PoleDisplay(displayTransportFromUrl(lane.display)), logger));
     }
     // Before any job prints: what the last run was printing when it stopped is never resent by itself.
     for (const j of settleInterruptedJobs(db)) {

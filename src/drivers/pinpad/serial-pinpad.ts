@@ -25,7 +25,8 @@ import {
   type PadRequest,
   type RawMessage,
 } from './serial-pinpad-messages.js';
-import { parsePinPadUrl, SerialByteTransport, type ByteTransport } from './serial-pinpad-transport.js';
+import type { ByteTransport } from '../serial/byte-transport.js';
+import { parsePinPadUrl, pinPadSerialTransport } from './serial-pinpad-port.js';
 
 /** Options of a serial PIN pad. */
 export interface SerialPinPadOptions {
@@ -57,7 +58,7 @@ export class SerialPinPad implements PinEntry {
   private identity: PinPadIdentity | null = null;
   private busy: Promise<unknown> = Promise.resolve();
 
-  /** Wraps a byte transport (a SerialByteTransport, or any pipe in tests). */
+  /** Wraps a byte transport (the pad's serial port, or any pipe in tests). */
   constructor(transport: ByteTransport, private readonly options: SerialPinPadOptions = {}) {
     this.link = new PinPadLink(transport, { ...DEFAULT_LINK_TIMING, ...options.link }, (m) => this.unsolicited(m));
     this.entrySec = options.entryTimeoutSec ?? 30;
@@ -68,7 +69,7 @@ export class SerialPinPad implements PinEntry {
   /** A pad on the serial port of `serial:///dev/ttyX?baud=N` (9600 by default). */
   static fromUrl(url: string, options: SerialPinPadOptions = {}): SerialPinPad {
     const { path, baud } = parsePinPadUrl(url);
-    return new SerialPinPad(new SerialByteTransport(path, baud), options);
+    return new SerialPinPad(pinPadSerialTransport(path, baud), options);
   }
 
   /** Asks the pad for its key scheme, next KSN and model (STATUS/IDENTIFY). */
