@@ -77,12 +77,12 @@ function serialPinPad(url: string, o: LanePinPadOptions): LanePinPad {
     verifyOfflineEnciphered: (channel, prompt, key) => {
       o.onPrompt(prompt);
       const entry = o.presence.forEntry(o.reader, prompt);
-      return entry.wait(pad.verifyOfflineEnciphered(channel, withSignal(prompt, entry.signal), key));
+      return entry.until(pad.verifyOfflineEnciphered(channel, withSignal(prompt, entry.signal), key));
     },
     onlinePin: (prompt) => {
       o.onPrompt(prompt);
       const entry = o.presence.forEntry(o.reader, prompt);
-      return entry.wait(pad.onlinePin(withSignal(prompt, entry.signal)));
+      return entry.until(pad.onlinePin(withSignal(prompt, entry.signal)));
     },
   };
   return {
@@ -135,7 +135,7 @@ function readerPinPad(o: LanePinPadOptions): LanePinPad {
       return pad.verifyOfflinePlaintext(channel, prompt);
     },
     verifyOfflineEnciphered: async () => ({ kind: 'unavailable' }),
-    onlinePin: async () => null,
+    onlinePin: async () => ({ kind: 'unavailable' }),
   };
   return { entry, status: async () => ({ kind: 'reader', connected: usable !== false }), progress: noProgress, close: async () => undefined };
 }
