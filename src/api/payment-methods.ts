@@ -4,7 +4,8 @@ import { PaymentError } from '../payments/errors.js';
 import type { PaymentFlow } from '../payments/payment-flow.js';
 import type { Payment, PaymentStore } from '../payments/payment-store.js';
 import { ApiError } from './errors.js';
-import { receiptSvg, textReceipt, type Merchant } from '../receipts/text-receipt.js';
+import type { Merchant } from '../receipts/receipt-document.js';
+import { receiptViews } from '../receipts/receipt-views.js';
 import { stringParam, type MethodSpec } from './rpc.js';
 import { PrinterError } from '../drivers/printer/errors.js';
 import { ReceiptError, type ReceiptPrinting } from '../receipts/receipt-printing.js';
@@ -150,8 +151,9 @@ export function paymentMethods(d: PaymentMethodDeps): Map<string, MethodSpec> {
           const copy = params.copy ?? 'customer';
           if (copy !== 'customer' && copy !== 'merchant') throw new ApiError('INVALID_PARAMS', 'copy must be "customer" or "merchant"', { param: 'copy' });
           if (p.state !== 'completed' && p.state !== 'declined' && p.state !== 'reversed') throw new ApiError('NOT_FOUND', `no receipt for a payment that is ${p.state}`);
-          const lines = textReceipt(p, d.merchant, copy);
-          return { paymentId: p.id, copy, text: lines.join('\n'), svg: receiptSvg(lines) };
+          // One receiptline document for the text and the SVG, laid out for the lane's printer when it has one.
+          const r = receiptViews(p, d.merchant, copy, d.printingFor?.(p.lane)?.layout);
+          return { paymentId: p.id, copy, text: r.text, svg: r.svg };
         }),
       },
     ],

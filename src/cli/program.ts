@@ -108,7 +108,7 @@ export function buildProgram(ctx: CliContext, result: { code: number }, signal?:
     .description('TEST STAND: run a whole EMV transaction on the card, authorised by --host or the host simulator')
     .requiredOption('--amount <amount>', 'amount, e.g. 12.34')
     .requiredOption('--currency <code>', 'ISO 4217 numeric currency, e.g. 978')
-    .option('--type <type>', 'purchase, refund, cash or cashback', 'purchase')
+    .option('--type <type>', 'purchase, refund, cash, cashback or preauth', 'purchase')
     .option('--reader <name>', 'reader to use (default: the only one with a card)')
     .option('--pin-stdin', 'read the PIN from standard input, one line per prompt')
     .option('--offline', 'no host: the card and terminal decide offline (Y1/Z1, Y3/Z3)')

@@ -4,12 +4,11 @@ import type { CardConnection, ReaderDriver } from '../drivers/pcsc/types.js';
 import { EmvError } from '../emv/errors.js';
 import { CARD_GONE_CODES, isBrokenSession } from './card-session.js';
 import { MESSAGES } from './progress-messages.js';
-import { adviceRequest } from './advice-request.js';
+import { Authorization, kernelAnswer, type PaymentSubject } from './authorization.js';
 import { ReaderError } from '../drivers/pcsc/errors.js';
 import { EmvKernel, type AuthorizeContext, type EmvOutcome } from '../emv/kernel.js';
 import type { OnlineResponse, PinEntry, TerminalConfig } from '../emv/types.js';
 import type { HostLink } from '../host/link.js';
-import type { AuthRequest } from '../host/messages.js';
 import type { Logger } from '../log/logger.js';
 import { PaymentError } from './errors.js';
 import type { NewPayment, Payment, PaymentStore } from './payment-store.js';
@@ -151,7 +150,7 @@ export class PaymentFlow {
     const { store } = this.o;
     this.card = null;
     const id = payment.id;
-    let reversalId: number | null = null;
+    const auth = this.o.link ? new Authorization(this.o.link, subjectOf(payment)) : null;
     let conn: CardConnection | null = null;
     try {
       let chipFailed = false;
@@ -166,7 +165,7 @@ export class PaymentFlow {
         asked = ask;
         const got = await this.waitForCardOrSwipe(signal, !chipFailed, deadline);
         if (got.kind === 'swipe') {
-          const done = await swipedPayment(this.o, payment, got.swipe, chipFailed ? { pan: failedPan } : null, signal, (r) => (reversalId = r), (step, message) => this.report(id, step, message ?? MESSAGES[step] ?? step));
+          const done = await swipedPayment(this.o, auth, payment, got.swipe, chipFailed ? { pan: failedPan } : null, signal, (step, message) => this.report(id, step, message ?? MESSAGES[step] ?? step));
           if (done) return;
           continue;
         }
@@ -182,7 +181,7 @@ export class PaymentFlow {
             }
             throw err;
           }
-          await this.runChip(payment, conn, signal, (r) => (reversalId = r));
+          await this.runChip(payment, conn, signal, auth);
           return;
         } catch (err) {
           // The card was swapped for another before anything went to the host: read the card now in the reader. A
@@ -206,7 +205,7 @@ export class PaymentFlow {
         }
       }
     } catch (err) {
-      this.fail(id, err, reversalId, signal);
+      this.fail(id, err, auth, signal);
     } finally {
       // EMV Book 1 §6.1.5: the card is deactivated at the end of the transaction.
       await conn?.disconnect('unpower').catch((e: unknown) => this.o.logger?.debug('disconnect after payment failed', { code: e instanceof Error ? e.message : String(e) }));
@@ -221,10 +220,9 @@ export class PaymentFlow {
     }
   }
 
-  private async runChip(payment: Payment, conn: CardConnection, signal: AbortSignal, setReversal: (id: number) => void): Promise<void> {
+  private async runChip(payment: Payment, conn: CardConnection, signal: AbortSignal, auth: Authorization | null): Promise<void> {
     const { store } = this.o;
     const id = payment.id;
-    let reversalId: number | null = null;
     {
       const kernel = new EmvKernel({
         config: this.o.config,
@@ -238,59 +236,31 @@ export class PaymentFlow {
           if (e.type === 'pin-entry') this.progress(id, 'pin-entry');
           if (e.type === 'step' && e.step === 'oda' && store.get(id).state === 'created') store.move(id, 'card-read', this.o.clock());
         },
-        ...(this.o.link
-          ? {
-              authorize: (icc: Uint8Array, card: AuthorizeContext) =>
-                this.authorize(payment, icc, card, signal, (r) => {
-                  reversalId = r;
-                  setReversal(r);
-                }),
-            }
-          : {}),
+        ...(auth ? { authorize: (icc: Uint8Array, card: AuthorizeContext) => this.authorize(payment, auth, icc, card, signal) } : {}),
       });
       const type = payment.type === 'refund' ? 'refund' : 'purchase';
       const outcome = await conn.transaction((ch) => kernel.run(ch, { amount: payment.amount, currency: `0${payment.currency}`, type, sequenceCounter: 1 }));
-      this.finish(id, outcome, reversalId);
+      this.finish(id, outcome, auth);
     }
   }
 
-  private async authorize(payment: Payment, icc: Uint8Array, card: AuthorizeContext, signal: AbortSignal, setReversal: (id: number) => void): Promise<OnlineResponse> {
+  private async authorize(payment: Payment, auth: Authorization, icc: Uint8Array, card: AuthorizeContext, signal: AbortSignal): Promise<OnlineResponse> {
     const { store } = this.o;
     if (store.get(payment.id).state === 'created') store.move(payment.id, 'card-read', this.o.clock());
     // Committed before the request leaves: a crash from here on is resolved by a reversal.
     store.move(payment.id, 'authorizing', this.o.clock(), { pan: card.pan, entryMode: 'chip' });
     this.progress(payment.id, 'authorizing');
-    const link = this.o.link as HostLink;
-    const request: AuthRequest = {
-      kind: payment.type === 'refund' ? 'refund' : payment.type === 'preauth' ? 'preauth' : 'sale',
-      ref: payment.id,
-      amount: payment.amount,
-      currency: payment.currency,
-      pan: card.pan,
-      expiry: card.expiry,
-      ...(card.panSequenceNumber ? { panSequenceNumber: card.panSequenceNumber } : {}),
-      posEntryMode: '051',
-      iccData: icc,
-      ...(card.onlinePin ? { pinBlock: card.onlinePin.block, ...(card.onlinePin.ksn ? { ksn: card.onlinePin.ksn } : {}) } : {}),
-    };
-    const auth = await link.authorize(request);
-    if (auth.reversalId !== null) {
-      setReversal(auth.reversalId);
-      store.move(payment.id, 'authorized', this.o.clock(), { authCode: auth.authCode ?? '', responseCode: auth.responseCode ?? '00', reversalId: auth.reversalId });
+    const answer = await auth.send({ entry: 'chip', card, iccData: icc });
+    if (answer.reversalId !== null) {
+      store.move(payment.id, 'authorized', this.o.clock(), { authCode: answer.authCode ?? '', responseCode: answer.responseCode ?? '00', reversalId: answer.reversalId });
       if (signal.aborted) throw new EmvError('EMV_CANCELLED', 'online', 'the payment was cancelled after the host approved', { hostApproved: true });
-    } else if (auth.reversalQueued) {
-      store.move(payment.id, 'reversal-pending', this.o.clock(), { reason: `host did not answer (${auth.error ?? 'unknown'})` });
+    } else if (answer.reversalQueued) {
+      store.move(payment.id, 'reversal-pending', this.o.clock(), { reason: `host did not answer (${answer.error ?? 'unknown'})` });
     }
-    return {
-      outcome: auth.outcome,
-      ...(auth.responseCode ? { responseCode: auth.responseCode } : {}),
-      ...(auth.authCode ? { authCode: auth.authCode } : {}),
-      ...(auth.issuerAuthenticationData ? { issuerAuthenticationData: auth.issuerAuthenticationData } : {}),
-      ...(auth.scripts ? { scripts: auth.scripts } : {}),
-    };
+    return kernelAnswer(answer);
   }
 
-  private finish(id: string, outcome: EmvOutcome, reversalId: number | null): void {
+  private finish(id: string, outcome: EmvOutcome, auth: Authorization | null): void {
     const { store } = this.o;
     const now = this.o.clock();
     const p = store.get(id);
@@ -308,46 +278,30 @@ export class PaymentFlow {
     };
     // The host never answered: the reversal decides, whatever the card said (it may even be delivered already).
     if (p.state === 'reversal-pending' || p.state === 'reversed') return;
-    if (outcome.result === 'approved') {
-      if (reversalId !== null) {
-        const rid = reversalId;
-        // The sale completed: journal it and drop its reversal in one transaction (a crash keeps both or neither).
-        store.atomically(() => {
-          this.o.link?.complete(rid);
-          store.move(id, 'completed', now, { ...details, result: 'approved' });
-        });
-        return;
-      }
-      else if (this.o.link && this.card && (outcome.responseCode === 'Y1' || outcome.responseCode === 'Y3')) {
-        // An approval the host has not seen: the advice carries the final cryptogram (TC) for clearing.
-        this.o.link.adviseOfflineApproval(adviceRequest(p, this.card, outcome), outcome.responseCode);
-      }
-      if (p.state === 'created') store.move(id, 'card-read', now);
-      store.move(id, 'completed', now, { ...details, result: 'approved' });
-      return;
-    }
-    if (reversalId !== null) {
-      const rid = reversalId;
+    if (auth && auth.reversalId !== null) {
+      // The card's verdict on a host approval: complete it, or reverse it, in one transaction with the journal's
+      // state (a crash keeps both or neither).
       store.atomically(() => {
-        this.o.link?.reverse(rid, 'card declined after host approval');
-        store.move(id, 'reversal-pending', now, { ...details, result: 'declined', reason: 'card declined after host approval' });
+        if (auth.end(outcome, null, this.card) === 'completed') store.move(id, 'completed', now, { ...details, result: 'approved' });
+        else store.move(id, 'reversal-pending', now, { ...details, result: 'declined', reason: 'card declined after host approval' });
       });
       return;
     }
+    // An approval the host has not seen is advised: the advice carries the final cryptogram (TC) for clearing.
+    auth?.end(outcome, null, this.card);
     if (p.state === 'created') store.move(id, 'card-read', now);
-    store.move(id, 'declined', now, { ...details, result: 'declined' });
+    store.move(id, outcome.result === 'approved' ? 'completed' : 'declined', now, { ...details, result: outcome.result === 'approved' ? 'approved' : 'declined' });
   }
 
-  private fail(id: string, err: unknown, reversalId: number | null, signal: AbortSignal): void {
+  private fail(id: string, err: unknown, auth: Authorization | null, signal: AbortSignal): void {
     const { store } = this.o;
     const now = this.o.clock();
     const p = store.get(id);
     const reason = err instanceof Error ? (('code' in err ? `${String(err.code)}: ` : '') + err.message).slice(0, 300) : String(err);
     if (p.state === 'reversal-pending' || p.state === 'reversed') return;
-    if (reversalId !== null) {
-      const rid = reversalId;
+    if (auth && auth.reversalId !== null) {
       store.atomically(() => {
-        this.o.link?.reverse(rid, reason);
+        auth.reverse(reason);
         store.move(id, 'reversal-pending', now, { reason });
       });
       return;
@@ -361,42 +315,67 @@ export class PaymentFlow {
     store.move(id, cancelled ? 'cancelled' : 'failed', now, { reason, result: cancelled ? 'cancelled' : 'failed' });
   }
 
-  /**
-   * Waits for a chip card in the reader or a swipe on the lane's stripe reader, until `deadline`. After a chip failure
-   * (`chipAllowed` false) only a swipe is taken: the card left in the reader is the one that failed.
-   */
   /** True when the lane's reader holds a card now. */
   private async cardInReader(): Promise<boolean> {
     const r = (await this.o.driver.listReaders()).find((x) => x.name === this.o.reader);
     return r?.cardPresent === true;
   }
 
+  /**
+   * Waits for a chip card in the reader or a swipe on the lane's stripe reader, until `deadline`. After a chip failure
+   * (`chipAllowed` false) only a swipe is taken: the card left in the reader is the one that failed.
+   */
+
   private async waitForCardOrSwipe(signal: AbortSignal, chipAllowed: boolean, deadline: number): Promise<{ readonly kind: 'chip' } | { readonly kind: 'swipe'; readonly swipe: SwipeResult }> {
     let swiped: SwipeResult | null = null;
+    // The reader is listed once at the start, then again only when its events say a card (or the reader, or the
+    // PC/SC service) arrived: no polling while the lane waits.
+    let look = chipAllowed;
     let wake: () => void = () => undefined;
     this.swipeWaiter = (r) => {
       swiped ??= r;
       wake();
     };
+    const unsubscribe = chipAllowed
+      ? this.o.driver.subscribe((e) => {
+          if ('reader' in e && e.reader !== this.o.reader) return;
+          if (e.type === 'card-inserted' || e.type === 'reader-attached' || e.type === 'service-back') {
+            look = true;
+            wake();
+          }
+        })
+      : () => undefined;
+    const onAbort = (): void => wake();
+    signal.addEventListener('abort', onAbort);
     try {
       for (;;) {
         if (signal.aborted) throw new EmvError('EMV_CANCELLED', 'selection', 'cancelled while waiting for the card');
         if (swiped) return { kind: 'swipe', swipe: swiped };
-        if (chipAllowed) {
-          const r = (await this.o.driver.listReaders()).find((x) => x.name === this.o.reader);
-          if (r?.cardPresent) return { kind: 'chip' };
+        if (look) {
+          look = false;
+          if (await this.cardInReader()) return { kind: 'chip' };
+          continue; // an event may have come while the reader was listed
         }
-        if (this.o.clock() > deadline) throw new PaymentError('PAYMENT_NO_CARD', 'no card was presented in time');
+        const left = deadline - this.o.clock();
+        if (left <= 0) throw new PaymentError('PAYMENT_NO_CARD', 'no card was presented in time');
         await new Promise<void>((res) => {
-          const t = setTimeout(res, 50);
+          const t = setTimeout(res, left);
           wake = () => {
             clearTimeout(t);
             res();
           };
         });
+        wake = () => undefined;
       }
     } finally {
       this.swipeWaiter = null;
+      unsubscribe();
+      signal.removeEventListener('abort', onAbort);
     }
   }
+}
+
+/** A payment as the host sees it. */
+function subjectOf(p: Payment): PaymentSubject {
+  return { type: p.type, ref: p.id, amount: p.amount, currency: p.currency };
 }

@@ -5,11 +5,18 @@ import { ReaderError } from '../drivers/pcsc/errors.js';
 import type { SwipeResult } from '../drivers/hid/types.js';
 import { EmvError } from '../emv/errors.js';
 import { onlinePinBlockOf } from '../emv/pin-result.js';
-import type { OnlinePinBlock } from '../emv/types.js';
+import type { OnlinePinBlock, PinEntry } from '../emv/types.js';
+import type { Authorization } from './authorization.js';
 import { PaymentError } from './errors.js';
-import type { PaymentFlowOptions } from './payment-flow.js';
-import type { Payment } from './payment-store.js';
+import type { Payment, PaymentStore } from './payment-store.js';
 import { decideSwipe, magstripeAuthFields, swipeFacts, type MagstripeAuthFields, type SwipeAccepted } from './stripe-rules.js';
+
+/** What a swiped payment needs of its lane. */
+export interface SwipeParts {
+  readonly store: PaymentStore;
+  readonly pin: PinEntry;
+  readonly clock: () => number;
+}
 
 /** Chip failures after which a swipe is allowed as technical fallback (the chip could not be read, not a refusal). */
 const FALLBACK_CODES: ReadonlySet<string> = new Set(['EMV_NO_APPLICATION', 'EMV_READER_FAILED', 'EMV_CARD_DATA_INVALID']);
@@ -24,7 +31,7 @@ export function isChipFailure(err: unknown): err is { readonly code: string } {
  * A swipe during the wait: refused (the flow keeps waiting, false) or paid online (true). `fallback` is set after
  * the chip failed in this payment: only the same card may then be swiped (its PAN, when the chip gave it).
  */
-export async function swipedPayment(o: PaymentFlowOptions, payment: Payment, swipe: SwipeResult, fallback: { readonly pan: string | null } | null, signal: AbortSignal, setReversal: (id: number) => void, progress: (step: string, message?: string) => void): Promise<boolean> {
+export async function swipedPayment(o: SwipeParts, auth: Authorization | null, payment: Payment, swipe: SwipeResult, fallback: { readonly pan: string | null } | null, signal: AbortSignal, progress: (step: string, message?: string) => void): Promise<boolean> {
   if (!swipe.ok || !swipe.track2) {
     progress('swipe-again');
     return false;
@@ -40,7 +47,7 @@ export async function swipedPayment(o: PaymentFlowOptions, payment: Payment, swi
     progress('STRIPE_NOT_FALLBACK_CARD', 'Swipe the card whose chip failed');
     return false;
   }
-  await authorizeSwipe(o, payment, fields, d, signal, setReversal, progress);
+  await authorizeSwipe(o, auth, payment, fields, d, signal, progress);
   return true;
 }
 
@@ -48,10 +55,9 @@ export async function swipedPayment(o: PaymentFlowOptions, payment: Payment, swi
  * An accepted swipe goes online (no kernel, no field 55); the host's answer is final. A service code asking for a
  * PIN gets an online PIN from the lane's PIN pad first (none given: the payment is cancelled).
  */
-async function authorizeSwipe(o: PaymentFlowOptions, payment: Payment, fields: MagstripeAuthFields, decision: SwipeAccepted, signal: AbortSignal, setReversal: (id: number) => void, progress: (step: string) => void): Promise<void> {
+async function authorizeSwipe(o: SwipeParts, auth: Authorization | null, payment: Payment, fields: MagstripeAuthFields, decision: SwipeAccepted, signal: AbortSignal, progress: (step: string) => void): Promise<void> {
   const { store } = o;
-  const link = o.link;
-  if (!link) throw new PaymentError('PAYMENT_INVALID', 'a swiped card is authorised online only, and this lane has no host link');
+  if (!auth) throw new PaymentError('PAYMENT_INVALID', 'a swiped card is authorised online only, and this lane has no host link');
   const entryMode = decision.entry === 'fallback' ? 'fallback' : 'swiped';
   store.move(payment.id, 'card-read', o.clock());
   let pin: OnlinePinBlock | null = null;
@@ -64,39 +70,30 @@ async function authorizeSwipe(o: PaymentFlowOptions, payment: Payment, fields: M
   // Committed before the request leaves: a crash from here on is resolved by a reversal.
   store.move(payment.id, 'authorizing', o.clock(), { pan: fields.pan, entryMode });
   progress('authorizing');
-  const auth = await link.authorize({
-    kind: payment.type === 'refund' ? 'refund' : payment.type === 'preauth' ? 'preauth' : 'sale',
-    ref: payment.id,
-    amount: payment.amount,
-    currency: payment.currency,
-    ...fields,
-    ...(pin ? { pinBlock: pin.block, ...(pin.ksn ? { ksn: pin.ksn } : {}) } : {}),
-  });
+  const answer = await auth.send({ entry: entryMode, fields, pin });
   const now = o.clock();
-  const details = { responseCode: auth.responseCode ?? '', ...(auth.authCode ? { authCode: auth.authCode } : {}), cvm: pin ? 'online-pin' : 'signature' };
-  if (auth.reversalId !== null) {
-    const rid = auth.reversalId;
-    setReversal(rid);
+  const details = { responseCode: answer.responseCode ?? '', ...(answer.authCode ? { authCode: answer.authCode } : {}), cvm: pin ? 'online-pin' : 'signature' };
+  if (answer.reversalId !== null) {
     if (signal.aborted) {
       store.atomically(() => {
-        link.reverse(rid, 'cancelled after host approval');
+        auth.reverse('cancelled after host approval');
         store.move(payment.id, 'reversal-pending', now, { ...details, result: 'cancelled', reason: 'cancelled after host approval' });
       });
       return;
     }
     store.atomically(() => {
-      link.complete(rid);
+      auth.complete();
       store.move(payment.id, 'completed', now, { ...details, result: 'approved' });
     });
     return;
   }
-  if (auth.reversalQueued) {
-    store.move(payment.id, 'reversal-pending', now, { reason: `host did not answer (${auth.error ?? 'unknown'})` });
+  if (answer.reversalQueued) {
+    store.move(payment.id, 'reversal-pending', now, { reason: `host did not answer (${answer.error ?? 'unknown'})` });
     return;
   }
-  if (auth.outcome === 'unable') {
+  if (answer.outcome === 'unable') {
     // The request never left (host unreachable): nothing to undo, and not the card's refusal.
-    store.move(payment.id, 'failed', now, { result: 'failed', reason: `host unreachable (${auth.error ?? 'unknown'}): try again` });
+    store.move(payment.id, 'failed', now, { result: 'failed', reason: `host unreachable (${answer.error ?? 'unknown'}): try again` });
     return;
   }
   store.move(payment.id, 'declined', now, { ...details, result: 'declined' });

@@ -1,12 +1,13 @@
 // A card sale driven end to end for the host tests: the EMV kernel runs on a virtual card in the in-process reader,
-// its `authorize` goes through HostLink to the simulator, and the payment flow's rules for the armed reversal are
-// played here: complete on approval, reverse when the card declines after the host approved, when the card is
-// removed after approval, or when the sale is cancelled after the request left.
+// its `authorize` goes through the daemon's authorisation module and HostLink to the simulator, which also ends the
+// armed request as the daemon does: complete on approval, reverse when the card declines after the host approved,
+// when the card is removed after approval, or when the sale is cancelled after the request left.
 import { EmvError } from '../../src/emv/errors.js';
-import { EmvKernel, type EmvOutcome } from '../../src/emv/kernel.js';
+import { EmvKernel, type AuthorizeContext, type EmvOutcome } from '../../src/emv/kernel.js';
 import { defaultTerminalConfig } from '../../src/emv/terminal-defaults.js';
 import type { OnlineResponse } from '../../src/emv/types.js';
 import type { AuthResult, HostLink } from '../../src/host/link.js';
+import { Authorization, kernelAnswer, reversalReason } from '../../src/payments/authorization.js';
 import { createCard, getProfile, simCaKeys } from '../../src/sim/emv/index.js';
 import { InProcessReaderDriver } from '../../src/sim/in-process-reader.js';
 import { SimulatedPinEntry } from '../../src/sim/sim-pin-entry.js';
@@ -41,31 +42,13 @@ export interface SaleRun {
 /** Runs the sale and settles the armed reversal as the payment flow does. */
 export async function runSale(s: SaleSetup): Promise<SaleRun> {
   const profile = getProfile(s.profile);
-  const app = profile.applications[0];
   const driver = new InProcessReaderDriver([READER]);
   driver.insertCard(READER, createCard(profile));
-  let auth: AuthResult | null = null;
-  const authorize = async (iccData: Uint8Array, ctx: { readonly onlinePin: { readonly block: string; readonly ksn?: string } | null }): Promise<OnlineResponse> => {
-    auth = await s.link.authorize({
-      kind: 'sale',
-      ref: s.ref,
-      amount: s.amount,
-      currency: '978',
-      pan: app.pan,
-      expiry: app.expiry.slice(0, 4),
-      panSequenceNumber: app.psn,
-      posEntryMode: '051',
-      iccData,
-      ...(ctx.onlinePin ? { pinBlock: ctx.onlinePin.block, ...(ctx.onlinePin.ksn ? { ksn: ctx.onlinePin.ksn } : {}) } : {}),
-    });
-    const shown = s.afterHost?.(auth, { remove: () => driver.removeCard(READER) }) ?? auth;
-    return {
-      outcome: shown.outcome,
-      ...(shown.responseCode ? { responseCode: shown.responseCode } : {}),
-      ...(shown.issuerAuthenticationData ? { issuerAuthenticationData: shown.issuerAuthenticationData } : {}),
-      ...(shown.scripts ? { scripts: shown.scripts } : {}),
-      ...(shown.authCode ? { authCode: shown.authCode } : {}),
-    };
+  // The daemon's own authorisation module: the same request, answer mapping and complete/reverse.
+  const auth = new Authorization({ ...bind(s.link), adviseOfflineApproval: noAdvice }, { type: 'sale', ref: s.ref, amount: s.amount, currency: '978' });
+  const authorize = async (iccData: Uint8Array, card: AuthorizeContext): Promise<OnlineResponse> => {
+    const answer = await auth.send({ entry: 'chip', card, iccData });
+    return kernelAnswer(s.afterHost?.(answer, { remove: () => driver.removeCard(READER) }) ?? answer);
   };
   const kernel = new EmvKernel({
     config: defaultTerminalConfig(simCaKeys()),
@@ -90,18 +73,18 @@ export async function runSale(s: SaleSetup): Promise<SaleRun> {
     error = err;
   }
   await driver.close();
-  const settled: AuthResult | null = auth;
-  return { outcome, error, auth: settled, reversal: settle(s.link, settled, outcome, error) };
+  const armed = auth.reversalId !== null;
+  const end = auth.end(outcome, error, null);
+  const reversal = !armed ? null : end === 'completed' ? 'completed' : reversalReason(outcome, error);
+  return { outcome, error, auth: auth.result, reversal };
 }
 
-function settle(link: SaleLink, auth: AuthResult | null, outcome: EmvOutcome | null, error: EmvError | null): string | null {
-  const id = auth?.reversalId ?? null;
-  if (id === null) return null;
-  let reason = 'completed';
-  if (error) reason = error.code === 'EMV_CANCELLED' ? 'cancelled after the request left' : error.code === 'EMV_CARD_REMOVED' ? 'card removed after approval' : `kernel failed: ${error.code}`;
-  else if (outcome?.reversalRequired) reason = 'card declined after host approval';
-  else if (outcome?.result !== 'approved') reason = 'not approved at the card';
-  if (reason === 'completed') link.complete(id);
-  else link.reverse(id, reason);
-  return reason;
+/** The three calls of `link`, bound to it (a HostLink's methods use `this`). */
+function bind(link: SaleLink): SaleLink {
+  return { authorize: (r) => link.authorize(r), complete: (id) => link.complete(id), reverse: (id, why) => link.reverse(id, why) };
+}
+
+/** A forced-online sale never advises: an offline approval here is a test's mistake. */
+function noAdvice(): number {
+  throw new Error('a forced-online test sale was approved offline');
 }

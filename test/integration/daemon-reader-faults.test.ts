@@ -99,6 +99,15 @@ describe('the daemon with misbehaving cards on pcscd + vpcd', { skip: pcscSkip }
       });
     });
 
+  /** Resolves once devices.list reports no card in `lane`'s reader (the daemon saw the removal). */
+  const readerEmpty = async (lane: string): Promise<void> => {
+    for (;;) {
+      const r = (await client.call('devices.list', {})) as { lanes: Array<{ lane: string; cardPresent: boolean }> };
+      if (r.lanes.some((l) => l.lane === lane && !l.cardPresent)) return;
+      await new Promise((res) => setTimeout(res, 50));
+    }
+  };
+
   test('a card frozen mid-transmit, then at power-off: its lane ends each payment clearly, lane B pays, the API never stalls', async () => {
     const probe = new ApiProbe(probeClient);
     await client.call('sim.insertCard', { lane: 'B', profile: 'visa-sda-pse' });
@@ -125,8 +134,12 @@ describe('the daemon with misbehaving cards on pcscd + vpcd', { skip: pcscSkip }
     assert.equal(b2.result, 'approved');
     assert.equal(a3.result, 'cancelled', 'the chip that never powers up is offered the swipe, which the cashier cancels');
 
-    // 3. A good card in lane A pays again.
+    // 3. A good card in lane A pays again. The frozen card is taken out first and the daemon sees the reader empty
+    // before the good one goes in: a swap within the same millisecond over a frozen card is below what pcscd can
+    // see on vpcd (the fast-swap test below covers the swap of answering cards).
     faultsA = {};
+    await fx.slots[0].remove();
+    await readerEmpty('A');
     await client.call('sim.insertCard', { lane: 'A', profile: 'visa-sda-pse' });
     assert.equal((await sale('A')).result, 'approved');
 

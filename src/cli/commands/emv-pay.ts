@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
-import { EmvError } from '../../emv/errors.js';
 import { EmvKernel, type AuthorizeContext, type EmvOutcome, type KernelEvent } from '../../emv/kernel.js';
 import type { OnlineResponse, TransactionRequest } from '../../emv/types.js';
-import type { AuthResult } from '../../host/link.js';
-import type { AuthRequest } from '../../host/messages.js';
+import { Authorization, kernelAnswer, type PaymentSubject } from '../../payments/authorization.js';
 import type { HostStack } from '../../host/stack.js';
 import { SimulatedPinEntry, type PinSupplier } from '../../sim/sim-pin-entry.js';
 import type { CliContext } from '../context.js';
@@ -45,48 +43,26 @@ function pinSupplier(fromStdin: boolean): { supplier: PinSupplier; close(): void
   };
 }
 
-/** The host side of one sale: authorise through the link, then complete or reverse as the card decided. */
-class SaleOnLink {
-  private auth: AuthResult | null = null;
+/** The host side of one test-stand payment: the shared authorisation, then the queue forwarded. */
+class StandAuthorization {
+  readonly auth: Authorization;
   /** The card data from the records (memory only), for the advice of an offline approval. */
   card: AuthorizeContext | null = null;
 
   constructor(
     private readonly stack: HostStack,
-    private readonly base: { ref: string; amount: number; currency: string; kind: 'sale' | 'refund' },
+    subject: PaymentSubject,
     private readonly warn: (line: string) => void,
-  ) {}
+  ) {
+    this.auth = new Authorization(stack.link, subject);
+  }
 
-  readonly authorize = async (iccData: Uint8Array, card: AuthorizeContext): Promise<OnlineResponse> => {
-    const request: AuthRequest = {
-      ...this.base,
-      pan: card.pan,
-      expiry: card.expiry,
-      ...(card.panSequenceNumber ? { panSequenceNumber: card.panSequenceNumber } : {}),
-      posEntryMode: '051',
-      iccData,
-      ...(card.onlinePin ? { pinBlock: card.onlinePin.block, ...(card.onlinePin.ksn ? { ksn: card.onlinePin.ksn } : {}) } : {}),
-    };
-    this.auth = await this.stack.link.authorize(request);
-    const { outcome, responseCode, authCode, issuerAuthenticationData, scripts } = this.auth;
-    return { outcome, ...(responseCode ? { responseCode } : {}), ...(authCode ? { authCode } : {}), ...(issuerAuthenticationData ? { issuerAuthenticationData } : {}), ...(scripts ? { scripts } : {}) };
-  };
+  readonly authorize = async (iccData: Uint8Array, card: AuthorizeContext): Promise<OnlineResponse> => kernelAnswer(await this.auth.send({ entry: 'chip', card, iccData }));
 
   /** After the card's verdict: complete, reverse, or advise an offline approval; then forward the queue. */
   async settle(outcome: EmvOutcome | null, error: unknown): Promise<void> {
-    const id = this.auth?.reversalId ?? null;
-    if (id !== null) {
-      if (outcome?.result === 'approved') this.stack.link.complete(id);
-      else this.stack.link.reverse(id, error instanceof EmvError ? `${error.code} at ${error.step}` : 'card declined after host approval');
-    } else if (outcome?.result === 'approved' && this.card && (outcome.responseCode === 'Y1' || outcome.responseCode === 'Y3')) {
-      // An approval the host has not seen: the advice carries the final cryptogram (TC) for clearing.
-      const c = this.card;
-      this.stack.link.adviseOfflineApproval(
-        { ...this.base, pan: c.pan, expiry: c.expiry, ...(c.panSequenceNumber ? { panSequenceNumber: c.panSequenceNumber } : {}), posEntryMode: '051', iccData: Uint8Array.from(Buffer.from(outcome.iccData, 'hex')) },
-        outcome.responseCode,
-      );
-    }
-    // The sale is decided and journaled: a host that cannot take the queue now gets it on the next run.
+    this.auth.end(outcome, error === null ? null : { code: codeOf(error) }, this.card);
+    // The payment is decided and journaled: a host that cannot take the queue now gets it on the next run.
     await this.stack.worker.drain().catch((err: unknown) => this.warn(`the host queue could not be forwarded now (${err instanceof Error ? err.message : String(err)}); it will be on the next run`));
   }
 }
@@ -104,10 +80,13 @@ export async function emvPayCommand(ctx: CliContext, opts: EmvPayOptions): Promi
 async function pay(ctx: CliContext, opts: EmvPayOptions, stack: HostStack | null): Promise<number> {
   const amount = parseAmount(opts.amount);
   if (!/^\d{3}$/.test(opts.currency)) throw new UsageError(`--currency must be an ISO 4217 numeric code like 978, got "${opts.currency}"`);
-  const type = (opts.type ?? 'purchase') as TransactionRequest['type'];
-  if (!['purchase', 'refund', 'cash', 'cashback'].includes(type)) throw new UsageError(`--type must be purchase, refund, cash or cashback`);
+  const asked = opts.type ?? 'purchase';
+  if (!['purchase', 'refund', 'cash', 'cashback', 'preauth'].includes(asked)) throw new UsageError(`--type must be purchase, refund, cash, cashback or preauth`);
+  // A pre-authorisation is a purchase at the card and a 0100 at the host.
+  const type = (asked === 'preauth' ? 'purchase' : asked) as TransactionRequest['type'];
+  const subject: PaymentSubject = { type: asked === 'preauth' ? 'preauth' : type === 'refund' ? 'refund' : 'sale', ref: `cli-${Date.now()}`, amount, currency: opts.currency };
   const pin = pinSupplier(opts.pinStdin ?? false);
-  const sale = stack ? new SaleOnLink(stack, { ref: `cli-${Date.now()}`, amount, currency: opts.currency, kind: type === 'refund' ? 'refund' : 'sale' }, ctx.err) : null;
+  const sale = stack ? new StandAuthorization(stack, subject, ctx.err) : null;
   const driver = await ctx.createReaderDriver();
   try {
     const reader = await pickReader(driver, opts.reader);
@@ -165,4 +144,9 @@ async function pay(ctx: CliContext, opts: EmvPayOptions, stack: HostStack | null
     pin.close();
     await driver.close();
   }
+}
+
+/** A failure's stable code, or FAILED for an error without one. */
+function codeOf(err: unknown): string {
+  return err instanceof Error && 'code' in err && typeof err.code === 'string' ? err.code : 'FAILED';
 }
