@@ -21,7 +21,8 @@ describe('a hung-up serial port', { skip: noSocat(), timeout: 20_000 }, () => {
       await pair.stop();
       // No write, no timer: only the hang-up itself can settle this (the test's own timeout fails it otherwise).
       const why = await lost;
-      assert.match(why, /hung up|disconnect|closed/i);
+      // Our binding's hang-up, or (under load, seen once in a full run) the poller's EBADF for the dead pty: a loss either way.
+      assert.match(why, /hung up|disconnect|closed|bad file descriptor/i);
       await conn.close();
       await pair.start();
       const again = await transport.connect({ data: () => undefined, closed: () => undefined });
