@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { PoleDisplay } from '../drivers/display/pole-display.js';
-import { parsePrinterUrl, transportFromUrl } from '../drivers/printer/printer-url.js';
+import { displayTransportFromUrl } from '../drivers/display/display-port.js';
+import { parsePrinterUrl } from '../drivers/printer/printer-url.js';
 import { PrinterError } from '../drivers/printer/errors.js';
 import { ConfigError } from './config-error.js';
 import type { DeviceCheck, DeviceKind } from './device-kind.js';
@@ -116,7 +117,7 @@ export const DISPLAY_KINDS: readonly DeviceKind<OpenDisplay>[] = [
       }
       return v;
     },
-    open: (url, lane, logger) => new LaneDisplay(lane, new PoleDisplay(transportFromUrl(url)), logger),
+    open: (url, lane, logger) => new LaneDisplay(lane, new PoleDisplay(displayTransportFromUrl(url)), logger),
     doctor: async (url, label) => displayCheck(url, label),
   },
 ];

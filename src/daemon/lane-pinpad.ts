@@ -10,7 +10,7 @@ import type { Payment } from '../payments/payment-store.js';
 import type { CardPresence } from './card-presence.js';
 import { ConfigError } from './config-error.js';
 import { kindOf, type DeviceCheck, type DeviceKind } from './device-kind.js';
-import { parsePinPadUrl } from '../drivers/pinpad/serial-pinpad-transport.js';
+import { parsePinPadUrl } from '../drivers/pinpad/serial-pinpad-port.js';
 import { errorLine } from '../errors.js';
 
 /** Where a lane's PIN is entered: the demo's software pad, the reader's own keypad (PC/SC part 10) or a serial PIN pad URL. */
@@ -133,12 +133,12 @@ function serialPinPad(url: string, o: LanePinPadOptions): LanePinPad {
     verifyOfflineEnciphered: (channel, prompt, key) => {
       o.onPrompt(prompt);
       const entry = o.presence.forEntry(o.reader, prompt);
-      return entry.wait(pad.verifyOfflineEnciphered(channel, withSignal(prompt, entry.signal), key));
+      return entry.until(pad.verifyOfflineEnciphered(channel, withSignal(prompt, entry.signal), key));
     },
     onlinePin: (prompt) => {
       o.onPrompt(prompt);
       const entry = o.presence.forEntry(o.reader, prompt);
-      return entry.wait(pad.onlinePin(withSignal(prompt, entry.signal)));
+      return entry.until(pad.onlinePin(withSignal(prompt, entry.signal)));
     },
   };
   return {
@@ -191,7 +191,7 @@ function readerPinPad(o: LanePinPadOptions): LanePinPad {
       return pad.verifyOfflinePlaintext(channel, prompt);
     },
     verifyOfflineEnciphered: async () => ({ kind: 'unavailable' }),
-    onlinePin: async () => null,
+    onlinePin: async () => ({ kind: 'unavailable' }),
   };
   return { entry, status: async () => ({ kind: 'reader', connected: usable !== false }), progress: noProgress, close: async () => undefined };
 }
