@@ -1,6 +1,7 @@
 // Every error family of posbridge mapped to the API's error table (docs/errors.md, WebSocket API): the one mapping
 // the dispatcher's error boundary (rpc.ts) applies to whatever a method throws.
 import { PosbridgeError } from '../errors.js';
+import { TrackError } from '../cards/errors.js';
 import { DisplayError } from '../drivers/display/errors.js';
 import { HidError } from '../drivers/hid/errors.js';
 import { ReaderError } from '../drivers/pcsc/errors.js';
@@ -31,6 +32,7 @@ export const DEVICE_FAMILIES: readonly (readonly [ErrorClass, UnavailablePart])[
   [PrinterError, 'printer'],
   [DisplayError, 'display'],
   [HidError, 'stripe'],
+  [TrackError, 'stripe'],
   [HostError, 'host'],
 ];
 
@@ -63,7 +65,7 @@ function fromJournal(err: JournalError): ApiError {
 
 /**
  * The API error `err` is answered with: an ApiError as it is; a payment, receipt or journal error as its API code;
- * a device's (reader, card, PIN pad, printer, display, stripe reader) or the host's as DEVICE_UNAVAILABLE naming the
+ * a device's (reader, card, PIN pad, printer, display, stripe reader and its tracks) or the host's as DEVICE_UNAVAILABLE naming the
  * part and its own code, with its own `retriable`; any other PosbridgeError as INTERNAL_ERROR naming only its code (`details.errorCode`)
  * (retriable as it says); anything else as INTERNAL_ERROR, retriable, with nothing of it sent.
  */

@@ -3,6 +3,7 @@
 // own failures answered INTERNAL_ERROR without their details.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { TrackError } from '../../src/cards/errors.js';
 import { ConfigError } from '../../src/daemon/config.js';
 import { DisplayError } from '../../src/drivers/display/errors.js';
 import { HidError } from '../../src/drivers/hid/errors.js';
@@ -42,6 +43,8 @@ test('device and host families: DEVICE_UNAVAILABLE naming the part and its code,
     [new PrinterError('PRINTER_URL_INVALID', 'bad url'), 'printer', 'PRINTER_URL_INVALID', false],
     [new DisplayError('DISPLAY_UNREACHABLE', 'gone'), 'display', 'DISPLAY_UNREACHABLE', true],
     [new HidError('HID_UNAVAILABLE', 'no node-hid'), 'stripe', 'HID_UNAVAILABLE', false],
+    [new TrackError('HID_TRACK_LRC', 'bad LRC'), 'stripe', 'HID_TRACK_LRC', true],
+    [new TrackError('HID_PAN_LUHN', 'bad PAN'), 'stripe', 'HID_PAN_LUHN', false],
     [new HostError('HOST_TIMEOUT', 'no answer'), 'host', 'HOST_TIMEOUT', true],
     [new HostError('HOST_TLS_PIN_MISMATCH', 'pin mismatch'), 'host', 'HOST_TLS_PIN_MISMATCH', false],
   ];
