@@ -46,8 +46,8 @@ function fromPayment(err: PaymentError): ApiError {
     case 'PAYMENT_NOT_FOUND':
       return new ApiError('NOT_FOUND', err.message, {}, { cause: err });
     case 'PAYMENT_NO_CARD':
-      // docs/errors.md: retriable (present the card and try again), whatever PaymentError's own flag says.
-      return new ApiError('DEVICE_UNAVAILABLE', err.message, { device: 'card', deviceCode: err.code }, { retriable: true, cause: err });
+      // Retriable: present the card and try again.
+      return new ApiError('DEVICE_UNAVAILABLE', err.message, { device: 'card', deviceCode: err.code }, { retriable: err.retriable, cause: err });
     case 'PAYMENT_INVALID':
     case 'PAYMENT_STATE_CONFLICT':
       // A reference reused with other details, or a move the payment's state does not allow (e.g. cancelling one
