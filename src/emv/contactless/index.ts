@@ -1,0 +1,5 @@
+// The contactless path's public surface: Entry Point (Book B) with Kernel 3/7, its configuration and outcome types.
+export { runContactless } from './entry-point.js';
+export { DEFAULT_COMBINATIONS, defaultContactlessConfig } from './defaults.js';
+export { CONTACTLESS_FIELD55_TAGS } from './results.js';
+export type * from './types.js';
