@@ -21,7 +21,8 @@ function combination(aid: string, kernelId: 3 | 7, ttq: string, limits: { transa
   };
 }
 
-const EU = { transaction: 1000000, floor: 0, cvm: 5000 };
+// Floor limit = CVM limit: small taps may be approved offline when the card agrees (terminal type 22, offline-capable).
+const EU = { transaction: 1000000, floor: 5000, cvm: 5000 };
 
 /** Visa (kernel 3) and UnionPay QuickPass (kernel 7: A000000333010101 debit, …02 credit, …03 quasi-credit). */
 export const DEFAULT_COMBINATIONS: readonly CombinationConfig[] = [
