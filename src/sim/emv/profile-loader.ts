@@ -86,7 +86,7 @@ function parseApplication(a: JsonObject): ApplicationProfile {
   const cvmList = a.hex('cvmList', 10, 252);
   if (cvmList.length % 4 !== 0) throw a.error('cvmList', 'must be amounts X and Y (8 bytes) then whole 2-byte rules');
   const pdol = dol(a, 'pdol', '');
-  const qvsdc = a.has('qvsdc') ? parseQvsdc(a.object('qvsdc'), { oda, pdol, cdol1 }) : null;
+  const qvsdc = a.has('qvsdc') ? parseQvsdc(a.object('qvsdc'), a, { oda, pdol, cdol1 }) : null;
   return {
     aid: a.hex('aid', 5, 16),
     label: a.string('label', /^[\x20-\x7e]{1,16}$/, '1-16 printable ASCII characters'),

@@ -10,15 +10,15 @@ import type { FddaProfile, OdaMethod, QvsdcProfile } from './profile-types.js';
 const PDOL_NEEDS = [0x9f66, 0x9f02, 0x5f2a, 0x9f37];
 
 /** Parses and checks `qvsdc` against the application's ODA method, PDOL and CDOL1. */
-export function parseQvsdc(q: JsonObject, app: { readonly oda: OdaMethod; readonly pdol: string; readonly cdol1: string }): QvsdcProfile {
+export function parseQvsdc(q: JsonObject, a: JsonObject, app: { readonly oda: OdaMethod; readonly pdol: string; readonly cdol1: string }): QvsdcProfile {
   q.onlyKeys(['kernelId', 'ctq', 'cvm', 'formFactor', 'fdda', 'gpoStatus', 'offlineLimit', 'afl']);
   const pdol = parseDol(fromHex(app.pdol));
-  for (const tag of PDOL_NEEDS) if (!pdol.some((e) => e.tag === tag)) throw q.error('ctq', `needs ${tagHex(tag)} in the application's PDOL`);
+  for (const tag of PDOL_NEEDS) if (!pdol.some((e) => e.tag === tag)) throw a.error('pdol', `a qvsdc application needs ${tagHex(tag)} in its PDOL`);
   // The cryptogram covers the CDOL1 tags taken from the PDOL data (the issuer rebuilds them from field 55).
   for (const e of parseDol(fromHex(app.cdol1))) {
-    if (!pdol.some((p) => p.tag === e.tag && p.length === e.length)) throw q.error('ctq', `CDOL1 names ${tagHex(e.tag)} (${e.length} bytes), which the PDOL does not ask for with that length`);
+    if (!pdol.some((p) => p.tag === e.tag && p.length === e.length)) throw a.error('cdol1', `CDOL1 names ${tagHex(e.tag)} (${e.length} bytes), which the PDOL does not ask for with that length`);
   }
-  if (app.oda === 'CDA' || app.oda === 'SDA') throw q.error('fdda', `a qVSDC application signs with fDDA (oda DDA) or not at all (oda none), not ${app.oda}`);
+  if (app.oda === 'CDA' || app.oda === 'SDA') throw a.error('oda', `a qVSDC application signs with fDDA (oda DDA) or not at all (oda none), not ${app.oda}`);
   const afl = q.bool('afl', true);
   const fdda = q.has('fdda') ? parseFdda(q.object('fdda')) : null;
   if (fdda && app.oda !== 'DDA') throw q.error('fdda', 'fDDA needs oda DDA (an ICC key and its certificates)');
