@@ -30,6 +30,8 @@ export interface TapSetup {
   readonly faults?: FaultOptions;
   readonly wrap?: (card: VirtualCard) => VirtualCard;
   readonly card?: EmvCard;
+  /** The reader's transmit timeout, ms (a mute card). */
+  readonly transmitTimeoutMs?: number;
 }
 
 /** What happened in one tap. */
@@ -64,7 +66,7 @@ export async function tap(profile: string | CardProfile, setup: TapSetup = {}): 
     return keys.respond(iccData, host);
   };
   const pin = setup.pin === undefined ? { format: 0, block: '0123456789ABCDEF' } : setup.pin;
-  const conn = await driver.connect(READER);
+  const conn = await driver.connect(READER, setup.transmitTimeoutMs === undefined ? {} : { transmitTimeoutMs: setup.transmitTimeoutMs });
   try {
     const outcome = await runContactless(
       conn,
