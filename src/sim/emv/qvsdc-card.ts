@@ -57,8 +57,9 @@ function ctqFor(q: QvsdcProfile, ttq: Uint8Array): Uint8Array {
   const cvmRequired = (ttq[1] & 0x40) !== 0;
   // A phone verifies its user itself (CDCVM) whenever the reader accepts that (TTQ byte 3 b7).
   if (q.cvm === 'cdcvm' && (ttq[2] & 0x40) !== 0) ctq[1] |= 0x80;
-  else if (cvmRequired && q.cvm === 'online-pin') ctq[0] |= 0x80;
-  else if (cvmRequired && q.cvm === 'signature') ctq[0] |= 0x40;
+  // Online PIN only from a reader that takes it (TTQ byte 1 b3); else a signature when the reader can (b2).
+  else if (cvmRequired && q.cvm === 'online-pin' && (ttq[0] & 0x04) !== 0) ctq[0] |= 0x80;
+  else if (cvmRequired && (q.cvm === 'signature' || q.cvm === 'online-pin') && (ttq[0] & 0x02) !== 0) ctq[0] |= 0x40;
   return ctq;
 }
 

@@ -22,11 +22,11 @@ export function chooseCvm(ttq: Ttq, ctq: Ctq | null, cryptogram: CryptogramType)
     if (ctq.onlinePinRequired && ttq.onlinePin) return cryptogram === 'ARQC' ? { ok: true, cvm: 'online-pin' } : { ok: false, reason: 'ONLINE_PIN_REQUIRED_OFFLINE' };
     if (ctq.consumerDeviceCvmPerformed && ttq.consumerDeviceCvm) return { ok: true, cvm: 'cdcvm' };
     if (ctq.signatureRequired && ttq.signature) return { ok: true, cvm: 'signature' };
-    if (ctq.onlinePinRequired || ctq.signatureRequired || ttq.cvmRequired) return { ok: false, reason: 'CVM_NOT_SUPPORTED' };
-    return { ok: true, cvm: 'no-cvm' };
+    if (ctq.onlinePinRequired || ctq.signatureRequired) return { ok: false, reason: 'CVM_NOT_SUPPORTED' };
   }
   if (!ttq.cvmRequired) return { ok: true, cvm: 'no-cvm' };
-  // No CTQ but a CVM is required: the reader's own choice, signature first, else online PIN when going online.
+  // A CVM is required and the card named none (no CTQ, or no CVM bit in it): the reader's own choice, signature
+  // first, else online PIN when going online (our reading of Book C-3 §5.7 for a CTQ without CVM bits).
   if (ttq.signature) return { ok: true, cvm: 'signature' };
   if (ttq.onlinePin && cryptogram === 'ARQC') return { ok: true, cvm: 'online-pin' };
   return { ok: false, reason: 'CVM_REQUIRED_NONE_SUPPORTED' };
