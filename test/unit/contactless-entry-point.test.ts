@@ -146,6 +146,10 @@ describe('Entry Point outcomes', () => {
     assert.equal(t.outcome.outcome, 'try-again');
     assert.match(t.outcome.reason ?? '', /no answer/);
   });
+  test('a failure that is not the reader\'s (a channel throwing a TypeError) rejects instead of asking for the card again', async () => {
+    const channel = { atr: new Uint8Array(2), protocol: 'T=1' as const, transmit: async (): Promise<Uint8Array> => Promise.reject(new TypeError('bug')) };
+    await assert.rejects(runContactless(channel, req(1234), { terminal: defaultTerminalConfig(simCaKeys()), contactless: defaultContactlessConfig(), now: () => new Date(), randomBytes: (n) => new Uint8Array(n) }), (e: unknown) => (e as { code?: string }).code === 'EMV_READER_FAILED');
+  });
   test('cancelled: rejects with EMV_CANCELLED', async () => {
     const ac = new AbortController();
     ac.abort();

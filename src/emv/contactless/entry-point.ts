@@ -6,6 +6,7 @@ import type { CardChannel } from '../../apdu/card-channel.js';
 import { CommandApdu } from '../../apdu/command-apdu.js';
 import { fromHex, toHex } from '../../apdu/hex.js';
 import { findTlv } from '../../apdu/tlv.js';
+import { ReaderError } from '../../drivers/pcsc/errors.js';
 import { CardIo, translate } from '../card-io.js';
 import { EmvDataStore } from '../data-store.js';
 import { EmvError } from '../errors.js';
@@ -39,7 +40,8 @@ async function finalSelect(io: CardIo, store: EmvDataStore, c: ContactlessCandid
 /**
  * One tap: Entry Point and Kernel 3/7 on the card behind `channel`, then (online request) the host through
  * `options.authorize`. Resolves with the outcome for every card behaviour; rejects only with EMV_CANCELLED (the
- * signal), EMV_CONFIG_INVALID, or what `authorize`/`onlinePin` throw. On Try Again, wait for the card and call
+ * signal), EMV_CONFIG_INVALID, EMV_READER_FAILED for a failure that is not the reader's, or what
+ * `authorize`/`onlinePin` throw. On Try Again, wait for the card and call
  * again (Book B §3.2, start B: pre-processing gives the same results for the same amount).
  */
 export async function runContactless(channel: CardChannel, request: ContactlessRequest, options: ContactlessOptions): Promise<ContactlessOutcome> {
@@ -87,8 +89,10 @@ export async function runContactless(channel: CardChannel, request: ContactlessR
   } catch (err) {
     const e = translate('selection', err);
     if (e.code === 'EMV_CANCELLED' || e.code === 'EMV_CONFIG_INVALID') throw e;
-    // Book A §6.2 / Book C-3: a communication error (card removed, mute, timeout) before the read completed.
-    if (e.code === 'EMV_CARD_REMOVED' || e.code === 'EMV_READER_FAILED') return finish(base, { outcome: 'try-again', kernel, reason: e.message });
+    // Book A §6.2 / Book C-3: a communication error (card removed, mute, timeout) before the read completed. Only
+    // the reader's errors count: anything else (a bug) is no reason to ask for the card again.
+    if (e.code === 'EMV_CARD_REMOVED' || (e.code === 'EMV_READER_FAILED' && e.cause instanceof ReaderError)) return finish(base, { outcome: 'try-again', kernel, reason: e.message });
+    if (e.code === 'EMV_READER_FAILED') throw e;
     return finish(base, { outcome: 'end-application', kernel, reason: `${e.code}: ${e.message}` });
   }
   // The card read is complete: the cardholder may take the card away while the host decides (Book A §7). Host
