@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { decodeTlv, encodeTlv, type TlvInput, type TlvNode } from '../../src/apdu/tlv.js';
 import { DEFAULT_COMBINATIONS } from '../../src/emv/contactless/defaults.js';
+import { asEmvOutcome } from '../../src/emv/contactless/emv-outcome.js';
 import { getProfile, issuerKeysFor, loadProfiles } from '../../src/sim/emv/catalog.js';
 import type { CardProfile } from '../../src/sim/emv/profile-types.js';
 import type { VirtualCard } from '../../src/sim/virtual-card.js';
@@ -189,5 +190,18 @@ describe('expiry, the cryptogram and the host', () => {
       kinds.add((await tap('visa-qvsdc-fdda', { wrap })).outcome.outcome);
     }
     assert.ok(kinds.size >= 2, [...kinds].join(','));
+  });
+});
+
+describe('the payment flow\'s view (asEmvOutcome)', () => {
+  test('online approval: decided by the host, its code; offline TC: Y1 by the card (an advice follows); not final: null', async () => {
+    const online = asEmvOutcome((await tap('visa-qvsdc-phone', { request: { amount: 6000 } })).outcome);
+    assert.deepEqual([online?.result, online?.decidedBy, online?.responseCode, online?.cryptogram, online?.cvm, online?.oda], ['approved', 'host', '00', 'ARQC', 'cdcvm', 'DDA']);
+    assert.equal(online?.authCode, 'SIM001');
+    const offline = asEmvOutcome((await tap(qvsdcEdit('visa-qvsdc-fdda', { offlineLimit: 5000 }))).outcome);
+    assert.deepEqual([offline?.result, offline?.decidedBy, offline?.responseCode, offline?.cryptogram, offline?.expiry], ['approved', 'card-offline', 'Y1', 'TC', '2030-12']);
+    const expired = asEmvOutcome((await tap('visa-qvsdc-expired')).outcome);
+    assert.deepEqual([expired?.result, expired?.responseCode, expired?.tvr.slice(2, 4)], ['declined', 'Z1', '40']);
+    assert.equal(asEmvOutcome((await tap('visa-qvsdc-try-other')).outcome), null);
   });
 });

@@ -1,5 +1,6 @@
 // The contactless path's public surface: Entry Point (Book B) with Kernel 3/7, its configuration and outcome types.
 export { runContactless } from './entry-point.js';
 export { DEFAULT_COMBINATIONS, defaultContactlessConfig } from './defaults.js';
+export { asEmvOutcome } from './emv-outcome.js';
 export { CONTACTLESS_FIELD55_TAGS } from './results.js';
 export type * from './types.js';

@@ -68,7 +68,8 @@ export function finish(b: Base, e: Ended, host?: HostAnswer): ContactlessOutcome
     maskedPan: card ? maskPan(card.pan) : null,
     card,
     iccData: store && card ? toHex(buildIccData(store, CONTACTLESS_FIELD55_TAGS)) : null,
-    responseCode: host?.responseCode ?? null,
+    // 8A as the contact kernel reports it: the host's code, or Y1/Z1 when the card and reader decided offline.
+    responseCode: host?.responseCode ?? (outcome === 'approved' ? 'Y1' : outcome === 'declined' ? 'Z1' : null),
     authCode: host?.authCode ?? null,
     ttq: e.ttq ? toHex(e.ttq) : null,
     reason: e.reason,
