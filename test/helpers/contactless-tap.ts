@@ -16,6 +16,7 @@ import type { FaultOptions } from '../../src/sim/faults.js';
 import { InProcessReaderDriver } from '../../src/sim/in-process-reader.js';
 import type { VirtualCard } from '../../src/sim/virtual-card.js';
 
+/** The transaction date of every tap (the cards expire in 2030; the expired one in 2024). */
 export const NOW = new Date('2026-03-15T10:00:00Z');
 const READER = 'Reader 0';
 

@@ -149,6 +149,12 @@ describe('expiry, the cryptogram and the host', () => {
     const u = await tap('visa-qvsdc-fdda', { host: null });
     assert.deepEqual([u.outcome.outcome, u.outcome.responseCode], ['declined', 'Z3']);
   });
+  test('CTQ "switch interface for cash/cashback": such a tap goes to the contact interface, a purchase does not', async () => {
+    const p = qvsdcEdit('visa-qvsdc-fdda', { ctq: '0600' });
+    assert.equal((await tap(p, { request: { type: 'cash' } })).outcome.outcome, 'try-another-interface');
+    assert.equal((await tap(p, { request: { type: 'cashback', amountOther: 500 } })).outcome.outcome, 'try-another-interface');
+    assert.equal((await tap(p)).outcome.outcome, 'approved');
+  });
   test('the card declines (AAC): declined without the host', async () => {
     const p = getProfile('visa-qvsdc-fdda');
     const t = await tap({ ...p, applications: [{ ...p.applications[0], behaviour: { ...p.applications[0].behaviour, declineOffline: true } }] });

@@ -85,6 +85,11 @@ export async function runKernel3(ctx: Kernel3Context): Promise<Kernel3Result> {
   const cryptogram = CID_TYPES[cid >> 6];
   if (!cryptogram) throw new EmvError('EMV_CARD_DATA_INVALID', 'read-records', `CID ${cid.toString(16)} is reserved`);
   const ctq = parseCtq(store.getCard(0x9f6c));
+  // CTQ byte 1 b3/b2: the issuer wants cash and cashback on the contact interface (Book C-3 Annex A, 9F6C).
+  const type = store.get(0x9c)?.[0];
+  if (ctx.contactInterface && ((type === 0x01 && ctq?.switchInterfaceForCash) || (type === 0x09 && ctq?.switchInterfaceForCashback))) {
+    return result('try-another-interface', { cryptogram, reason: 'the card wants cash and cashback on the contact interface' });
+  }
   if (cryptogram === 'AAC') return result('declined', { cryptogram, reason: 'the card declined (AAC)' });
 
   // Expiry (Book C-3 §5.6 "Processing Restrictions"): an offline approval of an expired card is declined.
