@@ -40,9 +40,9 @@ async function finalSelect(io: CardIo, store: EmvDataStore, c: ContactlessCandid
 /**
  * One tap: Entry Point and Kernel 3/7 on the card behind `channel`, then (online request) the host through
  * `options.authorize`. Resolves with the outcome for every card behaviour; rejects only with EMV_CANCELLED (the
- * signal), EMV_CONFIG_INVALID, EMV_READER_FAILED for a failure that is not the reader's, or what
- * `authorize`/`onlinePin` throw. On Try Again, wait for the card and call
- * again (Book B §3.2, start B: pre-processing gives the same results for the same amount).
+ * signal), EMV_CONFIG_INVALID, EMV_READER_FAILED for a failure that is not the reader's, or what `authorize` and
+ * `onlinePin` throw. On Try Again, wait for the card and call again (Book B §3.2, start B: pre-processing gives
+ * the same results for the same amount).
  */
 export async function runContactless(channel: CardChannel, request: ContactlessRequest, options: ContactlessOptions): Promise<ContactlessOutcome> {
   const io = new CardIo(channel, options.signal);
