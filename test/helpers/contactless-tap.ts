@@ -5,6 +5,7 @@ import { decodeTlv } from '../../src/apdu/tlv.js';
 import { defaultContactlessConfig } from '../../src/emv/contactless/defaults.js';
 import { runContactless } from '../../src/emv/contactless/entry-point.js';
 import type { ContactlessConfig, ContactlessEvent, ContactlessOutcome, ContactlessRequest } from '../../src/emv/contactless/types.js';
+import type { AuthorizeContext } from '../../src/emv/kernel.js';
 import { defaultTerminalConfig } from '../../src/emv/terminal-defaults.js';
 import type { OnlinePinBlock, OnlineResponse, PinPrompt } from '../../src/emv/types.js';
 import { getProfile } from '../../src/sim/emv/catalog.js';
@@ -31,6 +32,8 @@ export interface TapSetup {
   readonly faults?: FaultOptions;
   readonly wrap?: (card: VirtualCard) => VirtualCard;
   readonly card?: EmvCard;
+  /** A host of the test's own instead of the card's issuer keys. */
+  readonly authorizeWith?: (iccData: Uint8Array, card: AuthorizeContext) => Promise<OnlineResponse>;
   /** The reader's transmit timeout, ms (a mute card). */
   readonly transmitTimeoutMs?: number;
 }
@@ -75,7 +78,7 @@ export async function tap(profile: string | CardProfile, setup: TapSetup = {}): 
       {
         terminal: defaultTerminalConfig(simCaKeys()),
         contactless: defaultContactlessConfig(setup.contactless),
-        ...(host === null ? {} : { authorize }),
+        ...(setup.authorizeWith ? { authorize: setup.authorizeWith } : host === null ? {} : { authorize }),
         ...(pin === 'none' ? {} : { onlinePin: async (prompt: PinPrompt) => (pinPrompts.push(prompt), pin) }),
         now: () => NOW,
         randomBytes: (n) => new Uint8Array(n).fill(0x42),
