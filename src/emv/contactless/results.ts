@@ -89,6 +89,7 @@ export async function onlineStep(b: Base, e: Ended): Promise<ContactlessOutcome>
   if (e.cvm === 'online-pin') {
     const pan = authorizeContext(store, null).pan;
     options.onEvent?.({ type: 'ui', ui: { message: 'enter-pin', status: 'card-read-successfully', holdMs: 0 } });
+    // `swiped`: as for a swipe, nothing in the reader can be pulled during the entry (the tapped card is gone).
     onlinePin = options.onlinePin ? await options.onlinePin({ amount: request.amount, currency: request.currency, pan, swiped: true, ...(options.signal ? { signal: options.signal } : {}) }) : null;
     if (!onlinePin) return finish(b, { ...e, reason: 'online PIN not entered' }, { outcome: 'end-application', responseCode: null, authCode: null, onlinePin: null });
   }
