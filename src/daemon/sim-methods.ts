@@ -15,6 +15,8 @@ import type { VirtualPinPads } from './virtual-pin-pads.js';
 export interface CardSlot {
   insert(profile: string): Promise<void> | void;
   remove(): Promise<void> | void;
+  /** The lane's contactless reader's slot (sim.tapCard), when the lane has one. */
+  readonly contactless?: CardSlot;
 }
 
 /** The demo's stripe cards (public scheme test numbers) by the name sim.swipeCard takes. */
@@ -49,8 +51,17 @@ export function simMethods(
       await slot.insert(profile);
       return { inserted: profile };
     }),
+    defineMethod('sim.tapCard', async ({ lane, profile }) => {
+      const slot = slotOf(lane).contactless;
+      if (!slot) throw new ApiError('NOT_FOUND', `lane "${lane}" has no contactless reader`, { param: 'lane' });
+      if (!listProfiles().includes(profile)) throw new ApiError('INVALID_PARAMS', `unknown profile "${profile}"; see sim.profiles`, { param: 'profile' });
+      await slot.insert(profile);
+      return { tapped: profile };
+    }),
     defineMethod('sim.removeCard', async ({ lane }) => {
-      await slotOf(lane).remove();
+      const slot = slotOf(lane);
+      await slot.remove();
+      await slot.contactless?.remove();
       return { removed: true };
     }),
     defineMethod('sim.enterPin', ({ lane, pin }) => {
