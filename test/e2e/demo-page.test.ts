@@ -144,6 +144,15 @@ describe('the demo page in Chromium', { skip: chromiumSkip }, () => {
     await screenshot(page, 'e2e-swipe-drawer.png');
   });
 
+  test('a tapped phone pays: verified on the phone, contactless', { timeout: 60_000 }, async () => {
+    await charge('4.50');
+    await page.locator('#progress').filter({ hasText: 'Insert' }).waitFor({ timeout: T });
+    await page.click('#tap-phone');
+    const outcome = page.locator('#outcome[data-result="approved"]', { hasText: '476173******0044' });
+    await outcome.waitFor({ timeout: T });
+    await page.click('#remove-card');
+  });
+
   test('the daemon restarts: the page shows it reconnecting, then reconnected, and recovers the payment in flight', { timeout: 90_000 }, async () => {
     await charge('3.00');
     await page.locator('#progress').filter({ hasText: 'Insert, tap or swipe' }).waitFor({ timeout: T });

@@ -54,10 +54,11 @@ export class DemoDaemon {
       readers: stack ? 'pcsc' : 'virtual',
       demo: true,
       printer: `tcp://127.0.0.1:${this.printerPort}`,
-      lanes: [{ name: 'A', reader: stack ? stack.readers[0] : 'Virtual A' }],
+      lanes: [{ name: 'A', reader: stack ? stack.readers[0] : 'Virtual A', contactless: stack ? stack.readers[1] : 'Virtual A contactless' }],
     });
-    const slot = stack?.slots[0];
-    const slots: Map<string, CardSlot> | undefined = slot ? new Map([['A', { insert: (profile: string) => slot.insert(createCard(profile)), remove: () => slot.remove() }]]) : undefined;
+    const slots: Map<string, CardSlot> | undefined = stack
+      ? new Map([['A', { insert: (profile: string) => stack.slots[0].insert(createCard(profile)), remove: () => stack.slots[0].remove(), contactless: { insert: (profile: string) => stack.slots[1].insert(createCard(profile)), remove: () => stack.slots[1].remove() } }]])
+      : undefined;
     this.daemon = await startDaemon(config, createLogger({ dataDir: this.dataDir, consoleLevel: 'silent' }), Date.now, slots, this.printer);
     if (!this.token) this.token = this.daemon.pair('e2e page', 'supervisor');
   }
@@ -77,6 +78,7 @@ export class DemoDaemon {
   async close(): Promise<void> {
     await this.stop();
     await this.stack?.slots[0].remove();
+    await this.stack?.slots[1].remove();
     await this.stack?.stack.stop();
     await this.printer.close();
     rmSync(this.dataDir, { recursive: true, force: true });

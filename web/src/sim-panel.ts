@@ -26,6 +26,8 @@ export class SimPanel {
     const on = (id: string, fn: () => Promise<unknown>): void => byId(id, HTMLButtonElement).addEventListener('click', () => void fn());
     on('insert-card', () => this.act('Inserting the card', 'sim.insertCard', { profile: this.profile.value }, `Card inserted: ${this.profile.value}.`));
     on('remove-card', () => this.act('Removing the card', 'sim.removeCard', {}, 'Card removed.'));
+    on('tap-card', () => this.act('Tapping the card', 'sim.tapCard', { profile: 'visa-qvsdc-fdda' }, 'Contactless card tapped (it stays in the field until removed).'));
+    on('tap-phone', () => this.act('Tapping the phone', 'sim.tapCard', { profile: 'visa-qvsdc-phone' }, 'Phone tapped: verified on the phone.'));
     on('swipe-stripe', () => this.act('Swiping the card', 'sim.swipeCard', { card: 'mastercard-stripe' }, 'Stripe-only card swiped.'));
     on('swipe-chip', () => this.act('Swiping the card', 'sim.swipeCard', { card: 'visa-chip' }, 'Chip card swiped (accepted only after its chip failed).'));
     on('paper-out', () => this.paper(false));
