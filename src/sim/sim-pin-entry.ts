@@ -4,8 +4,8 @@ import type { CardChannel } from '../apdu/card-channel.js';
 import { CommandApdu } from '../apdu/command-apdu.js';
 import { concatBytes, fromHex, toHex } from '../apdu/hex.js';
 import { ResponseApdu } from '../apdu/response-apdu.js';
-import { bigIntToBytes, bytesToBigInt } from '../emv/crypto/bytes.js';
-import { modPow } from '../emv/crypto/rsa.js';
+import { bigIntToBytes, bytesToBigInt } from '../crypto/bytes.js';
+import { modPow } from '../crypto/rsa.js';
 import type { OnlinePinBlock, PinEntry, PinOutcome, PinPrompt } from '../emv/types.js';
 import { encryptOnlinePin, KsnCounter, SIM_TDES_BDK, SIM_TDES_INITIAL_KSN } from './pinpad/sim-dukpt.js';
 

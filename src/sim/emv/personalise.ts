@@ -3,9 +3,9 @@
 import { parseDol, type DolEntry } from '../../apdu/dol.js';
 import { concatBytes, fromHex } from '../../apdu/hex.js';
 import { encodeTlv, type TlvInput } from '../../apdu/tlv.js';
-import type { RsaPrivateKey } from '../../emv/crypto/rsa.js';
+import type { RsaPrivateKey } from '../../crypto/rsa.js';
 import { makeIccCertificate, makeIssuerCertificate, signStaticData } from '../../emv/oda/create.js';
-import { sha1 } from '../../emv/crypto/rsa.js';
+import { sha1 } from '../../crypto/rsa.js';
 import { IccKeys } from './icc-keys.js';
 import type { ApplicationProfile } from './profile-types.js';
 import { SIM_CA_INDEX, simCaPrivateKey, simIccKey, simIssuerKey } from './sim-keys.js';

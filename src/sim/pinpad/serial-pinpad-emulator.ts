@@ -5,8 +5,8 @@
 // timeout or bypass, slow answers, a mute pad, and line noise with damaged frames before each answer.
 import { randomBytes } from 'node:crypto';
 import { concatBytes, fromHex, toHex } from '../../apdu/hex.js';
-import { bigIntToBytes, bytesToBigInt } from '../../emv/crypto/bytes.js';
-import { modPow } from '../../emv/crypto/rsa.js';
+import { bigIntToBytes, bytesToBigInt } from '../../crypto/bytes.js';
+import { modPow } from '../../crypto/rsa.js';
 import { PinPadLink } from '../../drivers/pinpad/serial-pinpad-link.js';
 import { encodeFrame } from '../../drivers/pinpad/serial-pinpad-frames.js';
 import { PinPadError } from '../../drivers/pinpad/serial-pinpad-errors.js';
