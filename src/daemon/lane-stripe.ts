@@ -1,7 +1,6 @@
 import { HidError } from '../drivers/hid/errors.js';
 import { openHidStripeReader } from '../drivers/hid/hid-stripe-reader.js';
 import { loadNodeHidBinding } from '../drivers/hid/node-hid-binding.js';
-import type { SimulatedHidBinding } from '../drivers/hid/simulated-stripe-reader.js';
 import { ConfigError } from './config.js';
 import { ReopeningStripeReader } from '../drivers/hid/reopening-stripe-reader.js';
 import type { HidBinding, HidOpenTarget, StripeReader } from '../drivers/hid/types.js';
@@ -11,8 +10,8 @@ import type { Logger } from '../log/logger.js';
 export interface LaneStripe {
   readonly kind: 'virtual' | 'hid';
   readonly reader: StripeReader | null;
-  /** The simulated binding behind a virtual reader (sim.swipeCard swipes on it). */
-  readonly simulated: SimulatedHidBinding | null;
+  /** The demo's simulated binding behind a virtual reader (sim.swipeCard swipes on it). */
+  readonly simulated: HidBinding | null;
   /** Why HID cannot be used at all (node-hid missing: its HidError code). */
   readonly error: string | null;
 }
@@ -31,7 +30,7 @@ export function hidTarget(spec: string): HidOpenTarget | undefined {
  * cards only meanwhile. Without node-hid at all the lane runs chip-only, said once in the log. "virtual" needs
  * `simulated` (the demo's binding, which the composition root loads in demo mode only).
  */
-export async function openLaneStripe(spec: string, lane: string, logger?: Logger, retryMs = 3000, simulated?: () => SimulatedHidBinding): Promise<LaneStripe> {
+export async function openLaneStripe(spec: string, lane: string, logger?: Logger, retryMs = 3000, simulated?: () => HidBinding): Promise<LaneStripe> {
   if (spec === 'virtual') {
     if (!simulated) throw new ConfigError(`lanes.${lane}.stripe`, '"virtual" is the demo\'s stripe reader: refused outside the demo');
     const binding = simulated();

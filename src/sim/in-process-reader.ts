@@ -6,7 +6,7 @@ import type { CardConnection, ConnectOptions, ReaderDriver, ReaderEvent, ReaderF
 import { KeyedMutex } from '../util/mutex.js';
 import { getFeatureRequestCode, parseFeatures } from '../drivers/pcsc/features.js';
 import { FaultPlan, type FaultOptions } from './faults.js';
-import { ReaderPinPadEmulator, type ReaderKeypad, type ReaderPinPadEmulatorOptions } from './reader-pin-pad-emulator.js';
+import { ReaderPinPadEmulator, type ReaderKeypad, type ReaderPinPadEmulatorOptions } from './pinpad/reader-pin-pad-emulator.js';
 import type { VirtualCard } from './virtual-card.js';
 
 interface Slot {
@@ -119,7 +119,7 @@ export class InProcessReaderDriver implements ReaderDriver {
   }
 
   /**
-   * Gives `reader` a keypad (a class-3 reader: part 10 secure PIN entry, src/sim/reader-pin-pad-emulator.ts) whose
+   * Gives `reader` a keypad (a class-3 reader: part 10 secure PIN entry, src/sim/pinpad/reader-pin-pad-emulator.ts) whose
    * digits only the emulated reader sees, or takes it away with null (control codes then fail CONTROL_UNSUPPORTED).
    */
   setPinPad(reader: string, keypad: ReaderKeypad | null, options: ReaderPinPadEmulatorOptions = {}): void {

@@ -12,7 +12,7 @@ import { getProfile } from '../../src/sim/emv/index.js';
 import { builtInCards, decideAuthorization } from '../../src/sim/host/issuer.js';
 import { builtInPins, checkOnlinePin } from '../../src/sim/host/pin-check.js';
 import { encryptOnlinePin, KsnCounter, SIM_AES_BDK, SIM_AES_INITIAL_KSN, SIM_TDES_BDK, SIM_TDES_INITIAL_KSN } from '../../src/sim/pinpad/sim-dukpt.js';
-import { SimulatedPinEntry } from '../../src/sim/sim-pin-entry.js';
+import { SimulatedPinEntry } from '../../src/sim/pinpad/sim-pin-entry.js';
 
 const profile = getProfile('mastercard-dda-online-pin');
 const app = profile.applications[0];

@@ -12,7 +12,7 @@ import { encodeFrame } from '../../drivers/pinpad/serial-pinpad-frames.js';
 import { PinPadError } from '../../drivers/pinpad/serial-pinpad-errors.js';
 import { decodeRequest, encodeReply, MSG, type EntryStatus, type KeyScheme, type PadReply, type PadRequest, type RawMessage } from '../../drivers/pinpad/serial-pinpad-messages.js';
 import { SerialByteTransport } from '../../drivers/pinpad/serial-pinpad-transport.js';
-import { plaintextPinBlock } from '../sim-pin-entry.js';
+import { plaintextPinBlock } from './sim-pin-entry.js';
 import { encryptOnlinePin, KsnCounter, SIM_AES_BDK, SIM_AES_INITIAL_KSN, SIM_TDES_BDK, SIM_TDES_INITIAL_KSN } from './sim-dukpt.js';
 
 /** What the cardholder does at a PIN prompt: types a PIN, presses cancel, presses Enter alone, walks away, or waits. */

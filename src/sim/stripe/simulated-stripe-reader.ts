@@ -5,10 +5,10 @@
  * device, nothing arrives after close, an unplug is one 'error' and then silence.
  */
 import { EventEmitter } from 'node:events';
-import { buildMagtekReport } from './magtek-report.js';
-import { MAGTEK_VENDOR_ID, openHidStripeReader, type HidStripeReaderOptions } from './hid-stripe-reader.js';
+import { buildMagtekReport } from '../../drivers/hid/magtek-report.js';
+import { MAGTEK_VENDOR_ID, openHidStripeReader, type HidStripeReaderOptions } from '../../drivers/hid/hid-stripe-reader.js';
 import { buildTrack1, buildTrack2, type TestCard, type TrackBuildOptions } from './test-cards.js';
-import type { HidBinding, HidDevice, HidDeviceInfo, HidOpenTarget, StripeReader } from './types.js';
+import type { HidBinding, HidDevice, HidDeviceInfo, HidOpenTarget, StripeReader } from '../../drivers/hid/types.js';
 
 /** The device the simulator lists. */
 export const SIMULATED_STRIPE_DEVICE: HidDeviceInfo = {
