@@ -10,7 +10,7 @@ import { notReadyReasons } from '../../drivers/printer/escpos-status.js';
 import { PrinterError } from '../../drivers/printer/errors.js';
 import { parsePrinterUrl } from '../../drivers/printer/printer-url.js';
 import { errorLine } from '../exit-codes.js';
-import type { Check } from './doctor.js';
+import type { Check } from './doctor-check.js';
 
 /** The configured printers, serial PIN pads, displays and stripe readers: each reached and asked how it is. */
 export async function configDeviceChecks(config: DaemonConfig): Promise<Check[]> {
