@@ -1,5 +1,5 @@
 import type { CardChannel } from '../../apdu/card-channel.js';
-import type { OnlinePinBlock, PinEntry, PinOutcome, PinPrompt } from '../../emv/types.js';
+import type { OnlinePinBlock, PinEntry, PinOutcome, PinPrompt } from '../../apdu/pin-entry.js';
 
 /**
  * Two PIN entry devices as one: offline PINs (plaintext and enciphered) on `offline` — e.g. the reader's keypad,

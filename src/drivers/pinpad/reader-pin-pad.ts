@@ -3,7 +3,7 @@
 // (Book 3 §6.5.12, format 2 block) from our PIN_VERIFY_STRUCTURE and sends it to the card: the PIN never passes
 // through this process, so there is nothing of it to log. Only the status word comes back.
 import type { CardChannel } from '../../apdu/card-channel.js';
-import type { OnlinePinBlock, PinEntry, PinOutcome, PinPrompt } from '../../emv/types.js';
+import type { OnlinePinBlock, PinEntry, PinOutcome, PinPrompt } from '../../apdu/pin-entry.js';
 import type { Logger } from '../../log/logger.js';
 import type { ReaderDriver, ReaderFeatures } from '../pcsc/types.js';
 import { buildVerifyPinDirect, mapVerifyResult, type VerifyPinDirectOptions } from './pcsc-part10.js';

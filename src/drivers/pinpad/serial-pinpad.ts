@@ -9,7 +9,7 @@ import type { CardChannel } from '../../apdu/card-channel.js';
 import { CommandApdu } from '../../apdu/command-apdu.js';
 import { toHex } from '../../apdu/hex.js';
 import { ResponseApdu } from '../../apdu/response-apdu.js';
-import type { OnlinePinBlock, PinEntry, PinOutcome, PinPrompt } from '../../emv/types.js';
+import type { OnlinePinBlock, PinEntry, PinOutcome, PinPrompt } from '../../apdu/pin-entry.js';
 import { PinPadError } from './serial-pinpad-errors.js';
 import { DEFAULT_LINK_TIMING, PinPadLink, type LinkTiming } from './serial-pinpad-link.js';
 import {
