@@ -9,7 +9,7 @@ import { defaultDataDir } from '../../config/paths.js';
 import { bytesToBigInt } from '../../crypto/bytes.js';
 import type { RsaPrivateKey } from '../../crypto/rsa.js';
 import type { CaPublicKeyConfig } from '../../emv/types.js';
-import { loadProfiles } from './catalog.js';
+import { loadProfiles } from './builtin-profiles.js';
 import { EmvSimError } from './errors.js';
 import { generateSimKeys, type SimKeyFile, type StoredKey } from './sim-key-gen.js';
 
