@@ -1,5 +1,5 @@
 /**
- * A simulated MagTek-style HID swipe reader (ARCHITECTURE practice 2): a full HidBinding that
+ * A simulated MagTek-style HID swipe reader (a simulator implements the real device's interface): a full HidBinding that
  * emits 337-byte reports built from test cards, with scenario controls (swipe, bad read, raw
  * report, unplug, re-plug), and enforces the real device's rules: open fails for an absent
  * device, nothing arrives after close, an unplug is one 'error' and then silence.
