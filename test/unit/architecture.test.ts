@@ -39,9 +39,6 @@ const SIM_IMPORTERS: readonly RegExp[] = [
 
 /** Imports that break the rule today, each with its reason; the last test fails when one is no longer needed. */
 const KNOWN_EXCEPTIONS: ReadonlyMap<string, string> = new Map([
-  // TODO(lead): payment-flow.ts and swipe-payment.ts import each other (swipe-payment takes the type
-  // PaymentFlowOptions); the rewrite of the payment engine removes this cycle, and then this line.
-  ['payments/swipe-payment.ts -> payments/payment-flow.ts', 'cycle with payment-flow.ts, removed by the payment engine rewrite'],
   // TODO(lead): daemon.ts names the emulated printer's type (type-only: erased, a production run loads no sim module);
   // the composition root's rewrite takes it from demo-parts' dynamic import, and then this line goes.
   ['daemon/daemon.ts -> sim/printer/escpos-emulator.ts', 'type-only import of the demo printer, removed by the daemon rewrite'],
