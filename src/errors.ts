@@ -28,3 +28,9 @@ export class PosbridgeError extends Error {
 export function isPosbridgeError(err: unknown, code?: string): err is PosbridgeError {
   return err instanceof PosbridgeError && (code === undefined || err.code === code);
 }
+
+/** The line printed for an error (stderr, doctor): code and message. */
+export function errorLine(err: unknown): string {
+  if (err instanceof PosbridgeError) return `posbridge: ${err.code}: ${err.message}`;
+  return `posbridge: ${err instanceof Error ? err.message : String(err)}`;
+}

@@ -1,13 +1,13 @@
 import type { ReaderDriver } from '../drivers/pcsc/types.js';
 import { ApiError } from './errors.js';
-import { apiErrorOf } from './payment-methods.js';
-import { stringParam, type MethodSpec } from './rpc.js';
+import type { MethodSpec } from './rpc.js';
+import { defineMethod } from './contract/define.js';
 
 /** A lane's devices as devices.list reports them. */
 export interface LaneDeviceStatus {
   readonly pinpad: { readonly kind: string; readonly connected: boolean } | null;
   /** The printer's status, `{error}` when it cannot be read, null when the lane has none. */
-  readonly printer: { readonly name: string; readonly online: boolean; readonly coverOpen: boolean; readonly paper: string; readonly drawerOpen: boolean } | { readonly name: string; readonly error: string } | null;
+  readonly printer: { readonly name: string; readonly online: boolean; readonly coverOpen: boolean; readonly paper: 'ok' | 'near-end' | 'end'; readonly drawerOpen: boolean } | { readonly name: string; readonly error: string } | null;
   readonly display: { readonly kind: string; readonly connected: boolean } | null;
   /** The magnetic stripe reader; `error` is the HID code when it could not be opened. */
   readonly stripe?: { readonly kind: string; readonly connected: boolean; readonly error?: string } | null;
@@ -27,43 +27,22 @@ export interface DeviceMethodDeps {
 /** devices.list (cashier) and drawer.open (cashier). */
 export function deviceMethods(d: DeviceMethodDeps): Map<string, MethodSpec> {
   return new Map<string, MethodSpec>([
-    [
-      'devices.list',
-      {
-        role: 'cashier',
-        handler: async () => {
-          try {
-            const readers = await d.driver.listReaders();
-            const lanes = await Promise.all(
-              [...d.readers].map(async ([lane, reader]) => ({
-                lane,
-                reader,
-                connected: readers.some((r) => r.name === reader),
-                cardPresent: readers.find((r) => r.name === reader)?.cardPresent ?? false,
-                ...(await d.devices(lane)),
-              })),
-            );
-            return { lanes };
-          } catch (err) {
-            throw apiErrorOf(err);
-          }
-        },
-      },
-    ],
-    [
-      'drawer.open',
-      {
-        role: 'cashier',
-        handler: async (params) => {
-          const lane = stringParam(params, 'lane', { max: 40 }) ?? '';
-          if (!d.readers.has(lane)) throw new ApiError('NOT_FOUND', `no lane "${lane}"; lanes: ${[...d.readers.keys()].join(', ')}`, { param: 'lane' });
-          try {
-            return { lane, ...(await d.openDrawer(lane)) };
-          } catch (err) {
-            throw apiErrorOf(err);
-          }
-        },
-      },
-    ],
+    defineMethod('devices.list', async () => {
+      const readers = await d.driver.listReaders();
+      const lanes = await Promise.all(
+        [...d.readers].map(async ([lane, reader]) => ({
+          lane,
+          reader,
+          connected: readers.some((r) => r.name === reader),
+          cardPresent: readers.find((r) => r.name === reader)?.cardPresent ?? false,
+          ...(await d.devices(lane)),
+        })),
+      );
+      return { lanes };
+    }),
+    defineMethod('drawer.open', async ({ lane }) => {
+      if (!d.readers.has(lane)) throw new ApiError('NOT_FOUND', `no lane "${lane}"; lanes: ${[...d.readers.keys()].join(', ')}`, { param: 'lane' });
+      return { lane, ...(await d.openDrawer(lane)) };
+    }),
   ]);
 }

@@ -37,9 +37,12 @@ export const API_ERROR_CODES = Object.keys(API_ERRORS) as ApiErrorCode[];
 export class ApiError extends PosbridgeError {
   declare readonly code: ApiErrorCode;
 
-  /** Builds an API error with its stable code. */
-  constructor(code: ApiErrorCode, message: string, details: Record<string, unknown> = {}) {
-    super(code, message, { retriable: API_ERRORS[code].retriable, details });
+  /**
+   * Builds an API error with its stable code; `retriable` defaults to the table's, and is given when the error stands
+   * for another (a device's, the host's) whose own code knows better whether trying again may help.
+   */
+  constructor(code: ApiErrorCode, message: string, details: Record<string, unknown> = {}, options: { retriable?: boolean; cause?: unknown } = {}) {
+    super(code, message, { retriable: options.retriable ?? API_ERRORS[code].retriable, details, cause: options.cause });
   }
 
   /** The JSON-RPC error object: numeric code, message, and our stable code and retriable flag in `data`. */

@@ -1,8 +1,9 @@
 import type { Payment, PaymentChange, PaymentStore } from '../payments/payment-store.js';
+import type { NotificationParams } from './contract/notifications.js';
 import { paymentView } from './payment-methods.js';
 
 /** What `payment.updated` carries: the payment as after the change, what changed, and the event's words. */
-export function paymentUpdateView(c: PaymentChange): Record<string, unknown> {
+export function paymentUpdateView(c: PaymentChange): NotificationParams<'payment.updated'> {
   return {
     ...paymentView(c.payment),
     change: c.kind,

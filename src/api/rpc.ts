@@ -1,5 +1,8 @@
+import type { TObject } from '@sinclair/typebox';
 import { ApiError } from './errors.js';
 import type { ApiClient, Role } from './clients.js';
+import { validateParams } from './contract/validate.js';
+import { apiErrorOf } from './error-map.js';
 
 /** A JSON-RPC 2.0 request (EMV-free: params is an object or absent). */
 export interface RpcRequest {
@@ -21,9 +24,11 @@ export interface Session {
   readonly stillAuthorized: () => boolean;
 }
 
-/** One API method: the least role that may call it, and its handler. */
+/** One API method: the least role that may call it, its params' schema (from the contract), and its handler. */
 export interface MethodSpec {
   readonly role: Role | null;
+  /** The params schema: the dispatcher checks params against it before the handler runs (absent: not checked). */
+  readonly params?: TObject;
   handler(params: Record<string, unknown>, session: Session): Promise<unknown> | unknown;
 }
 
@@ -62,10 +67,18 @@ export function idOf(text: string): string | number | null {
   return null;
 }
 
-/** A string parameter, or INVALID_PARAMS naming it. */
-export function stringParam(params: Record<string, unknown>, name: string, opts: { optional?: boolean; max?: number } = {}): string | undefined {
-  const v = params[name];
-  if (v === undefined && opts.optional) return undefined;
-  if (typeof v !== 'string' || v.length === 0 || v.length > (opts.max ?? 200)) throw new ApiError('INVALID_PARAMS', `${name} must be a non-empty string${opts.max ? ` of at most ${opts.max} characters` : ''}`, { param: name });
-  return v;
+/** Runs one call: params checked against the method's schema (INVALID_PARAMS naming the param), then its handler. */
+export async function invoke(method: string, spec: MethodSpec, params: Record<string, unknown>, session: Session): Promise<unknown> {
+  const checked = spec.params ? validateParams(method, spec.params, params) : params;
+  return spec.handler(checked, session);
+}
+
+/**
+ * The dispatcher's one error boundary: whatever a call threw, as the API error it is answered with (error-map.ts).
+ * An error that is not an ApiError already is given to `log` first (it is the daemon's, or a device's, to look into).
+ */
+export function errorBoundary(err: unknown, log: (err: unknown, answered: ApiError) => void): ApiError {
+  const e = apiErrorOf(err);
+  if (e !== err) log(err, e);
+  return e;
 }

@@ -6,13 +6,17 @@ import { redactValue } from '../log/redact.js';
 import { roleAllows, type ClientRegistry, type Role } from './clients.js';
 import { ApiError } from './errors.js';
 import { TokenBucket } from './rate-limit.js';
-import { defaultWebAssets, isOwnHost, serveWeb, type WebAssets } from './static-files.js';
-import { idOf, parseRequest, stringParam, type MethodSpec, type Session } from './rpc.js';
+import { defaultWebAssets, isAllowedOrigin, isOwnHost, serveWeb, type WebAssets } from './static-files.js';
+import { API_VERSION, openRpcDocument } from './contract/openrpc.js';
+import { serveOpenRpc } from './openrpc-route.js';
+import { errorBoundary, idOf, invoke, parseRequest, type MethodSpec, type Session } from './rpc.js';
+import { METHODS } from './contract/methods.js';
+import { validateParams } from './contract/validate.js';
 
 /** The API's documented default port. */
 export const DEFAULT_API_PORT = 17620;
 /** The API version `session.hello` reports. */
-export const API_VERSION = '1';
+export { API_VERSION };
 
 /** Limits of one connection. */
 export interface ApiLimits {
@@ -83,7 +87,10 @@ export class ApiServer {
     this.clock = options.clock ?? Date.now;
     const web = options.web === undefined ? defaultWebAssets() : options.web;
     // The demo page, same origin as the API (no Local Network Access prompt); same Host rule as the upgrade.
+    // The API's OpenRPC document, generated once from the contract; served at /openrpc.json under the same rules.
+    const openrpc = JSON.stringify(openRpcDocument(), null, 2);
     this.http = createServer((req, res) => {
+      if (serveOpenRpc(req, res, openrpc, this.boundPort, options.allowedOrigins, options.logger)) return;
       serveWeb(req, res, web, this.boundPort, options.logger).catch((err: unknown) => {
         options.logger?.error('HTTP request failed', { err: redactValue(err) });
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
@@ -174,10 +181,7 @@ export class ApiServer {
     const host = (req.headers.host ?? '').toLowerCase();
     if (!isOwnHost(host, this.boundPort)) return `Host "${host}" is not this daemon (DNS rebinding protection)`;
     const origin = req.headers.origin;
-    if (origin !== undefined) {
-      const own = [`http://127.0.0.1:${this.boundPort}`, `http://localhost:${this.boundPort}`, `http://[::1]:${this.boundPort}`];
-      if (!own.includes(origin) && !this.options.allowedOrigins.includes(origin)) return `Origin "${origin}" is not allowed`;
-    }
+    if (origin !== undefined && !isAllowedOrigin(origin, this.boundPort, this.options.allowedOrigins)) return `Origin "${origin}" is not allowed`;
     return null;
   }
 
@@ -231,7 +235,7 @@ export class ApiServer {
       if (!req.notification && !conn.revoked) conn.ws.send(JSON.stringify({ jsonrpc: '2.0', id: req.id, result: result ?? null }));
     } catch (err) {
       if (call) conn.inFlight.delete(call); // answered here, not again by closeRevoked
-      const e = err instanceof ApiError ? err : this.internal(err);
+      const e = errorBoundary(err, (cause, answered) => this.logFailure(cause, answered));
       if (!conn.revoked) conn.ws.send(JSON.stringify({ jsonrpc: '2.0', id, error: e.toRpc() }));
       // A wrong token ends the connection: guessing tokens costs a new connection each time.
       if (e.code === 'UNAUTHENTICATED' && e.details.hello === true) conn.ws.close(1008, 'authentication failed');
@@ -252,19 +256,20 @@ export class ApiServer {
     const spec = this.options.methods.get(method);
     if (!spec) throw new ApiError('METHOD_NOT_FOUND', `no method "${method}"`);
     if (spec.role && !roleAllows(client.role, spec.role)) throw new ApiError('FORBIDDEN', `${method} needs the ${spec.role} role; this client is ${client.role}`);
-    return spec.handler(params, conn.session);
+    return invoke(method, spec, params, conn.session);
   }
 
   private hello(params: Record<string, unknown>, conn: Connection): unknown {
-    const token = stringParam(params, 'token', { max: 200 }) ?? '';
+    const { token } = validateParams('session.hello', METHODS['session.hello'].params, params);
     const client = this.options.clients.authenticate(token, this.clock());
     if (!client) throw new ApiError('UNAUTHENTICATED', 'unknown or revoked token: pair this client with `posbridge pair`', { hello: true });
     conn.session.client = client;
     return { role: client.role, apiVersion: API_VERSION, client: client.name, lanes: this.options.lanes?.() ?? [] };
   }
 
-  private internal(err: unknown): ApiError {
-    this.options.logger?.error('API method failed', { err: redactValue(err) });
-    return new ApiError('INTERNAL_ERROR', 'the daemon failed to handle the request; it was logged');
+  /** Logs a method's failure (redacted): the daemon's own as an error, a device's or the host's as a warning. */
+  private logFailure(err: unknown, answered: ApiError): void {
+    if (answered.code === 'INTERNAL_ERROR') this.options.logger?.error('API method failed', { err: redactValue(err) });
+    else this.options.logger?.warn('API method answered an error', { code: answered.code, err: redactValue(err) });
   }
 }

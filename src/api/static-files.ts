@@ -29,6 +29,12 @@ export function isOwnHost(host: string | undefined, port: number): boolean {
   return h === `127.0.0.1:${port}` || h === `localhost:${port}` || h === `[::1]:${port}`;
 }
 
+/** True when a request's Origin may use this daemon: the daemon's own page (127.0.0.1, localhost, [::1]) or an allowed one. */
+export function isAllowedOrigin(origin: string, port: number, allowedOrigins: readonly string[]): boolean {
+  const own = [`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`];
+  return own.includes(origin) || allowedOrigins.includes(origin);
+}
+
 /** The headers every answer carries: no caching, no framing, no sniffing, no referrer, and a CSP allowing only this origin. */
 export function securityHeaders(port: number): Record<string, string> {
   const ws = `ws://127.0.0.1:${port} ws://localhost:${port}`;

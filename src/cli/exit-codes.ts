@@ -36,8 +36,4 @@ export function exitCodeFor(err: unknown): number {
   return EXIT.FAILED;
 }
 
-/** The line printed on stderr for an error: code and message. */
-export function errorLine(err: unknown): string {
-  if (err instanceof PosbridgeError) return `posbridge: ${err.code}: ${err.message}`;
-  return `posbridge: ${err instanceof Error ? err.message : String(err)}`;
-}
+export { errorLine } from '../errors.js';

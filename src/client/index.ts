@@ -1,6 +1,13 @@
 // posbridge/client: the typed client of the daemon's WebSocket API, for browsers and Node, with no runtime
 // dependencies. In a browser it uses the global WebSocket; in Node 20 pass one (e.g. `import WebSocket from 'ws'`).
 
+// Types only: they come from the API contract's schemas (src/api/contract/) and are erased when compiled, so the
+// client stays free of runtime dependencies.
+import type { Static } from '@sinclair/typebox';
+import type { MethodName, MethodParams, MethodResult } from '../api/contract/methods.js';
+import type { NotificationName, NotificationParams } from '../api/contract/notifications.js';
+import type { LaneDevices, Payment, PaymentUpdate as PaymentUpdateShape, PrinterState as PrinterStateShape } from '../api/contract/shapes.js';
+
 /** The WebSocket surface the client needs (the browser's, or the `ws` package's). */
 export interface WebSocketLike {
   readonly readyState: number;
@@ -15,74 +22,38 @@ export interface WebSocketLike {
 /** A constructor of WebSockets. */
 export type WebSocketFactory = new (url: string) => WebSocketLike;
 
-/** A payment as the API shows it (never a full PAN). */
-export interface PaymentInfo {
-  readonly paymentId: string;
-  readonly reference: string;
-  readonly lane: string;
-  readonly type: 'sale' | 'refund' | 'preauth';
-  readonly amount: number;
-  readonly currency: string;
-  readonly state: string;
-  readonly result: 'approved' | 'declined' | 'cancelled' | 'failed' | null;
-  readonly maskedPan: string | null;
-  readonly aid: string | null;
-  readonly cvm: string | null;
-  /** How the card was read: "chip", "swiped" or "fallback" (swiped after the chip failed). */
-  readonly entryMode: 'chip' | 'swiped' | 'fallback' | null;
-  readonly authCode: string | null;
-  readonly responseCode: string | null;
-  readonly reason: string | null;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
+/** A payment as the API shows it (never a full PAN): the contract's Payment schema. */
+export type PaymentInfo = Static<typeof Payment>;
 
 /**
  * A payment's change after its end (`payment.updated`; docs/api.md, "Payment states"): the payment as after the
  * change, and what changed — `state` (moved from `from`), `captured` (`capturedAmount`), `reversal-manual` (its
  * reversal needs a person); other values may come later.
  */
-export interface PaymentUpdate extends PaymentInfo {
-  readonly change: 'state' | 'captured' | 'reversal-manual' | (string & Record<never, never>);
-  readonly from: string;
-  readonly detail: string | null;
-  readonly capturedAmount?: number;
-}
+export type PaymentUpdate = Static<typeof PaymentUpdateShape>;
 
-/** A printer's status as devices.list and device.changed report it. */
-export type PrinterState =
-  | { readonly name: string; readonly online: boolean; readonly coverOpen: boolean; readonly paper: 'ok' | 'near-end' | 'end'; readonly drawerOpen: boolean }
-  | { readonly name: string; readonly error: string };
+/** A printer's status as devices.list reports it. */
+export type PrinterState = Static<typeof PrinterStateShape>;
 
 /** One lane's devices (devices.list). */
-export interface LaneDevicesInfo {
-  readonly lane: string;
-  readonly reader: string;
-  readonly connected: boolean;
-  readonly cardPresent: boolean;
-  /** kind: "virtual" (demo), "reader" (the reader's keypad) or "serial". */
-  readonly pinpad: { readonly kind: string; readonly connected: boolean } | null;
-  readonly printer: PrinterState | null;
-  readonly display: { readonly kind: string; readonly connected: boolean } | null;
-  /** The magnetic stripe reader ("virtual" in the demo, "hid"); `error` when it could not be opened. */
-  readonly stripe: { readonly kind: string; readonly connected: boolean; readonly error?: string } | null;
-}
+export type LaneDevicesInfo = Static<typeof LaneDevices>;
 
-/** Notifications, by method name. */
-export interface PosbridgeEvents {
-  'payment.progress': { paymentId?: string; lane: string; step: string; message: string };
-  'payment.completed': PaymentInfo;
-  /** Every change of a payment after payment.completed: a reversal delivered, a supervisor's void, a capture. */
-  'payment.updated': PaymentUpdate;
-  'card.inserted': { lane: string | null };
-  'card.removed': { lane: string | null };
-  /** A reader came or went (event reader-attached/reader-detached), or a printer's status changed (event printer-status, with `status`). */
-  'device.changed': { event: string; lane: string | null; device?: string; status?: PrinterState | { error: string } };
-  /** A queued receipt printed (after paper was loaded, the printer came back). */
-  'receipt.printed': { jobId: number; paymentId: string; copy: string; state: string; markedCopy: boolean };
+/** A method's params, by method name (from the contract). */
+export type Params<N extends MethodName> = MethodParams<N>;
+/** A method's result, by method name (from the contract). */
+export type Result<N extends MethodName> = MethodResult<N>;
+
+/**
+ * What starts a payment: payment.start's params, with `currency` any string (a form's or a command line's value):
+ * the daemon checks it against the contract's list and answers INVALID_PARAMS naming `currency`.
+ */
+export type PaymentRequest = Omit<Params<'payment.start'>, 'currency'> & { currency: string };
+
+/** Notifications, by method name (from the contract), and the client's own `connection` event. */
+export type PosbridgeEvents = { [N in NotificationName]: NotificationParams<N> } & {
   /** The connection state of the client itself. */
   connection: { state: 'connected' | 'disconnected' | 'reconnecting' };
-}
+};
 
 /** An error answered by the daemon: stable `code`, `retriable`. */
 export class PosbridgeApiError extends Error {
@@ -131,7 +102,7 @@ export class PosbridgeClient {
   private attempt = 0;
   private ready: Promise<void> | null = null;
   /** The role and lanes from session.hello. */
-  session: { role: string; apiVersion: string; lanes: { lane: string; reader: string }[] } | null = null;
+  session: Result<'session.hello'> | null = null;
 
   /** Builds the client; `connect` opens it. */
   constructor(private readonly options: ClientOptions) {}
@@ -159,42 +130,42 @@ export class PosbridgeClient {
   }
 
   /** Starts a payment (idempotent by `reference`). */
-  startPayment(p: { lane: string; type: 'sale' | 'refund' | 'preauth'; amount: number; currency: string; reference: string }, signal?: AbortSignal): Promise<{ paymentId: string; created: boolean; state: string }> {
+  startPayment(p: PaymentRequest, signal?: AbortSignal): Promise<Result<'payment.start'>> {
     return this.call('payment.start', p, signal);
   }
 
   /** The payment's current state or final result, by id or reference. */
-  paymentStatus(q: { paymentId: string } | { reference: string }, signal?: AbortSignal): Promise<PaymentInfo> {
+  paymentStatus(q: { paymentId: string } | { reference: string }, signal?: AbortSignal): Promise<Result<'payment.status'>> {
     return this.call('payment.status', q, signal);
   }
 
   /** Cancels a running payment (reversed if the request already left). */
-  cancelPayment(paymentId: string): Promise<{ paymentId: string; cancelling: boolean }> {
+  cancelPayment(paymentId: string): Promise<Result<'payment.cancel'>> {
     return this.call('payment.cancel', { paymentId });
   }
 
   /** Payments created between two times (ISO 8601). */
-  listPayments(range: { from?: string; to?: string } = {}): Promise<{ payments: PaymentInfo[] }> {
+  listPayments(range: Params<'payment.list'> = {}): Promise<Result<'payment.list'>> {
     return this.call('payment.list', range);
   }
 
   /** A payment's receipt as text and an SVG preview. */
-  receipt(paymentId: string, copy: 'customer' | 'merchant' = 'customer'): Promise<{ paymentId: string; copy: string; text: string; svg: string }> {
+  receipt(paymentId: string, copy: 'customer' | 'merchant' = 'customer'): Promise<Result<'receipt.get'>> {
     return this.call('receipt.get', { paymentId, copy });
   }
 
   /** Prints a payment's receipt once, or queues it until the printer can; `reprint` prints again, marked COPY (ALREADY_PRINTED otherwise). */
-  printReceipt(paymentId: string, copy: 'customer' | 'merchant' = 'customer', reprint = false): Promise<{ jobId: number; paymentId: string; copy: string; state: 'printed' | 'queued' | 'unconfirmed'; markedCopy: boolean; waitingFor?: string }> {
+  printReceipt(paymentId: string, copy: 'customer' | 'merchant' = 'customer', reprint = false): Promise<Result<'receipt.print'>> {
     return this.call('receipt.print', { paymentId, copy, reprint });
   }
 
   /** The lanes with their reader, PIN pad, printer and display. */
-  devices(): Promise<{ lanes: LaneDevicesInfo[] }> {
+  devices(): Promise<Result<'devices.list'>> {
     return this.call('devices.list', {});
   }
 
   /** Opens the lane's cash drawer (a kick on its receipt printer's drawer port). */
-  openDrawer(lane: string): Promise<{ lane: string; drawerOpen: boolean | null; realtime: boolean }> {
+  openDrawer(lane: string): Promise<Result<'drawer.open'>> {
     return this.call('drawer.open', { lane });
   }
 
@@ -202,7 +173,7 @@ export class PosbridgeClient {
    * Runs a payment to its end: starts it, and resolves with the final payment (from payment.completed, or from
    * payment.status after a reconnect). Aborting the signal cancels the payment.
    */
-  async pay(p: { lane: string; type: 'sale' | 'refund' | 'preauth'; amount: number; currency: string; reference: string }, opts: { signal?: AbortSignal; onProgress?: (m: string) => void } = {}): Promise<PaymentInfo> {
+  async pay(p: PaymentRequest, opts: { signal?: AbortSignal; onProgress?: (m: string) => void } = {}): Promise<PaymentInfo> {
     const started = await this.startPayment(p);
     return new Promise<PaymentInfo>((resolve, reject) => {
       const offs: (() => void)[] = [];
@@ -224,6 +195,10 @@ export class PosbridgeClient {
     });
   }
 
+  /** Calls a method of the contract with its typed params and result. */
+  call<N extends MethodName>(method: N, params: Params<N>, signal?: AbortSignal): Promise<Result<N>>;
+  /** Calls any method by name (one the contract does not know: the result's type is the caller's to say). */
+  call<T>(method: string, params: object, signal?: AbortSignal): Promise<T>;
   /** Calls any method (typed helpers above cover the common ones). */
   async call<T>(method: string, params: object, signal?: AbortSignal): Promise<T> {
     await this.connect();
@@ -259,7 +234,7 @@ export class PosbridgeClient {
       let opened = false;
       ws.onopen = () => {
         opened = true;
-        this.rawCall<{ role: string; apiVersion: string; lanes: { lane: string; reader: string }[] }>('session.hello', { token: this.options.token }).then(
+        this.rawCall<Result<'session.hello'>>('session.hello', { token: this.options.token }).then(
           (s) => {
             this.session = s;
             this.attempt = 0;

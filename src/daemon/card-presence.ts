@@ -31,32 +31,49 @@ export class CardPresence {
   }
 
   /**
-   * For a PIN entry on `reader`: with a card in it, the prompt's signal joined with the card leaving, and `wait` that
-   * ends as EMV_CARD_REMOVED the moment it does; for a swiped card or an empty reader, both unchanged.
+   * For a PIN entry on `reader`: with a card in it, the prompt's signal joined with the card leaving, `wait` that
+   * ends as EMV_CARD_REMOVED the moment it does, and `until` that ends with the PIN port's `{ kind: 'card-removed' }`
+   * then; for a swiped card or an empty reader, all unchanged.
    */
-  forEntry(reader: string, prompt: { readonly signal?: AbortSignal; readonly swiped?: boolean }): { readonly signal: AbortSignal | undefined; wait<T>(p: Promise<T>): Promise<T> } {
+  forEntry(reader: string, prompt: { readonly signal?: AbortSignal; readonly swiped?: boolean }): PinEntryWatch {
     const { signal } = prompt;
     const gone = this.signal(reader);
-    if (gone.aborted || prompt.swiped) return { signal, wait: (p) => p };
+    if (gone.aborted || prompt.swiped) return { signal, wait: (p) => p, until: (p) => p };
     return {
       signal: signal ? AbortSignal.any([signal, gone]) : gone,
-      wait: <T>(p: Promise<T>): Promise<T> =>
-        new Promise<T>((resolve, reject) => {
-          const onGone = (): void => reject(removedDuringPin());
-          gone.addEventListener('abort', onGone, { once: true });
-          p.then(
-            (v) => {
-              gone.removeEventListener('abort', onGone);
-              resolve(v);
-            },
-            (err: unknown) => {
-              gone.removeEventListener('abort', onGone);
-              reject(err);
-            },
-          );
-        }),
+      wait: (p) => endWhenGone(p, gone, () => Promise.reject(removedDuringPin())),
+      until: (p) => endWhenGone(p, gone, () => Promise.resolve(CARD_REMOVED)),
     };
   }
+}
+
+/** A PIN entry watched for the card leaving (see `CardPresence.forEntry`). */
+export interface PinEntryWatch {
+  readonly signal: AbortSignal | undefined;
+  /** `p`, or EMV_CARD_REMOVED the moment the card leaves. */
+  wait<T>(p: Promise<T>): Promise<T>;
+  /** `p`, or `{ kind: 'card-removed' }` the moment the card leaves. */
+  until<T>(p: Promise<T>): Promise<T | typeof CARD_REMOVED>;
+}
+
+const CARD_REMOVED = { kind: 'card-removed' } as const;
+
+/** `p`, or what `ended` gives the moment `gone` aborts. */
+function endWhenGone<T, E>(p: Promise<T>, gone: AbortSignal, ended: () => Promise<E>): Promise<T | E> {
+  return new Promise<T | E>((resolve, reject) => {
+    const onGone = (): void => void ended().then(resolve, reject);
+    gone.addEventListener('abort', onGone, { once: true });
+    p.then(
+      (v) => {
+        gone.removeEventListener('abort', onGone);
+        resolve(v);
+      },
+      (err: unknown) => {
+        gone.removeEventListener('abort', onGone);
+        reject(err);
+      },
+    );
+  });
 }
 
 function removedDuringPin(): EmvError {

@@ -1,11 +1,16 @@
 import type { PrinterProfile } from '../drivers/printer/escpos-printer.js';
-import { PrinterError } from '../drivers/printer/errors.js';
-import { parsePrinterUrl } from '../drivers/printer/printer-url.js';
-import { PosbridgeError } from '../errors.js';
+import { ConfigError } from './config-error.js';
+export { ConfigError, CONFIG_ERROR_CODES } from './config-error.js';
 import { DEFAULT_MERCHANT_ID, DEFAULT_TERMINAL_ID } from '../config/terminal-identity.js';
+import { RECEIPT_LANGUAGES, type ReceiptLanguage } from '../receipts/receipt-labels.js';
 
-/** Where a lane's PIN is entered: the demo's software pad, the reader's own keypad (PC/SC part 10) or a serial PIN pad URL. */
-export type PinPadConfig = 'virtual' | 'reader' | `serial://${string}`;
+import { parseKind } from './device-kind.js';
+import { DISPLAY_KINDS } from './lane-display.js';
+import { PINPAD_KINDS, type PinPadConfig } from './lane-pinpad.js';
+import { STRIPE_KINDS } from './lane-stripe.js';
+import { PRINTER_KINDS } from './printer-kinds.js';
+
+export type { PinPadConfig } from './lane-pinpad.js';
 
 /** One lane: a till with its chip reader, PIN pad, receipt printer and customer display. */
 export interface LaneConfig {
@@ -73,23 +78,14 @@ export interface DaemonConfig {
   readonly falsePinPadReaders?: readonly string[];
   /**
    * The shop as its receipts name it, and the terminal's identity: `terminalId` goes to ISO 8583 field 41, EMV 9F1C,
-   * the receipt and each journal row; `merchantId` to field 42 (src/config/terminal-identity.ts).
+   * the receipt and each journal row; `merchantId` to field 42 (src/config/terminal-identity.ts); `language` words
+   * the receipts (`en` by default, `zh`: Chinese labels).
    */
-  readonly merchant: { readonly name: string; readonly address: readonly string[]; readonly terminalId: string; readonly merchantId: string };
+  readonly merchant: { readonly name: string; readonly address: readonly string[]; readonly terminalId: string; readonly merchantId: string; readonly language?: ReceiptLanguage };
   /** Online journal backups on a schedule: every N hours, keeping `keep` copies in <dataDir>/backups. */
   readonly backup: { readonly everyHours: number; readonly keep: number } | null;
 }
 
-/** A configuration problem naming the key. */
-export class ConfigError extends PosbridgeError {
-  /** Builds a config error for `key`. */
-  constructor(key: string, why: string) {
-    super('CONFIG_INVALID', `config: ${key}: ${why}`, { details: { key } });
-  }
-}
-
-/** Every code a ConfigError can carry. */
-export const CONFIG_ERROR_CODES = ['CONFIG_INVALID'] as const;
 
 const KEYS = new Set(['port', 'dataDir', 'allowedOrigins', 'host', 'readers', 'lanes', 'refundLimitForCashier', 'demo', 'diagTransmit', 'backup', 'merchant', 'printer', 'printerEncoding', 'printers', 'falsePinPadReaders', 'autoPrint']);
 
@@ -166,33 +162,21 @@ function parseLane(l: unknown, i: number, printers: Readonly<Record<string, Prin
   if (typeof x !== 'object' || x === null || typeof x.name !== 'string' || !/^[A-Za-z0-9_-]{1,40}$/.test(x.name)) throw new ConfigError(`lanes[${i}].name`, 'must be 1–40 letters, digits, _ or -');
   for (const k of Object.keys(x)) if (!['name', 'reader', 'pinpad', 'printer', 'display', 'stripe'].includes(k)) throw new ConfigError(`lanes[${i}].${k}`, 'unknown key (known: name, reader, pinpad, printer, display, stripe)');
   if (typeof x.reader !== 'string' || x.reader === '') throw new ConfigError(`lanes[${i}].reader`, 'must name the PC/SC reader');
-  let pinpad: PinPadConfig | undefined;
-  if (x.pinpad !== undefined) {
-    if (x.pinpad === 'virtual' || x.pinpad === 'reader') pinpad = x.pinpad;
-    else if (typeof x.pinpad === 'string' && x.pinpad.startsWith('serial://')) pinpad = serialUrl(x.pinpad, `lanes[${i}].pinpad`) as PinPadConfig;
-    else throw new ConfigError(`lanes[${i}].pinpad`, 'must be "virtual", "reader" or a serial PIN pad URL (serial:///dev/ttyUSB0?baud=9600)');
-  }
+  // Each device value is checked by the registered kind that claims it (device-kind.ts).
+  const pinpad = x.pinpad === undefined ? undefined : (parseKind(PINPAD_KINDS, x.pinpad, `lanes[${i}].pinpad`) as PinPadConfig);
   if (x.printer !== undefined && (typeof x.printer !== 'string' || !(x.printer in printers))) {
     throw new ConfigError(`lanes[${i}].printer`, `must name a printer in "printers" (known: ${Object.keys(printers).join(', ') || 'none'})`);
   }
-  const display = x.display === undefined ? undefined : serialUrl(x.display, `lanes[${i}].display`);
-  if (x.stripe !== undefined && (typeof x.stripe !== 'string' || !/^(virtual|hid|hid:[0-9A-Fa-f]{4}:[0-9A-Fa-f]{4}|hid:.+)$/.test(x.stripe))) {
-    throw new ConfigError(`lanes[${i}].stripe`, 'must be "hid", "hid:VVVV:PPPP" (vendor:product in hex), "hid:PATH" or "virtual"');
-  }
+  const display = x.display === undefined ? undefined : parseKind(DISPLAY_KINDS, x.display, `lanes[${i}].display`);
+  const stripe = x.stripe === undefined ? undefined : parseKind(STRIPE_KINDS, x.stripe, `lanes[${i}].stripe`);
   return {
     name: x.name,
     reader: x.reader,
     ...(pinpad ? { pinpad } : {}),
     ...(typeof x.printer === 'string' ? { printer: x.printer } : {}),
     ...(display ? { display } : {}),
-    ...(typeof x.stripe === 'string' ? { stripe: x.stripe } : {}),
+    ...(stripe ? { stripe } : {}),
   };
-}
-
-/** A serial device URL the transports accept (serial:///dev/ttyX?baud=N). */
-function serialUrl(v: unknown, key: string): string {
-  if (typeof v !== 'string' || !v.startsWith('serial://')) throw new ConfigError(key, 'must be a serial URL like serial:///dev/ttyUSB0?baud=9600');
-  return parsePrinter(v, key);
 }
 
 function parsePrinters(v: unknown, shorthand: unknown, shorthandEncoding: unknown): Record<string, PrinterConfig> {
@@ -211,13 +195,13 @@ function parsePrinters(v: unknown, shorthand: unknown, shorthandEncoding: unknow
       const cpl = x.charactersPerLine ?? 42;
       if (typeof cpl !== 'number' || !Number.isInteger(cpl) || cpl < 24 || cpl > 64) throw new ConfigError(`${key}.charactersPerLine`, 'must be an integer 24..64');
       const encoding = parseEncoding(x.encoding, `${key}.encoding`);
-      out[name] = { url: parsePrinter(x.url, `${key}.url`), encoding, commandSet, chineseFont: x.chineseFont === true || (x.chineseFont === undefined && encoding === 'gb18030'), charactersPerLine: cpl };
+      out[name] = { url: parseKind(PRINTER_KINDS, x.url, `${key}.url`), encoding, commandSet, chineseFont: x.chineseFont === true || (x.chineseFont === undefined && encoding === 'gb18030'), charactersPerLine: cpl };
     }
   }
   if (shorthand !== undefined) {
     if (out.default) throw new ConfigError('printer', 'both "printer" and printers.default are given: keep one');
     const encoding = parseEncoding(shorthandEncoding, 'printerEncoding');
-    out.default = { url: parsePrinter(shorthand, 'printer'), encoding, commandSet: 'escpos', chineseFont: encoding === 'gb18030', charactersPerLine: 42 };
+    out.default = { url: parseKind(PRINTER_KINDS, shorthand, 'printer'), encoding, commandSet: 'escpos', chineseFont: encoding === 'gb18030', charactersPerLine: 42 };
   } else if (shorthandEncoding !== undefined) throw new ConfigError('printerEncoding', 'only goes with "printer" (use printers.NAME.encoding)');
   return out;
 }
@@ -250,30 +234,22 @@ export function lanePinPad(config: DaemonConfig, lane: LaneConfig): PinPadConfig
 }
 
 function parseMerchant(v: unknown): DaemonConfig['merchant'] {
-  if (v === undefined) return { name: 'posbridge shop', address: [], terminalId: DEFAULT_TERMINAL_ID, merchantId: DEFAULT_MERCHANT_ID };
+  if (v === undefined) return { name: 'posbridge shop', address: [], terminalId: DEFAULT_TERMINAL_ID, merchantId: DEFAULT_MERCHANT_ID, language: 'en' };
   const m = v as Record<string, unknown>;
   if (typeof m !== 'object' || m === null || typeof m.name !== 'string' || m.name === '') throw new ConfigError('merchant.name', 'must be the shop name');
   if (m.address !== undefined && (!Array.isArray(m.address) || !m.address.every((x) => typeof x === 'string'))) throw new ConfigError('merchant.address', 'must be a list of lines');
   if (m.terminalId !== undefined && (typeof m.terminalId !== 'string' || !/^[ -~]{1,8}$/.test(m.terminalId))) throw new ConfigError('merchant.terminalId', 'must be 1–8 printable characters');
   if (m.merchantId !== undefined && (typeof m.merchantId !== 'string' || !/^[ -~]{1,15}$/.test(m.merchantId))) throw new ConfigError('merchant.merchantId', 'must be 1–15 printable characters');
-  for (const k of Object.keys(m)) if (!['name', 'address', 'terminalId', 'merchantId'].includes(k)) throw new ConfigError(`merchant.${k}`, 'unknown key (known: name, address, terminalId, merchantId)');
+  const language = m.language === undefined ? 'en' : RECEIPT_LANGUAGES.find((l) => l === m.language);
+  if (language === undefined) throw new ConfigError('merchant.language', `must be one of ${RECEIPT_LANGUAGES.join(', ')}`);
+  for (const k of Object.keys(m)) if (!['name', 'address', 'terminalId', 'merchantId', 'language'].includes(k)) throw new ConfigError(`merchant.${k}`, 'unknown key (known: name, address, terminalId, merchantId, language)');
   return {
     name: m.name,
     address: (m.address as string[] | undefined) ?? [],
     terminalId: (m.terminalId as string | undefined) ?? DEFAULT_TERMINAL_ID,
     merchantId: (m.merchantId as string | undefined) ?? DEFAULT_MERCHANT_ID,
+    language,
   };
-}
-
-function parsePrinter(v: unknown, key: string): string {
-  if (typeof v !== 'string') throw new ConfigError(key, 'must be a device URL string');
-  try {
-    parsePrinterUrl(v);
-  } catch (err) {
-    if (err instanceof PrinterError) throw new ConfigError(key, err.message);
-    throw err;
-  }
-  return v;
 }
 
 function parseEncoding(v: unknown, key: string): PrinterProfile['encoding'] {

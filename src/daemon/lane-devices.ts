@@ -1,8 +1,6 @@
 import type { LaneDeviceStatus } from '../api/device-methods.js';
-import { PoleDisplay } from '../drivers/display/pole-display.js';
-import { printerFromUrl, type PrinterProfile } from '../drivers/printer/escpos-printer.js';
+import type { PrinterProfile } from '../drivers/printer/escpos-printer.js';
 import { PrinterError } from '../drivers/printer/errors.js';
-import { transportFromUrl } from '../drivers/printer/printer-url.js';
 import type { PrinterStatus } from '../drivers/printer/types.js';
 import type { Db } from '../journal/database.js';
 import type { Logger } from '../log/logger.js';
@@ -10,7 +8,9 @@ import type { Payment } from '../payments/payment-store.js';
 import { ReceiptPrinting, settleInterruptedJobs, type PrintOutcome } from '../receipts/receipt-printing.js';
 import type { Merchant, ReceiptCopy } from '../receipts/text-receipt.js';
 import { allPrinters, lanePrinter, type DaemonConfig, type PrinterConfig } from './config.js';
-import { LaneDisplay } from './lane-display.js';
+import { kindOf } from './device-kind.js';
+import { DISPLAY_KINDS, type LaneDisplay } from './lane-display.js';
+import { PRINTER_KINDS } from './printer-kinds.js';
 
 /** One configured printer with its durable queue. */
 export interface NamedPrinter {
@@ -37,7 +37,7 @@ export class LaneDevices {
     private readonly logger?: Logger,
   ) {
     for (const [name, p] of Object.entries(allPrinters(config))) {
-      const printer = printerFromUrl(p.url, p.commandSet);
+      const printer = kindOf(PRINTER_KINDS, p.url, `printers.${name}.url`).open(p.url, p.commandSet);
       const profile: PrinterProfile = { cpl: p.charactersPerLine, encoding: p.encoding, commandSet: p.commandSet, chineseFont: p.chineseFont };
       const printing = new ReceiptPrinting(db, name, printer, merchant, profile, payment, onPrinted);
       this.printers.set(name, { name, config: p, printing, lastStatus: null });
@@ -45,7 +45,7 @@ export class LaneDevices {
     for (const lane of config.lanes) {
       const named = lanePrinter(config, lane);
       if (named) this.printerOfLane.set(lane.name, named.name);
-      if (lane.display) this.displays.set(lane.name, new LaneDisplay(lane.name, new PoleDisplay(transportFromUrl(lane.display)), logger));
+      if (lane.display) this.displays.set(lane.name, kindOf(DISPLAY_KINDS, lane.display, `lanes.${lane.name}.display`).open(lane.display, lane.name, logger));
     }
     // Before any job prints: what the last run was printing when it stopped is never resent by itself.
     for (const j of settleInterruptedJobs(db)) {

@@ -1,4 +1,10 @@
-import type { PoleDisplay } from '../drivers/display/pole-display.js';
+import { existsSync } from 'node:fs';
+import { PoleDisplay } from '../drivers/display/pole-display.js';
+import { displayTransportFromUrl } from '../drivers/display/display-port.js';
+import { parsePrinterUrl } from '../drivers/printer/printer-url.js';
+import { PrinterError } from '../drivers/printer/errors.js';
+import { ConfigError } from './config-error.js';
+import type { DeviceCheck, DeviceKind } from './device-kind.js';
 import { formatMinor } from '../util/currency.js';
 import { DisplayError } from '../drivers/display/errors.js';
 import type { Logger } from '../log/logger.js';
@@ -89,4 +95,37 @@ export class LaneDisplay {
       }
     });
   }
+}
+
+/** How a display kind opens, for one lane. */
+export type OpenDisplay = (url: string, lane: string, logger?: Logger) => LaneDisplay;
+
+/** The customer display kinds: a serial pole display (ESC/POS-style two-line VFD). */
+export const DISPLAY_KINDS: readonly DeviceKind<OpenDisplay>[] = [
+  {
+    family: 'display',
+    name: 'serial',
+    form: 'a serial URL like "serial:///dev/ttyUSB0?baud=9600"',
+    demoOnly: false,
+    claims: (v) => v.startsWith('serial://'),
+    parse: (v, key) => {
+      try {
+        parsePrinterUrl(v);
+      } catch (err) {
+        if (err instanceof PrinterError) throw new ConfigError(key, err.message);
+        throw err;
+      }
+      return v;
+    },
+    open: (url, lane, logger) => new LaneDisplay(lane, new PoleDisplay(displayTransportFromUrl(url)), logger),
+    doctor: async (url, label) => displayCheck(url, label),
+  },
+];
+
+/** A pole display answers nothing: only its port can be checked (where ports are files). */
+function displayCheck(url: string, label: string): DeviceCheck {
+  const a = parsePrinterUrl(url);
+  const path = a.kind === 'tcp' ? null : a.path;
+  if (path === null || process.platform === 'win32') return { name: label, status: 'ok', detail: `${url} (not checked: the display does not answer)` };
+  return existsSync(path) ? { name: label, status: 'ok', detail: `${path} present` } : { name: label, status: 'fail', detail: `${path} not found`, fix: 'plug the display in, or correct lanes[].display' };
 }

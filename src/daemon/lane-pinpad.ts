@@ -7,7 +7,13 @@ import { SerialPinPad } from '../drivers/pinpad/serial-pinpad.js';
 import { PinPadError } from '../drivers/pinpad/serial-pinpad-errors.js';
 import type { Payment } from '../payments/payment-store.js';
 import type { CardPresence } from './card-presence.js';
-import { ConfigError, type PinPadConfig } from './config.js';
+import { ConfigError } from './config-error.js';
+import { kindOf, type DeviceCheck, type DeviceKind } from './device-kind.js';
+import { parsePinPadUrl } from '../drivers/pinpad/serial-pinpad-port.js';
+import { errorLine } from '../errors.js';
+
+/** Where a lane's PIN is entered: the demo's software pad, the reader's own keypad (PC/SC part 10) or a serial PIN pad URL. */
+export type PinPadConfig = 'virtual' | 'reader' | `serial://${string}`;
 
 /** A lane's PIN entry device with what devices.list says of it. */
 export interface LanePinPad {
@@ -39,19 +45,69 @@ export interface LanePinPadOptions {
 
 const noProgress = (): void => undefined;
 
-/** Builds the lane's PIN pad from its config: the demo's virtual pad, the reader's keypad or a serial PIN pad. */
-export function createLanePinPad(kind: PinPadConfig, o: LanePinPadOptions): LanePinPad {
-  if (kind === 'virtual') {
-    if (!o.simulatedEntry) throw new ConfigError(`lanes.${o.lane}.pinpad`, '"virtual" is the demo\'s PIN pad: refused outside the demo');
-    const entry = o.simulatedEntry((prompt) => {
-      o.onPrompt(prompt);
-      return o.virtualPin(prompt);
-    });
-    return { entry, status: async () => ({ kind: 'virtual', connected: true }), progress: noProgress, close: async () => undefined };
+/** How a PIN pad kind opens, for one lane. */
+export type OpenPinPad = (value: string, o: LanePinPadOptions) => LanePinPad;
+
+/** A PIN pad kind, with the CVMs it cannot do: the bits of terminal capabilities byte 2 (9F33) it clears. */
+export interface PinPadKind extends DeviceKind<OpenPinPad> {
+  readonly cvmBitsCleared: number;
+}
+
+/**
+ * The PIN pad kinds (EMV Book 4 Annex A2 for the CVM bits): the reader's keypad has no online or enciphered PIN
+ * (0x40, 0x10), a serial pad no plaintext offline PIN (0x80); the demo's virtual pad does all.
+ */
+export const PINPAD_KINDS: readonly PinPadKind[] = [
+  { family: 'pinpad', name: 'reader', form: '"reader"', demoOnly: false, claims: (v) => v === 'reader', parse: (v) => v, open: (_v, o) => readerPinPad(o), cvmBitsCleared: 0x40 | 0x10 },
+  {
+    family: 'pinpad',
+    name: 'serial',
+    form: '"serial:///dev/ttyUSB0?baud=9600"',
+    demoOnly: false,
+    claims: (v) => v.startsWith('serial://'),
+    parse: (v, key) => {
+      try {
+        parsePinPadUrl(v);
+      } catch (err) {
+        if (err instanceof PinPadError) throw new ConfigError(key, err.message);
+        throw err;
+      }
+      return v;
+    },
+    open: (v, o) => serialPinPad(v, o),
+    cvmBitsCleared: 0x80,
+    doctor: (v, label) => serialPinPadCheck(v, label),
+  },
+  { family: 'pinpad', name: 'virtual', form: '"virtual" (the demo\'s)', demoOnly: true, claims: (v) => v === 'virtual', parse: (v) => v, open: (_v, o) => virtualPinPad(o), cvmBitsCleared: 0 },
+];
+
+/** Builds the lane's PIN pad from its config value, through the kind that claims it. */
+export function createLanePinPad(value: string, o: LanePinPadOptions): LanePinPad {
+  return kindOf(PINPAD_KINDS, value, `lanes.${o.lane}.pinpad`).open(value, o);
+}
+
+/** The demo's software PIN pad: the PIN typed through sim.enterPin (its entry comes with the simulators). */
+function virtualPinPad(o: LanePinPadOptions): LanePinPad {
+  if (!o.simulatedEntry) throw new ConfigError(`lanes.${o.lane}.pinpad`, '"virtual" is the demo\'s PIN pad: refused outside the demo');
+  const entry = o.simulatedEntry((prompt) => {
+    o.onPrompt(prompt);
+    return o.virtualPin(prompt);
+  });
+  return { entry, status: async () => ({ kind: 'virtual', connected: true }), progress: noProgress, close: async () => undefined };
+}
+
+/** A serial PIN pad asked who it is, for doctor. */
+async function serialPinPadCheck(url: string, label: string): Promise<DeviceCheck> {
+  const pad = SerialPinPad.fromUrl(url, { replyTimeoutMs: 1500 });
+  try {
+    const id = await pad.identify();
+    return { name: label, status: 'ok', detail: `${url}: ${id.model}, ${id.scheme}` };
+  } catch (err) {
+    if (!(err instanceof PinPadError)) throw err;
+    return { name: label, status: 'fail', detail: `${url}: ${errorLine(err)}`, fix: 'check the PIN pad is plugged in and powered, and the port and baud rate' };
+  } finally {
+    await pad.close();
   }
-  if (kind === 'reader') return readerPinPad(o);
-  if (kind.startsWith('serial://')) return serialPinPad(kind, o);
-  throw new ConfigError(`lanes.${o.lane}.pinpad`, `"${kind}" is not a PIN pad kind`);
 }
 
 /**
@@ -76,12 +132,12 @@ function serialPinPad(url: string, o: LanePinPadOptions): LanePinPad {
     verifyOfflineEnciphered: (channel, prompt, key) => {
       o.onPrompt(prompt);
       const entry = o.presence.forEntry(o.reader, prompt);
-      return entry.wait(pad.verifyOfflineEnciphered(channel, withSignal(prompt, entry.signal), key));
+      return entry.until(pad.verifyOfflineEnciphered(channel, withSignal(prompt, entry.signal), key));
     },
     onlinePin: (prompt) => {
       o.onPrompt(prompt);
       const entry = o.presence.forEntry(o.reader, prompt);
-      return entry.wait(pad.onlinePin(withSignal(prompt, entry.signal)));
+      return entry.until(pad.onlinePin(withSignal(prompt, entry.signal)));
     },
   };
   return {
@@ -134,7 +190,7 @@ function readerPinPad(o: LanePinPadOptions): LanePinPad {
       return pad.verifyOfflinePlaintext(channel, prompt);
     },
     verifyOfflineEnciphered: async () => ({ kind: 'unavailable' }),
-    onlinePin: async () => null,
+    onlinePin: async () => ({ kind: 'unavailable' }),
   };
   return { entry, status: async () => ({ kind: 'reader', connected: usable !== false }), progress: noProgress, close: async () => undefined };
 }
@@ -146,12 +202,10 @@ function withSignal<P extends PinPrompt>(prompt: P, signal: AbortSignal | undefi
 
 /**
  * Terminal capabilities (9F33) for a lane's PIN pad, from the default ones: byte 2 (EMV Book 4 Annex A2) says which
- * CVMs the terminal supports, so the kernel never picks one the pad cannot do — a reader keypad has no online or
- * enciphered PIN (bits 0x40, 0x10), a serial pad no plaintext offline PIN (0x80).
+ * CVMs the terminal supports, so the kernel never picks one the pad cannot do.
  */
-export function capabilitiesFor(kind: PinPadConfig, base: string): string {
+export function capabilitiesFor(kind: string, base: string): string {
   const b = Uint8Array.from(base.match(/../g) ?? [], (h) => Number.parseInt(h, 16));
-  if (kind === 'reader') b[1] &= ~(0x40 | 0x10);
-  else if (kind.startsWith('serial://')) b[1] &= ~0x80;
+  b[1] &= ~(PINPAD_KINDS.find((k) => k.claims(kind))?.cvmBitsCleared ?? 0);
   return [...b].map((x) => x.toString(16).padStart(2, '0').toUpperCase()).join('');
 }

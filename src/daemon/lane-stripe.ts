@@ -1,7 +1,9 @@
 import { HidError } from '../drivers/hid/errors.js';
 import { openHidStripeReader } from '../drivers/hid/hid-stripe-reader.js';
-import { loadNodeHidBinding } from '../drivers/hid/node-hid-binding.js';
-import { ConfigError } from './config.js';
+import { listHidDevices, loadNodeHidBinding } from '../drivers/hid/node-hid-binding.js';
+import { ConfigError } from './config-error.js';
+import type { DeviceCheck, DeviceKind } from './device-kind.js';
+import { errorLine } from '../errors.js';
 import { ReopeningStripeReader } from '../drivers/hid/reopening-stripe-reader.js';
 import type { HidBinding, HidOpenTarget, StripeReader } from '../drivers/hid/types.js';
 import type { Logger } from '../log/logger.js';
@@ -57,4 +59,42 @@ export async function openLaneStripe(spec: string, lane: string, logger?: Logger
 export function stripeStatus(s: LaneStripe): { readonly kind: string; readonly connected: boolean; readonly error?: string } {
   const error = s.error ?? (s.reader instanceof ReopeningStripeReader ? s.reader.lastError : null);
   return { kind: s.kind, connected: s.reader !== null && !s.reader.closed, ...(error ? { error } : {}) };
+}
+
+/** How a stripe reader kind opens, for one lane. */
+export type OpenStripe = (value: string, lane: string, logger?: Logger, retryMs?: number, simulated?: () => HidBinding) => Promise<LaneStripe>;
+
+const HID_FORM = /^(hid|hid:[0-9A-Fa-f]{4}:[0-9A-Fa-f]{4}|hid:.+)$/;
+
+/** The stripe reader kinds: a HID reader (MagTek-style) and the demo's virtual one. */
+export const STRIPE_KINDS: readonly DeviceKind<OpenStripe>[] = [
+  {
+    family: 'stripe',
+    name: 'hid',
+    form: '"hid", "hid:VVVV:PPPP" (vendor:product in hex), "hid:PATH"',
+    demoOnly: false,
+    claims: (v) => v === 'hid' || v.startsWith('hid:'),
+    parse: (v, key) => {
+      if (!HID_FORM.test(v)) throw new ConfigError(key, 'must be "hid", "hid:VVVV:PPPP" (vendor:product in hex), "hid:PATH" or "virtual"');
+      return v;
+    },
+    open: openLaneStripe,
+    doctor: (v, label) => stripeCheck(v, label),
+  },
+  { family: 'stripe', name: 'virtual', form: '"virtual" (the demo\'s)', demoOnly: true, claims: (v) => v === 'virtual', parse: (v) => v, open: openLaneStripe },
+];
+
+/** Whether the configured HID reader is attached, for doctor. */
+async function stripeCheck(spec: string, label: string): Promise<DeviceCheck> {
+  try {
+    const devices = await listHidDevices();
+    const t = hidTarget(spec);
+    const found = t === undefined ? devices.find((d) => d.likelyCardReader) : 'path' in t ? devices.find((d) => d.path === t.path) : devices.find((d) => d.vendorId === t.vendorId && d.productId === t.productId);
+    return found
+      ? { name: label, status: 'ok', detail: `${found.product ?? 'HID device'} (${found.path ?? 'no path'})` }
+      : { name: label, status: 'fail', detail: `no HID device matches "${spec}" (${devices.length} HID device(s) attached)`, fix: 'plug the reader in; `posbridge devices` lists what is attached' };
+  } catch (err) {
+    if (!(err instanceof HidError)) throw err;
+    return { name: label, status: 'fail', detail: errorLine(err), fix: 'reinstall posbridge with its optional dependency node-hid' };
+  }
 }

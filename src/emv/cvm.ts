@@ -1,10 +1,10 @@
-import { EmvError } from './errors.js';
 import { CommandApdu } from '../apdu/command-apdu.js';
 import { fromHex } from '../apdu/hex.js';
 import type { CardIo } from './card-io.js';
 import type { EmvDataStore } from './data-store.js';
 import { bcdDigits, uintOf } from './numeric.js';
 import type { BitField, TsiBit, TvrBit } from './tvr.js';
+import { onlinePinBlockOf, stoppedEntryError } from './pin-result.js';
 import type { OnlinePinBlock, PinEntry, PinOutcome, TransactionRequest } from './types.js';
 
 /** How the cardholder was verified, for receipts and the payment record. */
@@ -129,10 +129,12 @@ async function performRule(ctx: CvmContext, code: number, caps: number): Promise
     const pan = bcdDigits(ctx.store.getCard(0x5a) ?? new Uint8Array(0)) ?? '';
     ctx.onPinPrompt(undefined);
     const signal = ctx.io.cancelSignal;
-    const block = await ctx.pin.onlinePin({ amount: ctx.request.amount, currency: ctx.request.currency, pan, ...(signal ? { signal } : {}) });
+    const r = await ctx.pin.onlinePin({ amount: ctx.request.amount, currency: ctx.request.currency, pan, ...(signal ? { signal } : {}) });
     ctx.io.checkCancelled('cvm');
+    const block = onlinePinBlockOf(r);
     if (!block) {
-      ctx.tvr.set('pinNotEntered');
+      // A bypass moves on to the next CVM; so does a pad that cannot make an online PIN block (not working, Book 3 §10.5).
+      ctx.tvr.set(r.kind === 'unavailable' ? 'pinPadMissing' : 'pinNotEntered');
       return failed;
     }
     ctx.tvr.set('onlinePinEntered');
@@ -179,7 +181,9 @@ async function offlinePin(ctx: CvmContext, enciphered: boolean): Promise<boolean
         // The cancel key, or nobody at the PIN pad: the transaction ends (EMV Book 4 §11.1, the Cancel key); only an
         // explicit bypass moves on to the card's next CVM.
         ctx.io.checkCancelled('cvm');
-        throw new EmvError('EMV_CANCELLED', 'cvm', outcome.kind === 'timeout' ? 'no PIN was entered in time' : 'the cardholder cancelled at the PIN prompt');
+        throw stoppedEntryError(outcome.kind);
+      case 'card-removed':
+        throw stoppedEntryError(outcome.kind);
       default:
         ctx.io.checkCancelled('cvm');
         ctx.tvr.set('pinNotEntered');

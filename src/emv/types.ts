@@ -1,6 +1,3 @@
-// The PIN entry device's contract lives below the kernel and the drivers (src/apdu/pin-entry.ts); re-exported here.
-export type { OnlinePinBlock, PinEntry, PinOutcome, PinPrompt } from '../apdu/pin-entry.js';
-
 /** A certification authority public key (EMV Book 2 §5.1), from the terminal's configuration. */
 export interface CaPublicKeyConfig {
   /** Registered application provider identifier, 5 bytes hex (e.g. A000000003). */
@@ -79,6 +76,9 @@ export interface TransactionRequest {
   /** Force online (TVR merchant forced online). */
   readonly forceOnline?: boolean;
 }
+
+// The PIN port is the PIN devices' contract (drivers/pinpad/pin-port.ts); the kernel consumes it as it is.
+export type { OnlinePinBlock, OnlinePinResult, PinEntry, PinEntryEnded, PinOutcome, PinPrompt } from '../drivers/pinpad/pin-port.js';
 
 /** What the acquirer host said about an ARQC (the host link implements `authorize`). */
 export interface OnlineResponse {

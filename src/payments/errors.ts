@@ -10,8 +10,8 @@ export type PaymentErrorCode = (typeof PAYMENT_ERROR_CODES)[number];
 export class PaymentError extends PosbridgeError {
   declare readonly code: PaymentErrorCode;
 
-  /** Builds a payments error; a busy lane is retriable. */
+  /** Builds a payments error; a busy lane and a card not presented in time are retriable. */
   constructor(code: PaymentErrorCode, message: string, details: Record<string, unknown> = {}) {
-    super(code, message, { retriable: code === 'PAYMENT_LANE_BUSY', details });
+    super(code, message, { retriable: code === 'PAYMENT_LANE_BUSY' || code === 'PAYMENT_NO_CARD', details });
   }
 }

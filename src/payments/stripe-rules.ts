@@ -15,10 +15,10 @@
  * - Field 35 carries track 2 equivalent data: the track between its sentinels, without LRC, with the '=' field
  *   separator as 'D' (the default spec's `z` type, as in EMV tag 57). No field 55: there is no chip data.
  */
-import { HidError } from '../drivers/hid/errors.js';
-import type { SensitiveTrack } from '../drivers/hid/sensitive-track.js';
-import { interpretServiceCode } from '../drivers/hid/service-code.js';
-import type { CardSwipe } from '../drivers/hid/tracks.js';
+import { TrackError } from '../cards/errors.js';
+import type { SensitiveTrack } from '../cards/sensitive-track.js';
+import { interpretServiceCode } from '../cards/service-code.js';
+import type { CardSwipe } from '../cards/tracks.js';
 import type { AuthRequest } from '../host/messages.js';
 
 /** Every code a refused swipe can carry (documented in docs/errors.md). */
@@ -105,7 +105,7 @@ export type MagstripeAuthFields = Pick<AuthRequest, 'pan' | 'expiry' | 'track2' 
 
 /**
  * Field 22, 35, 2 and 14 values for an accepted swipe: track 2 equivalent data from the opaque track (sentinels and
- * LRC dropped, '=' → 'D'). Throws HidError HID_TRACK_FORMAT (without track data) if the track is not ISO 7813
+ * LRC dropped, '=' → 'D'). Throws TrackError HID_TRACK_FORMAT (without track data) if the track is not ISO 7813
  * track 2 — parseSwipe has already refused such tracks, so this is a guard.
  */
 export function magstripeAuthFields(decision: SwipeAccepted, track2: SensitiveTrack, pinCapable = true): MagstripeAuthFields {
@@ -114,7 +114,7 @@ export function magstripeAuthFields(decision: SwipeAccepted, track2: SensitiveTr
   const end = body.indexOf('?');
   const data = end < 0 ? body : body.slice(0, end);
   const m = /^([0-9]{12,19})=([0-9]{2}(?:0[1-9]|1[0-2]))([0-9]*)$/.exec(data);
-  if (!m || data.length > 37) throw new HidError('HID_TRACK_FORMAT', 'track 2 cannot be sent as track 2 equivalent data', { track: 2, length: data.length });
+  if (!m || data.length > 37) throw new TrackError('HID_TRACK_FORMAT', 'track 2 cannot be sent as track 2 equivalent data', { track: 2, length: data.length });
   return {
     pan: m[1],
     expiry: m[2],

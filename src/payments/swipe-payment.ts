@@ -4,6 +4,7 @@
 import { ReaderError } from '../drivers/pcsc/errors.js';
 import type { SwipeResult } from '../drivers/hid/types.js';
 import { EmvError } from '../emv/errors.js';
+import { onlinePinBlockOf } from '../emv/pin-result.js';
 import type { OnlinePinBlock, PinEntry } from '../emv/types.js';
 import type { Authorization } from './authorization.js';
 import { PaymentError } from './errors.js';
@@ -61,7 +62,8 @@ async function authorizeSwipe(o: SwipeParts, auth: Authorization | null, payment
   store.move(payment.id, 'card-read', o.clock());
   let pin: OnlinePinBlock | null = null;
   if (decision.pinRequired) {
-    pin = await o.pin.onlinePin({ amount: payment.amount, currency: `0${payment.currency}`, pan: fields.pan, signal, swiped: true });
+    // The cancel key or nobody at the pad ends the payment (EMV_CANCELLED), as in the chip flow.
+    pin = onlinePinBlockOf(await o.pin.onlinePin({ amount: payment.amount, currency: `0${payment.currency}`, pan: fields.pan, signal, swiped: true }));
     // The pad answered no PIN without a cancel (a bypass, or a reader keypad that cannot make online PIN blocks).
     if (!pin) throw new PaymentError('PAYMENT_INVALID', "this swiped card needs an online PIN, which the lane's PIN pad did not give: insert the card, or use a lane with a PIN pad for online PIN");
   }

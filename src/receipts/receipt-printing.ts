@@ -4,8 +4,7 @@ import { PrinterError } from '../drivers/printer/errors.js';
 import type { PrinterStatus } from '../drivers/printer/types.js';
 import type { Db } from '../journal/database.js';
 import type { Payment } from '../payments/payment-store.js';
-import { receiptDocument } from './receipt-document.js';
-import { textReceipt, type Merchant, type ReceiptCopy } from './text-receipt.js';
+import { receiptDocument, type Merchant, type ReceiptCopy } from './receipt-document.js';
 import { PosbridgeError } from '../errors.js';
 
 /** Every code a ReceiptError can carry (docs/errors.md). */
@@ -101,6 +100,11 @@ export class ReceiptPrinting {
     private readonly onPrinted: (o: PrintOutcome) => void = () => undefined,
   ) {}
 
+  /** The printer's layout (characters per line, code page …): the receipt's preview is drawn for it. */
+  get layout(): PrinterProfile {
+    return this.profile;
+  }
+
   /** How often `copy` of the payment has been printed (or sent). */
   prints(paymentId: string, copy: ReceiptCopy): number {
     const row = this.db.prepare(`SELECT prints FROM receipt_prints WHERE payment_id = ? AND copy = ?`).get(paymentId, copy) as { prints: number } | undefined;
@@ -170,7 +174,7 @@ export class ReceiptPrinting {
    */
   private async attempt(job: JobRow, now: number): Promise<PrintOutcome> {
     const before = this.prints(job.payment_id, job.copy);
-    const bytes = renderEscPos(receiptDocument(textReceipt(this.payment(job.payment_id), this.merchant, job.copy, this.profile.cpl), before > 0), this.profile);
+    const bytes = renderEscPos(receiptDocument(this.payment(job.payment_id), this.merchant, job.copy, { cpl: this.profile.cpl, copyMark: before > 0 }), this.profile);
     const base = { jobId: job.id, paymentId: job.payment_id, copy: job.copy, markedCopy: before > 0 };
     let wroteAhead = false;
     const writeAhead = (): void => {

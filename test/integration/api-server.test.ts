@@ -3,17 +3,21 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
 import { ClientRegistry } from '../../src/api/clients.js';
 import { ApiServer } from '../../src/api/server.js';
 import type { MethodSpec } from '../../src/api/rpc.js';
+import { defineMethod } from '../../src/api/contract/define.js';
+import { openRpcDocument } from '../../src/api/contract/openrpc.js';
+import { ReaderError } from '../../src/drivers/pcsc/errors.js';
 import { openDatabase, type Db } from '../../src/journal/database.js';
 
 interface RpcReply {
   id?: string | number | null;
   result?: unknown;
-  error?: { code: number; message: string; data: { code: string; retriable: boolean } };
+  error?: { code: number; message: string; data: { code: string; retriable: boolean; details?: Record<string, unknown> } };
   method?: string;
   params?: Record<string, unknown>;
 }
@@ -55,6 +59,19 @@ class TestClient {
   }
 }
 
+/** A plain HTTP GET (or another method) on the API port with the headers given: status, headers and body. */
+function http(port: number, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method, headers }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 /** The HTTP status of a refused upgrade, or 101 when it went through. */
 function upgradeStatus(port: number, headers: Record<string, string>, path = '/v1'): Promise<number> {
   return new Promise((resolve) => {
@@ -83,6 +100,8 @@ describe('API server', () => {
     ['devices.list', { role: 'cashier', handler: () => ({ readers: [{ name: 'Virtual PCD 00 00', cardPresent: false }] }) }],
     ['payment.reverse', { role: 'supervisor', handler: () => ({ ok: true }) }],
     ['diag.crash', { role: 'cashier', handler: () => { throw new Error('boom 4761739001010119'); } }],
+    ['diag.reader', { role: 'cashier', handler: () => { throw new ReaderError('READER_UNAVAILABLE', 'the reader stopped answering'); } }],
+    defineMethod('drawer.open', ({ lane }) => ({ lane, drawerOpen: null, realtime: false })),
   ]);
 
   before(async () => {
@@ -174,6 +193,35 @@ describe('API server', () => {
     assert.equal((await again.call('session.hello', { token })).error?.data.code, 'UNAUTHENTICATED');
     c.ws.close();
     anon.ws.close();
+  });
+
+  test("params are checked against the method's schema before its handler runs; a device's error keeps its retriable", async () => {
+    const c = await TestClient.open(port);
+    await c.call('session.hello', { token: cashier });
+    assert.deepEqual((await c.call('drawer.open', { lane: 'A' })).result, { lane: 'A', drawerOpen: null, realtime: false });
+    const missing = await c.call('drawer.open', {});
+    assert.deepEqual([missing.error?.code, missing.error?.data.code, missing.error?.data.details?.param], [-32602, 'INVALID_PARAMS', 'lane']);
+    assert.equal(missing.error?.message, 'lane must be a non-empty string of at most 40 characters');
+    const unknown = await c.call('drawer.open', { lane: 'A', force: true });
+    assert.deepEqual([unknown.error?.data.code, unknown.error?.data.details?.param], ['INVALID_PARAMS', 'force']);
+    const reader = await c.call('diag.reader');
+    assert.deepEqual([reader.error?.data.code, reader.error?.data.retriable, reader.error?.data.details], ['DEVICE_UNAVAILABLE', true, { device: 'reader', deviceCode: 'READER_UNAVAILABLE' }]);
+    c.ws.close();
+  });
+
+  test('GET /openrpc.json serves the generated OpenRPC document under the same Host and Origin rules, without a token', async () => {
+    const own = await http(port, '/openrpc.json');
+    assert.equal(own.status, 200);
+    assert.match(String(own.headers['content-type']), /^application\/json/);
+    assert.deepEqual(JSON.parse(own.body), JSON.parse(JSON.stringify(openRpcDocument())));
+    assert.equal(own.headers['cache-control'], 'no-store');
+    assert.equal((await http(port, '/openrpc.json', { host: `evil.example:${port}` })).status, 403);
+    assert.equal((await http(port, '/openrpc.json', { origin: 'https://evil.example' })).status, 403);
+    const allowed = await http(port, '/openrpc.json', { origin: 'https://cashier.example' });
+    assert.deepEqual([allowed.status, allowed.headers['access-control-allow-origin']], [200, 'https://cashier.example']);
+    assert.equal((await http(port, '/openrpc.json', {}, 'HEAD')).status, 200);
+    assert.equal((await http(port, '/openrpc.json', {}, 'POST')).status, 405);
+    assert.equal((await http(port, '/openrpc.json.bak')).status, 404);
   });
 
   test('the token is stored only as a hash', () => {

@@ -95,7 +95,7 @@ describe('receipt.print on an ESC/POS printer over TCP', () => {
     client.close();
     await d.stop();
     // Restarted with the printer under a name of its own: the job queued for "default" moves to lane A's printer.
-    const config = parseConfig({ port: 0, dataDir: dir, readers: 'virtual', demo: true, printers: { front: { url: `tcp://127.0.0.1:${printerPort}`, encoding: 'gb18030' } }, merchant: { name: '街角小店 Corner Shop' }, lanes: [{ name: 'A', reader: 'Virtual A', printer: 'front' }] });
+    const config = parseConfig({ port: 0, dataDir: dir, readers: 'virtual', demo: true, printers: { front: { url: `tcp://127.0.0.1:${printerPort}`, encoding: 'gb18030', charactersPerLine: 32 } }, merchant: { name: '街角小店 Corner Shop', language: 'zh' }, lanes: [{ name: 'A', reader: 'Virtual A', printer: 'front' }] });
     d = await startDaemon(config, createLogger({ dataDir: dir, consoleLevel: 'silent' }));
     client = new PosbridgeClient({ url: d.url, token: d.pair('till 2', 'cashier'), WebSocket: WebSocket as unknown as WebSocketFactory });
     await client.connect();
@@ -109,6 +109,12 @@ describe('receipt.print on an ESC/POS printer over TCP', () => {
     const job = printer.events.slice(n);
     assert.ok(job.some((e) => e.kind === 'chinese-on'), 'GB18030 receipts switch the printer to Chinese mode');
     assert.ok(printer.lines.some((l) => l.includes('街角小店 Corner Shop')), printer.lines.join('\n'));
+    assert.ok(printer.lines.includes('商户存根') && printer.lines.includes('476173******0119'), 'Chinese labels (merchant.language), masked PAN');
+    // receipt.get: the same document, laid out for this lane's printer (32 characters: 384 dots).
+    const r = await client.receipt(paymentId, 'merchant');
+    assert.match(r.svg, /^<svg width="384px"/);
+    assert.ok(r.text.includes('商户存根') && r.text.includes('476173******0119'), r.text);
+    assert.ok(r.text.split('\n').every((l) => [...l].reduce((n, c) => n + (/[\u3000-\u9fff\uff00-\uffef]/.test(c) ? 2 : 1), 0) <= 32), r.text);
   });
 
   test('a bad printer URL in the config names the key', () => {

@@ -8,7 +8,7 @@ import { noSocat, PtyPair } from '../helpers/pty.js';
 import { DisplayError } from '../../src/drivers/display/errors.js';
 import { PoleDisplay, encodeLine, encodeScreen, formatAmount } from '../../src/drivers/display/pole-display.js';
 import { PrinterError } from '../../src/drivers/printer/errors.js';
-import { SerialPrinterTransport } from '../../src/drivers/printer/serial-transport.js';
+import { displayTransportFromUrl } from '../../src/drivers/display/display-port.js';
 import type { PrinterTransport } from '../../src/drivers/printer/types.js';
 import { PoleDisplayEmulator, type EmulatorLink } from '../../src/sim/display/pole-emulator.js';
 
@@ -84,7 +84,7 @@ describe('customer display over a serial pty', { skip: NO_SOCAT }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'posbridge-pole-'));
   const pair = new PtyPair(join(dir, 'a'), join(dir, 'b'));
   const emu = new PoleDisplayEmulator();
-  const display = new PoleDisplay(new SerialPrinterTransport(pair.b, 9600));
+  const display = new PoleDisplay(displayTransportFromUrl(`serial://${pair.b}?baud=9600`));
   let link: EmulatorLink | null = null;
   /** Waits until the emulator has received everything sent so far (polled; the bound only prevents a hang). */
   const arrived = async (total: number): Promise<void> => {
@@ -149,10 +149,16 @@ describe('customer display over a serial pty', { skip: NO_SOCAT }, () => {
     assert.equal(emu.clears, before + 1);
   });
 
-  test('pty gone (socat killed): show rejects DISPLAY_UNREACHABLE, no hang', { timeout: 10_000 }, async () => {
+  test('pty gone (socat killed): show rejects DISPLAY_UNREACHABLE from the display port, no hang; back again once the pty is', { timeout: 10_000 }, async () => {
     await link?.close();
     link = null;
     await pair.stop();
-    await assert.rejects(display.show('HELLO'), isDisplayError('DISPLAY_UNREACHABLE'));
+    await assert.rejects(display.show('HELLO'), (e: unknown) => isDisplayError('DISPLAY_UNREACHABLE')(e) && /customer display port/.test((e as Error).message));
+    await pair.start();
+    const fresh = new PoleDisplayEmulator();
+    link = await fresh.attachToPath(pair.a);
+    await display.show('AGAIN');
+    for (let i = 0; i < 300 && fresh.received < SCREEN; i++) await sleep(10);
+    assert.deepEqual(fresh.lines(), ['AGAIN' + ' '.repeat(15), ' '.repeat(20)]);
   });
 });

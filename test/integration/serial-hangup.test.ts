@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { SerialByteTransport } from '../../src/drivers/pinpad/serial-pinpad-transport.js';
+import { pinPadSerialTransport } from '../../src/drivers/pinpad/serial-pinpad-port.js';
 import { noSocat, PtyPair } from '../helpers/pty.js';
 
 describe('a hung-up serial port', { skip: noSocat(), timeout: 20_000 }, () => {
@@ -14,14 +14,15 @@ describe('a hung-up serial port', { skip: noSocat(), timeout: 20_000 }, () => {
     const pair = new PtyPair(join(dir, 'dev'), join(dir, 'host'));
     try {
       await pair.start();
-      const transport = new SerialByteTransport(pair.b, 19200);
+      const transport = pinPadSerialTransport(pair.b, 19200);
       let closed: (why: string) => void = () => undefined;
       const lost = new Promise<string>((r) => (closed = r));
       const conn = await transport.connect({ data: () => undefined, closed: (why) => closed(why) });
       await pair.stop();
       // No write, no timer: only the hang-up itself can settle this (the test's own timeout fails it otherwise).
       const why = await lost;
-      assert.match(why, /hung up|disconnect|closed/i);
+      // Our binding's hang-up, or (under load, seen once in a full run) the poller's EBADF for the dead pty: a loss either way.
+      assert.match(why, /hung up|disconnect|closed|bad file descriptor/i);
       await conn.close();
       await pair.start();
       const again = await transport.connect({ data: () => undefined, closed: () => undefined });

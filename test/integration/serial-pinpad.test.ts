@@ -3,7 +3,6 @@
 // cancel key, our cancel, timeouts, line noise, the pty pulled mid-entry and back, plaintext offline PIN refused,
 // offline enciphered PIN verified by a virtual EMV card, and online PIN checked by the host simulator through the
 // real host link.
-import { EmvError } from '../../src/emv/errors.js';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +16,7 @@ import { PinPadError } from '../../src/drivers/pinpad/serial-pinpad-errors.js';
 import { SerialPinPad } from '../../src/drivers/pinpad/serial-pinpad.js';
 import { EmvKernel, type EmvOutcome } from '../../src/emv/kernel.js';
 import { defaultTerminalConfig } from '../../src/emv/terminal-defaults.js';
-import type { OnlineResponse, PinEntry } from '../../src/emv/types.js';
+import type { OnlinePinBlock, OnlinePinResult, OnlineResponse, PinEntry } from '../../src/emv/types.js';
 import type { HostLink } from '../../src/host/link.js';
 import { createCard, getProfile, issuerKeysFor, simCaKeys } from '../../src/sim/emv/index.js';
 import { InProcessReaderDriver } from '../../src/sim/in-process-reader.js';
@@ -31,6 +30,12 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 const isCode = (c: string) => (e: unknown) => e instanceof PinPadError && e.code === c;
 const PAN = '5413330089600010';
 const PROMPT = { amount: 4200, currency: '0978' };
+
+/** The block of an entry that gave a PIN (fails the test on any other end). */
+function pinOf(r: OnlinePinResult): OnlinePinBlock {
+  assert.equal(r.kind, 'pin', `a PIN was entered, not ${r.kind}`);
+  return (r as Extract<OnlinePinResult, { kind: 'pin' }>).pin;
+}
 
 /** One pad on one pty pair, with the cardholder's next action settable per test. */
 class Bench {
@@ -132,23 +137,22 @@ describe('serial PIN pad (TDES DUKPT) over a pty', { skip: NO_SOCAT, timeout: 60
 
   test('online PIN: format 0 block and KSN; the BDK decrypts it to the PIN typed', async () => {
     b.action = '8642';
-    const r = await b.pad.onlinePin({ ...PROMPT, pan: PAN });
-    assert.ok(r);
+    const r = pinOf(await b.pad.onlinePin({ ...PROMPT, pan: PAN }));
     assert.equal(r.format, 0);
     assert.match(r.ksn ?? '', /^FFFF9876543210E0000[1-9]$/);
     const key = deriveTdesPinKeyFromBdk(fromHex(SIM_TDES_BDK), fromHex(r.ksn!));
     assert.equal(decodeFormat0(tdesDecryptPinBlock(key, fromHex(r.block)), PAN), '8642');
-    const again = await b.pad.onlinePin({ ...PROMPT, pan: PAN });
-    assert.notEqual(again?.ksn, r.ksn, 'a new KSN (and key) per entry');
+    const again = pinOf(await b.pad.onlinePin({ ...PROMPT, pan: PAN }));
+    assert.notEqual(again.ksn, r.ksn, 'a new KSN (and key) per entry');
     assert.deepEqual(b.emu.shown.at(-1), 'AMOUNT 4200 0978', 'the amount shown before the entry');
   });
 
-  test('the cardholder presses cancel: the transaction ends (EMV_CANCELLED); outside an entry a key event', async () => {
+  test('the cardholder presses cancel: the entry ends as cancelled; outside an entry a key event', async () => {
     b.action = 'wait';
     const pending = b.pad.onlinePin({ ...PROMPT, pan: PAN });
     while (!b.emu.entering) await sleep(10);
     await b.emu.pressCancelKey();
-    await assert.rejects(pending, (e: unknown) => e instanceof EmvError && e.code === 'EMV_CANCELLED' && /cancelled at the PIN prompt/.test(e.message));
+    assert.deepEqual(await pending, { kind: 'cancelled' });
     await b.emu.pressCancelKey();
     for (let i = 0; i < 100 && b.cancelKeys === 0; i++) await sleep(10);
     assert.equal(b.cancelKeys, 1);
@@ -161,14 +165,16 @@ describe('serial PIN pad (TDES DUKPT) over a pty', { skip: NO_SOCAT, timeout: 60
     const pending = b.pad.onlinePin({ ...PROMPT, pan: PAN, signal: ac.signal });
     while (!b.emu.entering) await sleep(10);
     ac.abort();
-    assert.equal(await pending, null);
+    assert.deepEqual(await pending, { kind: 'cancelled' });
     assert.ok(Date.now() - started < 2000, 'well before the 3 s entry timeout');
     assert.equal(b.emu.requests.at(-1), 'cancel');
   });
 
-  test('cardholder timeout → the transaction ends (EMV_CANCELLED); a pad that stops answering → PINPAD_TIMEOUT (retriable)', async () => {
+  test('cardholder timeout → timeout, a bypass → bypassed; a pad that stops answering → PINPAD_TIMEOUT (retriable)', async () => {
     b.action = 'timeout';
-    await assert.rejects(b.pad.onlinePin({ ...PROMPT, pan: PAN }), (e: unknown) => e instanceof EmvError && e.code === 'EMV_CANCELLED');
+    assert.deepEqual(await b.pad.onlinePin({ ...PROMPT, pan: PAN }), { kind: 'timeout' });
+    b.action = 'bypass';
+    assert.deepEqual(await b.pad.onlinePin({ ...PROMPT, pan: PAN }), { kind: 'bypassed' });
     b.emu.mode = 'mute';
     try {
       await assert.rejects(b.pad.display('HELLO'), (e: unknown) => isCode('PINPAD_TIMEOUT')(e) && (e as PinPadError).retriable);
@@ -182,8 +188,7 @@ describe('serial PIN pad (TDES DUKPT) over a pty', { skip: NO_SOCAT, timeout: 60
     b.action = '2468';
     const before = b.pad.stats().badFrames;
     try {
-      const r = await b.pad.onlinePin({ ...PROMPT, pan: PAN });
-      assert.ok(r);
+      const r = pinOf(await b.pad.onlinePin({ ...PROMPT, pan: PAN }));
       const key = deriveTdesPinKeyFromBdk(fromHex(SIM_TDES_BDK), fromHex(r.ksn!));
       assert.equal(decodeFormat0(tdesDecryptPinBlock(key, fromHex(r.block)), PAN), '2468');
       assert.ok(b.pad.stats().badFrames - before >= 2, `${b.pad.stats().badFrames - before} damaged frames NAKed`);
@@ -196,7 +201,7 @@ describe('serial PIN pad (TDES DUKPT) over a pty', { skip: NO_SOCAT, timeout: 60
     b.emu.mode = 'slow';
     b.action = '1357';
     try {
-      assert.equal((await b.pad.onlinePin({ ...PROMPT, pan: PAN }))?.format, 0);
+      assert.equal(pinOf(await b.pad.onlinePin({ ...PROMPT, pan: PAN })).format, 0);
     } finally {
       b.emu.mode = 'normal';
     }
@@ -230,9 +235,9 @@ describe('serial PIN pad (TDES DUKPT) over a pty', { skip: NO_SOCAT, timeout: 60
     await b.pair.start();
     b.link = await b.emu.attachToPath(b.pair.a, 19200);
     b.action = '4321';
-    const r = await b.pad.onlinePin({ ...PROMPT, pan: PAN });
-    const key = deriveTdesPinKeyFromBdk(fromHex(SIM_TDES_BDK), fromHex(r!.ksn!));
-    assert.equal(decodeFormat0(tdesDecryptPinBlock(key, fromHex(r!.block)), PAN), '4321');
+    const r = pinOf(await b.pad.onlinePin({ ...PROMPT, pan: PAN }));
+    const key = deriveTdesPinKeyFromBdk(fromHex(SIM_TDES_BDK), fromHex(r.ksn!));
+    assert.equal(decodeFormat0(tdesDecryptPinBlock(key, fromHex(r.block)), PAN), '4321');
   });
 });
 
@@ -243,8 +248,7 @@ describe('serial PIN pad (AES DUKPT) over a pty', { skip: NO_SOCAT, timeout: 30_
 
   test('online PIN: format 4 block and 12-byte KSN; the AES BDK deciphers it to the PIN typed', async () => {
     b.action = '97531';
-    const r = await b.pad.onlinePin({ ...PROMPT, pan: PAN });
-    assert.ok(r);
+    const r = pinOf(await b.pad.onlinePin({ ...PROMPT, pan: PAN }));
     assert.equal(r.format, 4);
     assert.equal(r.ksn, '123456789012345600000001');
     assert.equal(r.block.length, 32);

@@ -42,6 +42,13 @@ test('"printer" is shorthand for a printer named default; with no printer a lane
   assert.equal(lanePrinter(parseConfig({ lanes: [{ name: 'A', reader: 'R' }] }), { name: 'A', reader: 'R' }), null);
 });
 
+test('merchant.language words the receipts: English by default, Chinese labels with "zh"', () => {
+  const lanes = [{ name: 'A', reader: 'R' }];
+  assert.equal(parseConfig({ lanes }).merchant.language, 'en');
+  assert.equal(parseConfig({ lanes, merchant: { name: 'Shop' } }).merchant.language, 'en');
+  assert.equal(parseConfig({ lanes, merchant: { name: '街角小店', language: 'zh' } }).merchant.language, 'zh');
+});
+
 test('each mistake names its key', () => {
   const lane = { name: 'A', reader: 'R' };
   bad({ lanes: [{ ...lane, printer: 'nowhere' }] }, 'lanes[0].printer');
@@ -61,6 +68,7 @@ test('each mistake names its key', () => {
   bad({ lanes: [lane], merchant: { name: 'Shop', merchantId: 'M'.repeat(16) } }, 'merchant.merchantId');
   bad({ lanes: [lane], merchant: { name: 'Shop', terminalId: '123456789' } }, 'merchant.terminalId');
   bad({ lanes: [lane], merchant: { name: 'Shop', terminalID: 'T1' } }, 'merchant.terminalID');
+  bad({ lanes: [lane], merchant: { name: 'Shop', language: 'fr' } }, 'merchant.language');
   bad({ lanes: [lane], autoPrint: 'always' }, 'autoPrint');
 });
 

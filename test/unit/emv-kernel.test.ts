@@ -8,7 +8,7 @@ import { decodeTlv } from '../../src/apdu/tlv.js';
 import { EmvError } from '../../src/emv/errors.js';
 import { EmvKernel, type EmvOutcome, type KernelEvent, type KernelOptions } from '../../src/emv/kernel.js';
 import { defaultTerminalConfig } from '../../src/emv/terminal-defaults.js';
-import type { OnlineResponse, PinPrompt, TerminalConfig, TransactionRequest } from '../../src/emv/types.js';
+import type { OnlinePinResult, OnlineResponse, PinEntry, PinPrompt, TerminalConfig, TransactionRequest } from '../../src/emv/types.js';
 import { getProfile, loadProfiles } from '../../src/sim/emv/catalog.js';
 import { EmvCard } from '../../src/sim/emv/emv-card.js';
 import { IssuerKeys, type IssuerDecision } from '../../src/sim/emv/issuer-keys.js';
@@ -38,6 +38,8 @@ interface Setup {
   readonly card?: EmvCard;
   /** Cardholder selection among several applications. */
   readonly choose?: KernelOptions['choose'];
+  /** How the PIN port ends an online PIN entry (default: the simulated pad with `pins`). */
+  readonly onlinePin?: OnlinePinResult;
 }
 
 /** What happened. */
@@ -81,10 +83,13 @@ async function transact(profile: string | CardProfile, setup: Setup = {}): Promi
   };
   const kernel = new EmvKernel({
     config: defaultTerminalConfig(simCaKeys(), setup.config),
-    pin: new SimulatedPinEntry(async (prompt) => {
-      prompts.push(prompt);
-      return pins[Math.min(prompts.length - 1, pins.length - 1)];
-    }),
+    pin: withOnlinePin(
+      new SimulatedPinEntry(async (prompt) => {
+        prompts.push(prompt);
+        return pins[Math.min(prompts.length - 1, pins.length - 1)];
+      }),
+      setup.onlinePin,
+    ),
     ...(host === null ? {} : { authorize }),
     now: () => NOW,
     randomBytes: (n) => new Uint8Array(n).fill(0x42),
@@ -106,6 +111,16 @@ async function transact(profile: string | CardProfile, setup: Setup = {}): Promi
   }
   await driver.close();
   return { outcome, error, events, prompts, card, apdus, authorizeCalls, arqcChecks };
+}
+
+/** `pad`, with its online PIN entries ending as `result` when given. */
+function withOnlinePin(pad: PinEntry, result: OnlinePinResult | undefined): PinEntry {
+  if (!result) return pad;
+  return {
+    verifyOfflinePlaintext: (c, p) => pad.verifyOfflinePlaintext(c, p),
+    verifyOfflineEnciphered: (c, p, k) => pad.verifyOfflineEnciphered(c, p, k),
+    onlinePin: async () => result,
+  };
 }
 
 function ok(run: Run): EmvOutcome {
@@ -159,6 +174,33 @@ describe('EMV kernel with every virtual card profile', { timeout: 60_000 }, () =
     assert.deepEqual([o.apduLog[0].command.slice(0, 10), o.apduLog[0].sw], ['00A404000E', '6A82'], 'no PSE');
     assert.equal(o.apduLog[1].command.slice(0, 10), '00A4040007', 'so the kernel goes through its list of AIDs');
     assert.equal(run.card.application().lastOnlineAtc, 1);
+  });
+
+  test('online PIN ended without a PIN: cancel key and timeout end it (EMV_CANCELLED), a pulled card EMV_CARD_REMOVED, at CVM', async () => {
+    const cases: [OnlinePinResult, string, RegExp][] = [
+      [{ kind: 'cancelled' }, 'EMV_CANCELLED', /cancelled at the PIN prompt/],
+      [{ kind: 'timeout' }, 'EMV_CANCELLED', /no PIN was entered in time/],
+      [{ kind: 'card-removed' }, 'EMV_CARD_REMOVED', /removed during PIN entry/],
+    ];
+    for (const [result, code, message] of cases) {
+      const run = await transact('mastercard-dda-online-pin', { onlinePin: result });
+      assert.ok(run.error instanceof EmvError, `${result.kind}: ${String(run.error)}`);
+      assert.deepEqual([run.error.code, run.error.step], [code, 'cvm'], result.kind);
+      assert.match(run.error.message, message);
+      assert.equal(run.authorizeCalls, 0, `${result.kind}: nothing went to the host`);
+    }
+  });
+
+  test('online PIN bypassed or unavailable: the next CVM, with PIN not entered or PIN pad missing in the TVR', async () => {
+    for (const [result, bit, other] of [
+      [{ kind: 'bypassed' }, 0x08, 0x10],
+      [{ kind: 'unavailable' }, 0x10, 0x08],
+    ] as const) {
+      const o = ok(await transact('mastercard-dda-online-pin', { onlinePin: result }));
+      assert.notEqual(o.cvm, 'online-pin', result.kind);
+      assert.equal(tvrByte(o, 3) & bit, bit, `${result.kind}: its TVR bit`);
+      assert.equal(tvrByte(o, 3) & (other | 0x04), 0, `${result.kind}: neither the other bit nor online PIN entered`);
+    }
   });
 
   test('mastercard-cda-enciphered-pin: CDA verified at both GENERATE ACs, enciphered PIN', async () => {

@@ -3,19 +3,21 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { inspect } from 'node:util';
 import fc from 'fast-check';
+import { TrackError, TRACK_ERROR_CODES } from '../../src/cards/errors.js';
 import { HidError, HID_ERROR_CODES } from '../../src/drivers/hid/errors.js';
 import { buildMagtekReport, parseMagtekReport, MAGTEK_REPORT_LENGTH } from '../../src/drivers/hid/magtek-report.js';
-import { parseSwipe, trackLrc } from '../../src/drivers/hid/tracks.js';
-import { interpretServiceCode, swipeAllowed } from '../../src/drivers/hid/service-code.js';
+import { parseSwipe, trackLrc } from '../../src/cards/tracks.js';
+import { interpretServiceCode, swipeAllowed } from '../../src/cards/service-code.js';
 import { buildTrack1, buildTrack2, TEST_CARDS } from '../../src/sim/stripe/test-cards.js';
 import { swipeFromReport } from '../../src/drivers/hid/hid-stripe-reader.js';
-import { SensitiveTrack } from '../../src/drivers/hid/sensitive-track.js';
+import { SensitiveTrack } from '../../src/cards/sensitive-track.js';
 
 const VISA = TEST_CARDS.visaChip;
 const MC = TEST_CARDS.mastercardStripe;
 
+/** `fn` throws the reader's HidError or the track parser's TrackError with `code`. */
 function hidCode(fn: () => unknown, code: string): void {
-  assert.throws(fn, (err: unknown) => err instanceof HidError && err.code === code);
+  assert.throws(fn, (err: unknown) => (err instanceof HidError || err instanceof TrackError) && err.code === code);
 }
 
 // A report written out byte by byte per the documented layout, not via buildMagtekReport.
@@ -153,7 +155,8 @@ test('JSON.stringify, util.inspect and errors never show the full PAN or track',
 test('property: random reports give a parse result or a HidError, never another throw', () => {
   fc.assert(fc.property(fc.uint8Array({ minLength: 0, maxLength: 400 }), (bytes) => {
     try {
-      swipeFromReport(parseMagtekReport(bytes));
+      const res = swipeFromReport(parseMagtekReport(bytes));
+      if (!res.ok) assert.ok((res.error instanceof HidError && (HID_ERROR_CODES as readonly string[]).includes(res.error.code)) || (res.error instanceof TrackError && (TRACK_ERROR_CODES as readonly string[]).includes(res.error.code)), String(res.error));
     } catch (err) {
       assert.ok(err instanceof HidError && (HID_ERROR_CODES as readonly string[]).includes(err.code), String(err));
     }
@@ -170,21 +173,21 @@ test('property: 337-byte reports with hostile headers and track bytes never cras
     r.set(Buffer.from(b, 'latin1').subarray(0, 110), 117);
     try {
       const res = swipeFromReport(parseMagtekReport(r));
-      if (!res.ok) assert.ok(res.error instanceof HidError);
+      if (!res.ok) assert.ok(res.error instanceof HidError || res.error instanceof TrackError);
     } catch (err) {
       assert.ok(err instanceof HidError, String(err));
     }
   }), { numRuns: 1000 });
 });
 
-test('property: mutated valid tracks parse or fail with a HidError only', () => {
+test('property: mutated valid tracks parse or fail with a TrackError only', () => {
   const base = buildTrack2(MC, { lrc: true });
   fc.assert(fc.property(fc.nat(base.length - 1), fc.integer({ min: 0x20, max: 0x7e }), (pos, ch) => {
     const mutated = base.slice(0, pos) + String.fromCharCode(ch) + base.slice(pos + 1);
     try {
       parseSwipe({ track2: mutated });
     } catch (err) {
-      assert.ok(err instanceof HidError, String(err));
+      assert.ok(err instanceof TrackError, String(err));
       assert.ok(!JSON.stringify(err.details).includes(MC.pan));
     }
   }), { numRuns: 500 });

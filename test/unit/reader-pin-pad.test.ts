@@ -212,8 +212,8 @@ describe('ReaderPinPad: what a part 10 reader cannot do', () => {
     await assert.rejects(pad.onlinePin(), (e: unknown) => e instanceof ReaderPinPadError && e.code === 'READER_PIN_PAD_NO_ONLINE_PIN');
     const online: PinEntry = new SimulatedPinEntry(async () => '1234');
     const both = new CombinedPinEntry(pad, online);
-    const block = await both.onlinePin({ amount: 100, currency: '0978', pan: '4761739001010119' });
-    assert.equal(block?.format, 0);
+    const r = await both.onlinePin({ amount: 100, currency: '0978', pan: '4761739001010119' });
+    assert.equal(r.kind === 'pin' ? r.pin.format : r.kind, 0);
     assert.deepEqual(await both.verifyOfflineEnciphered(channel, { amount: 1, currency: '0978' }, { modulus: new Uint8Array(0), exponent: new Uint8Array(0) }), { kind: 'unavailable' });
   });
 

@@ -8,8 +8,8 @@ import { PinPadError } from '../../src/drivers/pinpad/serial-pinpad-errors.js';
 import { ACK, decodeFrame, encodeFrame, FrameDecoder, MAX_PAYLOAD, NAK, STX, type DecodedItem } from '../../src/drivers/pinpad/serial-pinpad-frames.js';
 import { PinPadLink } from '../../src/drivers/pinpad/serial-pinpad-link.js';
 import { decodeReply, decodeRequest, encodeReply, encodeRequest, MSG, type PadReply, type PadRequest } from '../../src/drivers/pinpad/serial-pinpad-messages.js';
-import type { ByteConnection, ByteHandlers, ByteTransport } from '../../src/drivers/pinpad/serial-pinpad-transport.js';
-import { parsePinPadUrl } from '../../src/drivers/pinpad/serial-pinpad-transport.js';
+import type { ByteConnection, ByteHandlers, ByteTransport } from '../../src/drivers/serial/byte-transport.js';
+import { parsePinPadUrl } from '../../src/drivers/pinpad/serial-pinpad-port.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex').toUpperCase();
 const bytes = (h: string): Uint8Array => Uint8Array.from(Buffer.from(h.replace(/\s/g, ''), 'hex'));

@@ -1,7 +1,7 @@
 // serial:// URLs, one parser for printers, PIN pads and displays: device paths on Linux/macOS, COM ports on Windows.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parsePinPadUrl } from '../../src/drivers/pinpad/serial-pinpad-transport.js';
+import { parsePinPadUrl } from '../../src/drivers/pinpad/serial-pinpad-port.js';
 import { parsePrinterUrl } from '../../src/drivers/printer/printer-url.js';
 import { parseConfig } from '../../src/daemon/config.js';
 

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { test } from 'node:test';
 import { toHex } from '../../src/apdu/hex.js';
-import { HidError } from '../../src/drivers/hid/errors.js';
-import { SensitiveTrack } from '../../src/drivers/hid/sensitive-track.js';
+import { TrackError } from '../../src/cards/errors.js';
+import { SensitiveTrack } from '../../src/cards/sensitive-track.js';
 import { buildTrack1, buildTrack2, TEST_CARDS } from '../../src/sim/stripe/test-cards.js';
-import { parseSwipe } from '../../src/drivers/hid/tracks.js';
+import { parseSwipe } from '../../src/cards/tracks.js';
 import { DEFAULT_SPEC, pack, unpack } from '../../src/host/iso8583/index.js';
 import { buildAuthRequest } from '../../src/host/messages.js';
 import { decideSwipe, magstripeAuthFields, stripeCardExpired, swipeFacts, type SwipeAccepted, type SwipeFacts } from '../../src/payments/stripe-rules.js';
@@ -106,7 +106,7 @@ test('a track that is not track 2 is refused without quoting it', () => {
   const bad = new SensitiveTrack(';4761739001010119^2812201?');
   assert.throws(
     () => magstripeAuthFields(accepted(facts('101')), bad),
-    (e: unknown) => e instanceof HidError && e.code === 'HID_TRACK_FORMAT' && !inspect(e, { depth: 5 }).includes('4761739001010119'),
+    (e: unknown) => e instanceof TrackError && e.code === 'HID_TRACK_FORMAT' && !inspect(e, { depth: 5 }).includes('4761739001010119'),
   );
 });
 

@@ -1,5 +1,6 @@
-// The receipt preview: receipt.get's SVG shown through an <img> (a data: URL: an image cannot run script or reach
-// the page), after checking that the string parses as an <svg> document; the text copy for screen readers; print.
+// The receipt preview: receipt.get's SVG (receiptline's drawing of the document the printer prints) shown through an
+// <img> (a data: URL: an image cannot run script or reach the page), after checking that the string parses as an
+// <svg> document; the text copy for screen readers; print.
 import { PosbridgeApiError, type PosbridgeClient } from '../client.js';
 import { el, setChildren } from './dom.js';
 import type { Notice } from './notice.js';

@@ -92,16 +92,17 @@ export class SimPanel {
   }
 
   private async host(mode: 'normal' | 'timeout'): Promise<void> {
-    if (await this.act('Setting the host simulator', 'sim.setHost', { mode }, mode === 'timeout' ? 'Host: does not answer (timeout).' : 'Host: answers normally.')) {
+    if (await this.act('Setting the host simulator', 'sim.setHost', { mode }, mode === 'timeout' ? 'Host: does not answer (timeout).' : 'Host: answers normally.', false)) {
       byId('host-timeout', HTMLButtonElement).setAttribute('aria-pressed', String(mode === 'timeout'));
       byId('host-normal', HTMLButtonElement).setAttribute('aria-pressed', String(mode === 'normal'));
     }
   }
 
-  private async act(doing: string, method: string, params: Record<string, unknown>, done: string): Promise<boolean> {
+  /** Calls a sim.* method, with the chosen lane unless it is not a lane's (sim.setHost: the API refuses unknown params). */
+  private async act(doing: string, method: string, params: Record<string, unknown>, done: string, forLane = true): Promise<boolean> {
     if (!this.client) return false;
     try {
-      await this.client.call(method, { lane: this.lane(), ...params });
+      await this.client.call(method, forLane ? { lane: this.lane(), ...params } : params);
       this.say(done);
       return true;
     } catch (err) {

@@ -8,8 +8,15 @@ import { ReaderError } from '../../drivers/pcsc/errors.js';
 import type { ReaderDriver } from '../../drivers/pcsc/types.js';
 import type { CliContext } from '../context.js';
 import { EXIT, errorLine } from '../exit-codes.js';
-import type { Check } from './doctor-check.js';
 import { configDeviceChecks } from './doctor-devices.js';
+
+/** One diagnostic result: what was checked, how it went, and what to do about a problem. */
+export interface Check {
+  readonly name: string;
+  readonly status: 'ok' | 'warn' | 'fail';
+  readonly detail: string;
+  readonly fix?: string;
+}
 
 const LINUX_PCSCD = '/usr/sbin/pcscd';
 const LINUX_CCID = '/usr/lib/pcsc/drivers/ifd-ccid.bundle';

@@ -9,7 +9,7 @@
 // (0x20–0x7E and 0x80–0xFF; control bytes never pass) becomes '?'; a non-empty line in which *no* character is
 // printable is refused with DISPLAY_TEXT_INVALID (it would show only '?'). Lines are cut or space-padded to 20 columns.
 import iconv from 'iconv-lite';
-import type { PrinterTransport } from '../printer/types.js';
+import type { DisplayTransport } from './display-port.js';
 import { DisplayError } from './errors.js';
 
 /** Columns per line of the display. */
@@ -77,7 +77,7 @@ export function formatAmount(amountMinor: number, currencyAlpha: string): string
 /** A customer display on any byte pipe (serial, TCP, usblp); each call repaints the whole screen. */
 export class PoleDisplay {
   /** Wraps a transport; the display owns it from now on (close() closes it). */
-  constructor(private readonly transport: PrinterTransport) {}
+  constructor(private readonly transport: DisplayTransport) {}
 
   /** Blanks the screen (ESC @, CLR). */
   async clear(): Promise<void> {
@@ -110,6 +110,8 @@ export class PoleDisplay {
     try {
       await this.transport.write(bytes);
     } catch (err) {
+      // The display's own serial port already says DISPLAY_UNREACHABLE; another pipe's failure is wrapped.
+      if (err instanceof DisplayError) throw err;
       const why = err instanceof Error ? err.message : String(err);
       throw new DisplayError('DISPLAY_UNREACHABLE', `the customer display did not take the data: ${why}`, {}, err);
     }

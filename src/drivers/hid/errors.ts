@@ -1,9 +1,10 @@
 import { PosbridgeError } from '../../errors.js';
 
 /**
- * Every code a HidError can carry (to be documented in docs/errors.md). Messages and details of
- * these errors never hold track data or a full PAN (PCI DSS 3.2: no sensitive authentication data
- * after authorization, and none in logs): only track numbers, offsets and lengths.
+ * Every code a HidError can carry (documented in docs/errors.md). Messages and details of these
+ * errors never hold track data or a full PAN (PCI DSS 3.2: no sensitive authentication data after
+ * authorization, and none in logs): only track numbers, offsets and lengths. Errors in the track
+ * text itself are src/cards' TrackError.
  */
 export const HID_ERROR_CODES = [
   'HID_UNAVAILABLE',
@@ -14,11 +15,6 @@ export const HID_ERROR_CODES = [
   'HID_TRACK_LENGTH',
   'HID_TRACK_DECODE_FAILED',
   'HID_TRACK_FORMAT',
-  'HID_TRACK_LRC',
-  'HID_TRACK_MISMATCH',
-  'HID_NO_TRACK',
-  'HID_PAN_LUHN',
-  'HID_EXPIRY_INVALID',
 ] as const;
 
 /** A stable code of the HID (magnetic stripe) driver layer. */
@@ -30,11 +26,9 @@ const RETRIABLE: ReadonlySet<HidErrorCode> = new Set<HidErrorCode>([
   'HID_OPEN_FAILED',
   'HID_DEVICE_UNPLUGGED',
   'HID_TRACK_DECODE_FAILED',
-  'HID_TRACK_LRC',
-  'HID_NO_TRACK',
 ]);
 
-/** Errors of magnetic stripe (HID) drivers and parsers, real or simulated. */
+/** Errors of magnetic stripe (HID) drivers and their report parser, real or simulated. */
 export class HidError extends PosbridgeError {
   declare readonly code: HidErrorCode;
 

@@ -5,8 +5,9 @@
  */
 import { HidError } from './errors.js';
 import { parseMagtekReport, type MagtekReport } from './magtek-report.js';
-import { parseSwipe } from './tracks.js';
-import type { HidBinding, HidDevice, HidDeviceInfo, HidOpenTarget, StripeReader, SwipeResult } from './types.js';
+import { TrackError } from '../../cards/errors.js';
+import { parseSwipe } from '../../cards/tracks.js';
+import type { HidBinding, HidDevice, HidDeviceInfo, HidOpenTarget, StripeReader, SwipeError, SwipeResult } from './types.js';
 
 /** MagTek's USB vendor id (USB-IF assigned 0x0801). */
 export const MAGTEK_VENDOR_ID = 0x0801;
@@ -33,13 +34,13 @@ export function swipeFromReport(report: MagtekReport): SwipeResult {
     });
     return { ok: true, card: parsed.card, track2: parsed.track2, encodeType: report.encodeType };
   } catch (err) {
-    return { ok: false, error: asHidError(err) };
+    return { ok: false, error: asSwipeError(err) };
   }
 }
 
-function asHidError(err: unknown): HidError {
+function asSwipeError(err: unknown): SwipeError {
   // Anything else would be a bug in our parser; never pass its message on (it could quote input).
-  return err instanceof HidError ? err : new HidError('HID_TRACK_FORMAT', 'swipe could not be parsed');
+  return err instanceof HidError || err instanceof TrackError ? err : new HidError('HID_TRACK_FORMAT', 'swipe could not be parsed');
 }
 
 /** Opens a magnetic stripe reader through `binding`; rejects with HidError (HID_DEVICE_NOT_FOUND, HID_OPEN_FAILED). */
@@ -88,7 +89,7 @@ class HidStripeReader implements StripeReader {
     try {
       result = swipeFromReport(parseMagtekReport(report));
     } catch (err) {
-      result = { ok: false, error: asHidError(err) };
+      result = { ok: false, error: asSwipeError(err) };
     }
     const waiter = this.#waiters.shift();
     if (waiter) return waiter.resolve({ value: result, done: false });

@@ -18,7 +18,7 @@
  * never an exception of another type. Error details carry offsets and lengths, never track bytes.
  */
 import { HidError } from './errors.js';
-import { SensitiveTrack } from './sensitive-track.js';
+import { SensitiveTrack } from '../../cards/sensitive-track.js';
 
 /** Total size of one report. */
 export const MAGTEK_REPORT_LENGTH = 337;

@@ -4,9 +4,10 @@
  * Promise-based `StripeReader` the upper layers use. Real driver: hid-stripe-reader.ts;
  * simulated binding and reader: src/sim/stripe/simulated-stripe-reader.ts.
  */
+import type { TrackError } from '../../cards/errors.js';
+import type { SensitiveTrack } from '../../cards/sensitive-track.js';
+import type { CardSwipe } from '../../cards/tracks.js';
 import type { HidError } from './errors.js';
-import type { SensitiveTrack } from './sensitive-track.js';
-import type { CardSwipe } from './tracks.js';
 import type { CardEncodeType } from './magtek-report.js';
 
 /** One HID device as listed by the OS (the fields of node-hid's `Device` we use). */
@@ -63,10 +64,13 @@ export interface SwipeOk {
   readonly encodeType: CardEncodeType;
 }
 
+/** Why a swipe cannot be used: the reader's report (HidError) or the track text itself (TrackError). */
+export type SwipeError = HidError | TrackError;
+
 /** A swipe the reader saw but that cannot be used (bad read, LRC, Luhn…); the reader stays open. */
 export interface SwipeFailed {
   readonly ok: false;
-  readonly error: HidError;
+  readonly error: SwipeError;
 }
 
 /** What a reader delivers per swipe. */

@@ -1,5 +1,5 @@
 import type { CardChannel } from '../../apdu/card-channel.js';
-import type { OnlinePinBlock, PinEntry, PinOutcome, PinPrompt } from '../../apdu/pin-entry.js';
+import type { OnlinePinResult, PinEntry, PinOutcome, PinPrompt } from './pin-port.js';
 
 /**
  * Two PIN entry devices as one: offline PINs (plaintext and enciphered) on `offline` — e.g. the reader's keypad,
@@ -23,7 +23,7 @@ export class CombinedPinEntry implements PinEntry {
   }
 
   /** Online PIN block from the online device. */
-  onlinePin(prompt: PinPrompt & { readonly pan: string }): Promise<OnlinePinBlock | null> {
+  onlinePin(prompt: PinPrompt & { readonly pan: string }): Promise<OnlinePinResult> {
     return this.online.onlinePin(prompt);
   }
 }

@@ -3,7 +3,7 @@
 // (Book 3 §6.5.12, format 2 block) from our PIN_VERIFY_STRUCTURE and sends it to the card: the PIN never passes
 // through this process, so there is nothing of it to log. Only the status word comes back.
 import type { CardChannel } from '../../apdu/card-channel.js';
-import type { OnlinePinBlock, PinEntry, PinOutcome, PinPrompt } from '../../apdu/pin-entry.js';
+import type { OnlinePinResult, PinEntry, PinOutcome, PinPrompt } from './pin-port.js';
 import type { Logger } from '../../log/logger.js';
 import type { ReaderDriver, ReaderFeatures } from '../pcsc/types.js';
 import { buildVerifyPinDirect, mapVerifyResult, type VerifyPinDirectOptions } from './pcsc-part10.js';
@@ -102,7 +102,7 @@ export class ReaderPinPad implements PinEntry {
   }
 
   /** A part 10 reader builds no online PIN block: the lane's terminal capabilities must not offer online PIN. */
-  async onlinePin(): Promise<OnlinePinBlock | null> {
+  async onlinePin(): Promise<OnlinePinResult> {
     throw new ReaderPinPadError('READER_PIN_PAD_NO_ONLINE_PIN', 'a reader PIN pad (PC/SC part 10) cannot produce an online PIN block; combine it with a PIN pad that can');
   }
 

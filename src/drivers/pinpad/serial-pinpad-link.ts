@@ -4,7 +4,7 @@
 import { encodeAck, encodeFrame, encodeNak, FrameDecoder, type DecodedItem } from './serial-pinpad-frames.js';
 import { PinPadError } from './serial-pinpad-errors.js';
 import type { RawMessage } from './serial-pinpad-messages.js';
-import type { ByteConnection, ByteTransport } from './serial-pinpad-transport.js';
+import type { ByteConnection, ByteTransport } from '../serial/byte-transport.js';
 
 /** Timing of the link. */
 export interface LinkTiming {

@@ -4,12 +4,11 @@
 // builds and RSA-enciphers the EMV Book 2 §7.2 block; we send VERIFY (P2=88). Offline plaintext PIN is refused by
 // design: EMV lets a plaintext PIN travel only inside a tamper-evident device, and a pad on a cable is not the
 // card reader, so the kernel goes on to the next CVM (Book 3 §10.5).
-import { EmvError } from '../../emv/errors.js';
 import type { CardChannel } from '../../apdu/card-channel.js';
 import { CommandApdu } from '../../apdu/command-apdu.js';
 import { toHex } from '../../apdu/hex.js';
 import { ResponseApdu } from '../../apdu/response-apdu.js';
-import type { OnlinePinBlock, PinEntry, PinOutcome, PinPrompt } from '../../apdu/pin-entry.js';
+import type { OnlinePinResult, PinEntry, PinEntryEnded, PinOutcome, PinPrompt } from './pin-port.js';
 import { PinPadError } from './serial-pinpad-errors.js';
 import { DEFAULT_LINK_TIMING, PinPadLink, type LinkTiming } from './serial-pinpad-link.js';
 import {
@@ -25,7 +24,8 @@ import {
   type PadRequest,
   type RawMessage,
 } from './serial-pinpad-messages.js';
-import { parsePinPadUrl, SerialByteTransport, type ByteTransport } from './serial-pinpad-transport.js';
+import type { ByteTransport } from '../serial/byte-transport.js';
+import { parsePinPadUrl, pinPadSerialTransport } from './serial-pinpad-port.js';
 
 /** Options of a serial PIN pad. */
 export interface SerialPinPadOptions {
@@ -57,7 +57,7 @@ export class SerialPinPad implements PinEntry {
   private identity: PinPadIdentity | null = null;
   private busy: Promise<unknown> = Promise.resolve();
 
-  /** Wraps a byte transport (a SerialByteTransport, or any pipe in tests). */
+  /** Wraps a byte transport (the pad's serial port, or any pipe in tests). */
   constructor(transport: ByteTransport, private readonly options: SerialPinPadOptions = {}) {
     this.link = new PinPadLink(transport, { ...DEFAULT_LINK_TIMING, ...options.link }, (m) => this.unsolicited(m));
     this.entrySec = options.entryTimeoutSec ?? 30;
@@ -68,7 +68,7 @@ export class SerialPinPad implements PinEntry {
   /** A pad on the serial port of `serial:///dev/ttyX?baud=N` (9600 by default). */
   static fromUrl(url: string, options: SerialPinPadOptions = {}): SerialPinPad {
     const { path, baud } = parsePinPadUrl(url);
-    return new SerialPinPad(new SerialByteTransport(path, baud), options);
+    return new SerialPinPad(pinPadSerialTransport(path, baud), options);
   }
 
   /** Asks the pad for its key scheme, next KSN and model (STATUS/IDENTIFY). */
@@ -109,15 +109,16 @@ export class SerialPinPad implements PinEntry {
       return this.entry(req, prompt.signal);
     });
     if (r.kind !== 'encipheredPinResult') throw unexpected(r);
-    if (r.status !== 'entered' || !r.enciphered) return outcomeOfStatus(r.status);
+    if (r.status !== 'entered') return endOfStatus(r.status);
+    if (!r.enciphered) throw new PinPadError('PINPAD_PROTOCOL_ERROR', 'the PIN pad said a PIN was entered but sent no enciphered block', { kind: r.kind });
     if (r.enciphered.length !== n) throw new PinPadError('PINPAD_PROTOCOL_ERROR', 'the enciphered PIN block is not as long as the ICC key modulus', { length: r.enciphered.length, modulus: n });
     const v = ResponseApdu.parse(await channel.transmit(CommandApdu.verify(0x88, r.enciphered).encode()));
     return outcomeOfSw(v.sw);
   }
 
-  /** The pad's encrypted PIN block with its KSN; null when the cardholder cancelled, bypassed or let it time out. */
-  async onlinePin(prompt: PinPrompt & { readonly pan: string }): Promise<OnlinePinBlock | null> {
-    if (prompt.signal?.aborted) return null;
+  /** The pad's encrypted PIN block with its KSN, or how the entry ended without one (cancel key, timeout, bypass). */
+  async onlinePin(prompt: PinPrompt & { readonly pan: string }): Promise<OnlinePinResult> {
+    if (prompt.signal?.aborted) return { kind: 'cancelled' };
     const r = await this.exclusive(async () => {
       const id = this.identity ?? (await this.identifyNow());
       await this.amountFor(prompt);
@@ -125,10 +126,9 @@ export class SerialPinPad implements PinEntry {
       return this.entry({ kind: 'onlinePin', format, timeoutSec: this.entrySec, pan: prompt.pan }, prompt.signal);
     });
     if (r.kind !== 'onlinePinResult') throw unexpected(r);
-    // The Cancel key, or nobody at the pad: the transaction ends (as for offline PIN); a bypass moves to the next CVM.
-    if (r.status === 'cancelKey' || r.status === 'timeout') throw new EmvError('EMV_CANCELLED', 'cvm', r.status === 'timeout' ? 'no PIN was entered in time' : 'the cardholder cancelled at the PIN prompt');
-    if (r.status !== 'entered' || r.format === undefined || !r.ksn || !r.block) return null;
-    return { format: r.format, block: toHex(r.block), ksn: toHex(r.ksn) };
+    if (r.status !== 'entered') return endOfStatus(r.status);
+    if (r.format === undefined || !r.ksn || !r.block) throw new PinPadError('PINPAD_PROTOCOL_ERROR', 'the PIN pad said a PIN was entered but sent no block', { kind: r.kind });
+    return { kind: 'pin', pin: { format: r.format, block: toHex(r.block), ksn: toHex(r.ksn) } };
   }
 
   /** Link counters for diagnostics: damaged frames received (each answered with NAK). */
@@ -202,7 +202,8 @@ function unexpected(r: PadReply): PinPadError {
   return new PinPadError('PINPAD_PROTOCOL_ERROR', `unexpected answer from the PIN pad: ${r.kind}`, { kind: r.kind });
 }
 
-function outcomeOfStatus(s: EntryStatus): PinOutcome {
+/** How an entry the pad ended without a PIN ended: its cancel key or our CANCEL, its timeout, or a bypass. */
+function endOfStatus(s: Exclude<EntryStatus, 'entered'>): PinEntryEnded {
   if (s === 'timeout') return { kind: 'timeout' };
   if (s === 'bypass') return { kind: 'bypassed' };
   return { kind: 'cancelled' };

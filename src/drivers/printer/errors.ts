@@ -14,7 +14,7 @@ export class PrinterError extends PosbridgeError {
   declare readonly code: PrinterErrorCode;
 
   /** Builds a printer error; an unreachable, slow or not-ready printer may work later. */
-  constructor(code: PrinterErrorCode, message: string, details: Record<string, unknown> = {}) {
-    super(code, message, { retriable: !PERMANENT.has(code), details });
+  constructor(code: PrinterErrorCode, message: string, details: Record<string, unknown> = {}, cause?: unknown) {
+    super(code, message, { retriable: !PERMANENT.has(code), details, cause });
   }
 }

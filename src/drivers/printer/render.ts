@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type receiptlineModule from 'receiptline';
 import { escPosRaster, starRaster, type Bitmap } from './raster.js';
@@ -22,11 +23,42 @@ export interface ImageJobOptions {
   readonly fontFile?: string;
 }
 
-/** A receiptline document as an SVG preview, 1 px = 1 printer dot (cpl × 12 dots wide). */
+/**
+ * The encoding receiptline lays a document out with on screen and in text: Chinese text needs gb18030 (double-width
+ * characters) whatever the printer's code page, since such a receipt prints as Chinese text or as an image of this
+ * same layout.
+ */
+function layoutEncoding(doc: string, profile: PrinterProfile): PrinterProfile['encoding'] {
+  return hasCjk(doc) ? 'gb18030' : profile.encoding;
+}
+
+/** receiptline's web-font import (a request to fonts.googleapis.com by whoever shows the SVG): dropped. */
+const FONT_IMPORT = /<style type="text\/css"><!\[CDATA\[@import url\("https:\/\/fonts\.googleapis\.com\/[^"]*"\);\]\]><\/style>/;
+/** receiptline names the filter of inverted text with a random UUID (`receipt-<uuid>`). */
+const FILTER_ID = /receipt-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+
+/**
+ * A receiptline document as an SVG preview, 1 px = 1 printer dot (cpl × 12 dots wide): receiptline's own SVG,
+ * made reproducible (the filter id is derived from the document instead of a random UUID, so one receipt is one
+ * SVG) and self-contained (no web-font import: a viewer never fetches anything; it falls back to a local monospace).
+ */
 export function renderSvg(doc: string, profile: PrinterProfile): string {
-  // The preview of Chinese text needs receiptline's gb18030 layout (double-width characters) whatever the printer's code page.
-  const encoding = hasCjk(doc) ? 'gb18030' : profile.encoding;
-  return receiptline().transform(doc, { command: 'svg', cpl: profile.cpl, encoding });
+  const encoding = layoutEncoding(doc, profile);
+  const svg = receiptline().transform(doc, { command: 'svg', cpl: profile.cpl, encoding });
+  const id = `receipt-${createHash('sha256').update(`${profile.cpl}/${encoding}/${doc}`).digest('hex').slice(0, 32)}`;
+  return svg.replace(FONT_IMPORT, '').replace(FILTER_ID, id).trimEnd();
+}
+
+/**
+ * A receiptline document as plain text lines, as receiptline lays it out for `profile.cpl` characters (its `text`
+ * command): columns aligned, rules as dashes, decorations dropped (double width shows as spaced letters, so
+ * receipts use double height instead). Trailing spaces and the blank lines after the last text are dropped.
+ */
+export function renderText(doc: string, profile: PrinterProfile): string[] {
+  const out = receiptline().transform(doc, { command: 'text', cpl: profile.cpl, encoding: layoutEncoding(doc, profile) });
+  const lines = out.split('\n').map((l) => l.trimEnd());
+  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  return lines;
 }
 
 /**

@@ -11,7 +11,7 @@ import { PinPadLink } from '../../drivers/pinpad/serial-pinpad-link.js';
 import { encodeFrame } from '../../drivers/pinpad/serial-pinpad-frames.js';
 import { PinPadError } from '../../drivers/pinpad/serial-pinpad-errors.js';
 import { decodeRequest, encodeReply, MSG, type EntryStatus, type KeyScheme, type PadReply, type PadRequest, type RawMessage } from '../../drivers/pinpad/serial-pinpad-messages.js';
-import { SerialByteTransport } from '../../drivers/pinpad/serial-pinpad-transport.js';
+import { pinPadSerialTransport } from '../../drivers/pinpad/serial-pinpad-port.js';
 import { plaintextPinBlock } from './sim-pin-entry.js';
 import { encryptOnlinePin, KsnCounter, SIM_AES_BDK, SIM_AES_INITIAL_KSN, SIM_TDES_BDK, SIM_TDES_INITIAL_KSN } from './sim-dukpt.js';
 
@@ -80,7 +80,7 @@ export class SerialPinPadEmulator {
 
   /** Opens `path` and answers what arrives; close() detaches (the pad "unplugged" from its side). */
   async attachToPath(path: string, baudRate = 9600): Promise<PadEmulatorLink> {
-    const link = new PinPadLink(new SerialByteTransport(path, baudRate), undefined, (m) => void this.onRequest(m));
+    const link = new PinPadLink(pinPadSerialTransport(path, baudRate), undefined, (m) => void this.onRequest(m));
     await link.open();
     this.link = link;
     return {

@@ -1,4 +1,3 @@
-import { EmvError } from '../../emv/errors.js';
 import { randomBytes } from 'node:crypto';
 import type { CardChannel } from '../../apdu/card-channel.js';
 import { CommandApdu } from '../../apdu/command-apdu.js';
@@ -6,7 +5,7 @@ import { concatBytes, fromHex, toHex } from '../../apdu/hex.js';
 import { ResponseApdu } from '../../apdu/response-apdu.js';
 import { bigIntToBytes, bytesToBigInt } from '../../crypto/bytes.js';
 import { modPow } from '../../crypto/rsa.js';
-import type { OnlinePinBlock, PinEntry, PinOutcome, PinPrompt } from '../../emv/types.js';
+import type { OnlinePinResult, PinEntry, PinOutcome, PinPrompt } from '../../emv/types.js';
 import { encryptOnlinePin, KsnCounter, SIM_TDES_BDK, SIM_TDES_INITIAL_KSN } from './sim-dukpt.js';
 
 /** Where the simulated PIN pad gets the PIN: the test, the demo page or stdin; null means the cardholder cancelled. */
@@ -61,11 +60,11 @@ export class SimulatedPinEntry implements PinEntry {
    * An ISO 9564-1 format 0 PIN block under TDES DUKPT (ANSI X9.24-1) from the X9.24-1 test BDK, with its KSN: the
    * host simulator derives the same key and checks the PIN against the card profile.
    */
-  async onlinePin(prompt: PinPrompt & { readonly pan: string }): Promise<OnlinePinBlock | null> {
+  async onlinePin(prompt: PinPrompt & { readonly pan: string }): Promise<OnlinePinResult> {
     const pin = await this.supplier(prompt);
-    if (pin === null) throw new EmvError('EMV_CANCELLED', 'cvm', 'the cardholder cancelled at the PIN prompt (or entered none in time)');
+    if (pin === null) return { kind: 'cancelled' };
     const ksn = this.ksn.next();
     const { format, block } = encryptOnlinePin('tdes-dukpt', fromHex(SIM_TDES_BDK), ksn, pin, prompt.pan);
-    return { format, block: toHex(block), ksn: toHex(ksn) };
+    return { kind: 'pin', pin: { format, block: toHex(block), ksn: toHex(ksn) } };
   }
 }

@@ -2,7 +2,7 @@
  * Test cards and track builders (ISO/IEC 7813 layouts, LRC per ISO/IEC 7811-2) for the simulated
  * reader, tests and the demo. The PANs are public scheme test numbers, never real accounts.
  */
-import { trackLrc } from '../../drivers/hid/tracks.js';
+import { trackLrc } from '../../cards/tracks.js';
 
 /** What is encoded on a test card's stripe. */
 export interface TestCard {

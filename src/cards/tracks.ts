@@ -17,8 +17,8 @@
  * reader has already removed them when it hands us ASCII. A stripped start sentinel is assumed
  * to have been '%' / ';' (its data bits are included).
  */
-import { luhnValid, maskPan } from '../../log/redact.js';
-import { HidError } from './errors.js';
+import { luhnValid, maskPan } from '../log/redact.js';
+import { TrackError } from './errors.js';
 import { SensitiveTrack } from './sensitive-track.js';
 import { interpretServiceCode } from './service-code.js';
 
@@ -70,25 +70,25 @@ export function trackLrc(track: 1 | 2, framed: string): string {
 /** Splits off sentinels and checks charset, length and LRC; returns the text between sentinels. */
 function unframe(track: 1 | 2, text: string): string {
   const [start, lo, hi, max] = track === 1 ? ['%', 0x20, 0x5f, TRACK1_MAX] : [';', 0x30, 0x3f, TRACK2_MAX];
-  if (text.length > max) throw new HidError('HID_TRACK_LENGTH', `track ${track} longer than ${max} characters`, { track, length: text.length });
+  if (text.length > max) throw new TrackError('HID_TRACK_LENGTH', `track ${track} longer than ${max} characters`, { track, length: text.length });
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c < lo || c > hi) throw new HidError('HID_TRACK_FORMAT', `track ${track} has a character outside its set`, { track, offset: i });
+    if (c < lo || c > hi) throw new TrackError('HID_TRACK_FORMAT', `track ${track} has a character outside its set`, { track, offset: i });
   }
   const body = text.startsWith(start) ? text.slice(1) : text;
   const end = body.indexOf('?');
   if (end < 0) return body;
   const after = body.slice(end + 1);
-  if (after.length > 1) throw new HidError('HID_TRACK_FORMAT', `track ${track} has data after the LRC`, { track });
+  if (after.length > 1) throw new TrackError('HID_TRACK_FORMAT', `track ${track} has data after the LRC`, { track });
   const data = body.slice(0, end);
   if (after.length === 1 && trackLrc(track, start + data + '?') !== after) {
-    throw new HidError('HID_TRACK_LRC', `track ${track} LRC mismatch`, { track });
+    throw new TrackError('HID_TRACK_LRC', `track ${track} LRC mismatch`, { track });
   }
   return data;
 }
 
-function format(track: 1 | 2, reason: string): HidError {
-  return new HidError('HID_TRACK_FORMAT', `track ${track}: ${reason}`, { track, reason });
+function format(track: 1 | 2, reason: string): TrackError {
+  return new TrackError('HID_TRACK_FORMAT', `track ${track}: ${reason}`, { track, reason });
 }
 
 /** YYMM + service code at the head of `rest` (the part after the last field separator). */
@@ -100,7 +100,7 @@ function expiryAndService(track: 1 | 2, rest: string): { yymm: string; serviceCo
 
 function checkPan(track: 1 | 2, pan: string): void {
   if (!/^[0-9]{12,19}$/.test(pan)) throw format(track, 'PAN must be 12 to 19 digits');
-  if (!luhnValid(pan)) throw new HidError('HID_PAN_LUHN', `track ${track} PAN fails the Luhn check`, { track, panLength: pan.length });
+  if (!luhnValid(pan)) throw new TrackError('HID_PAN_LUHN', `track ${track} PAN fails the Luhn check`, { track, panLength: pan.length });
 }
 
 function parseTrack1(text: string): TrackFields {
@@ -129,7 +129,7 @@ function parseTrack2(text: string): TrackFields {
 
 function expiryOf(yymm: string): string {
   const month = Number(yymm.slice(2));
-  if (month < 1 || month > 12) throw new HidError('HID_EXPIRY_INVALID', 'expiry month out of range', { month });
+  if (month < 1 || month > 12) throw new TrackError('HID_EXPIRY_INVALID', 'expiry month out of range', { month });
   return `20${yymm.slice(0, 2)}-${yymm.slice(2)}`;
 }
 
@@ -137,7 +137,7 @@ const reveal = (t: TrackInput | undefined): string | undefined => (t instanceof 
 
 /**
  * Parses track 1 and/or track 2 (ISO/IEC 7813), checks LRC (when present), Luhn and expiry, and
- * returns only masked fields plus the opaque track 2. Throws only HidError, without track data.
+ * returns only masked fields plus the opaque track 2. Throws only TrackError, without track data.
  * When both tracks are given, their PAN, expiry and service code must agree.
  */
 export function parseSwipe(input: { track1?: TrackInput; track2?: TrackInput }): ParsedSwipe {
@@ -146,9 +146,9 @@ export function parseSwipe(input: { track1?: TrackInput; track2?: TrackInput }):
   const t1 = raw1 ? parseTrack1(raw1) : undefined;
   const t2 = raw2 ? parseTrack2(raw2) : undefined;
   const main = t2 ?? t1;
-  if (!main) throw new HidError('HID_NO_TRACK', 'no track 1 or track 2 data');
+  if (!main) throw new TrackError('HID_NO_TRACK', 'no track 1 or track 2 data');
   if (t1 && t2 && (t1.pan !== t2.pan || t1.yymm !== t2.yymm || t1.serviceCode !== t2.serviceCode)) {
-    throw new HidError('HID_TRACK_MISMATCH', 'track 1 and track 2 disagree');
+    throw new TrackError('HID_TRACK_MISMATCH', 'track 1 and track 2 disagree');
   }
   const service = interpretServiceCode(main.serviceCode);
   const card: CardSwipe = {

@@ -1,0 +1,239 @@
+// The API's methods as data: for each, the least role that may call it, its params and result as JSON Schema
+// (TypeBox), and the API error codes it may answer. The dispatcher validates params from these schemas, the typed
+// client's types are `Static<>` of them, and the OpenRPC document (openrpc.ts, served at /openrpc.json) is generated
+// from them. docs/api.md describes each method in words.
+import { Type, type Static, type TObject, type TProperties, type TSchema } from '@sinclair/typebox';
+import type { ApiErrorCode } from '../errors.js';
+import type { Role } from '../clients.js';
+import { API_CURRENCIES, LaneDevices, LaneName, Nullable, OneOf, Payment, PaymentId, PaymentType, ReceiptCopy } from './shapes.js';
+
+/** One method's contract. */
+export interface MethodContract {
+  readonly summary: string;
+  /** The least role that may call it; null: anyone (session.hello). */
+  readonly role: Role | null;
+  /** True for the demo's sim.* methods (they exist only in demo mode). */
+  readonly demoOnly?: boolean;
+  /** Named params; unknown names are refused (INVALID_PARAMS naming the param). */
+  readonly params: TObject;
+  readonly result: TSchema;
+  /** API error codes the method itself may answer (besides the ones every call may get: see COMMON_ERRORS). */
+  readonly errors: readonly ApiErrorCode[];
+}
+
+/** Errors any call may be answered with, before or around its method (the security rules and the error boundary). */
+export const COMMON_ERRORS: readonly ApiErrorCode[] = ['INVALID_PARAMS', 'UNAUTHENTICATED', 'FORBIDDEN', 'RATE_LIMITED', 'MESSAGE_TOO_LARGE', 'INTERNAL_ERROR'];
+
+const str = (max: number, description?: string) => Type.String({ minLength: 1, maxLength: max, ...(description ? { description } : {}) });
+const params = <T extends TProperties>(p: T) => Type.Object(p, { additionalProperties: false });
+const NoParams = params({});
+
+/** The simulated printer states sim.setPrinter takes (the emulator's SIM_PRINTER_STATES; a test keeps both equal). */
+export const SIM_PRINTER_STATUSES = ['ready', 'paper-near-end', 'paper-end', 'cover-open', 'offline', 'drawer-open', 'drawer-closed'] as const;
+/** The host simulator's modes sim.setHost takes (HOST_MODES of src/sim/host/rules.ts; a test keeps both equal). */
+export const SIM_HOST_MODES = ['normal', 'timeout', 'down', 'drop-mid-response', 'late', 'twice', 'garbage'] as const;
+/** The stripe test cards sim.swipeCard takes (SIM_STRIPE_CARDS of src/sim/sim-methods.ts; a test keeps both equal). */
+export const SIM_STRIPE_CARD_NAMES = ['visa-chip', 'mastercard-stripe', 'mastercard-stripe-pin'] as const;
+
+/** Every method of the API, by name. */
+export const METHODS = {
+  'session.hello': {
+    summary: 'Authenticates the connection with a paired token; must come first.',
+    role: null,
+    params: params({ token: str(200, 'the token `posbridge pair` printed') }),
+    result: Type.Object({
+      role: OneOf(['cashier', 'supervisor', 'admin'] as const),
+      apiVersion: Type.String(),
+      client: Type.String(),
+      lanes: Type.Array(Type.Object({ lane: Type.String(), reader: Type.String() })),
+    }),
+    errors: ['UNAUTHENTICATED'],
+  },
+  'devices.list': {
+    summary: 'The lanes with their reader, PIN pad, printer, display and stripe reader.',
+    role: 'cashier',
+    params: NoParams,
+    result: Type.Object({ lanes: Type.Array(LaneDevices) }),
+    errors: ['DEVICE_UNAVAILABLE'],
+  },
+  'drawer.open': {
+    summary: "Kicks the cash drawer on the lane's receipt printer.",
+    role: 'cashier',
+    params: params({ lane: LaneName }),
+    result: Type.Object({ lane: Type.String(), drawerOpen: Nullable(Type.Boolean()), realtime: Type.Boolean() }),
+    errors: ['NOT_FOUND', 'DEVICE_UNAVAILABLE'],
+  },
+  'payment.start': {
+    summary: 'Starts a payment on a lane (idempotent by reference).',
+    role: 'cashier',
+    params: params({
+      lane: LaneName,
+      type: PaymentType,
+      amount: Type.Integer({ minimum: 1, maximum: 99_999_999, description: 'minor units' }),
+      currency: OneOf(API_CURRENCIES, { description: 'ISO 4217 alpha code' }),
+      reference: str(64, 'your unique id for this payment'),
+    }),
+    result: Type.Object({ paymentId: Type.String(), created: Type.Boolean(), state: Type.String() }),
+    errors: ['NOT_FOUND', 'BUSY', 'FORBIDDEN'],
+  },
+  'payment.status': {
+    summary: "A payment's current state or final result, by paymentId or reference (give one).",
+    role: 'cashier',
+    params: params({ paymentId: Type.Optional(PaymentId), reference: Type.Optional(str(64)) }),
+    result: Payment,
+    errors: ['NOT_FOUND'],
+  },
+  'payment.cancel': {
+    summary: 'Cancels a running payment (reversed if the request already left).',
+    role: 'cashier',
+    params: params({ paymentId: PaymentId }),
+    result: Type.Object({ paymentId: Type.String(), cancelling: Type.Boolean() }),
+    errors: ['NOT_FOUND'],
+  },
+  'payment.list': {
+    summary: 'Payments created between two times.',
+    role: 'cashier',
+    params: params({
+      from: Type.Optional(Type.String({ maxLength: 40, description: 'ISO 8601 time' })),
+      to: Type.Optional(Type.String({ maxLength: 40, description: 'ISO 8601 time' })),
+    }),
+    result: Type.Object({ payments: Type.Array(Payment) }),
+    errors: [],
+  },
+  'payment.capture': {
+    summary: 'Captures an approved pre-authorisation once, for at most its amount.',
+    role: 'cashier',
+    params: params({ paymentId: PaymentId, amount: Type.Optional(Type.Integer({ minimum: 1, description: 'minor units; default: the authorised amount' })) }),
+    result: Type.Object({ paymentId: Type.String(), captured: Type.Integer() }),
+    errors: ['NOT_FOUND'],
+  },
+  'receipt.get': {
+    summary: "A payment's receipt as text and an SVG preview.",
+    role: 'cashier',
+    params: params({ paymentId: PaymentId, copy: Type.Optional(ReceiptCopy) }),
+    result: Type.Object({ paymentId: Type.String(), copy: ReceiptCopy, text: Type.String(), svg: Type.String() }),
+    errors: ['NOT_FOUND'],
+  },
+  'receipt.print': {
+    summary: "Prints a payment's receipt once, or queues it until the printer can; reprint prints again, marked COPY.",
+    role: 'cashier',
+    params: params({ paymentId: PaymentId, copy: Type.Optional(ReceiptCopy), reprint: Type.Optional(Type.Boolean()) }),
+    result: Type.Object({
+      jobId: Type.Integer(),
+      paymentId: Type.String(),
+      copy: ReceiptCopy,
+      state: OneOf(['printed', 'queued', 'unconfirmed'] as const),
+      markedCopy: Type.Boolean(),
+      waitingFor: Type.Optional(Type.String({ description: "the printer's error code while queued" })),
+    }),
+    errors: ['NOT_FOUND', 'DEVICE_UNAVAILABLE', 'ALREADY_PRINTED'],
+  },
+  'payment.reverse': {
+    summary: 'Voids a completed, approved sale not yet settled (a reversal to the host).',
+    role: 'supervisor',
+    params: params({ paymentId: PaymentId }),
+    result: Payment,
+    errors: ['NOT_FOUND'],
+  },
+  'settlement.close': {
+    summary: "Closes the open batch with the host (after delivering the queue's reversals and advices).",
+    role: 'supervisor',
+    params: NoParams,
+    result: Type.Object({
+      batchId: Nullable(Type.Integer()),
+      closed: Type.Boolean(),
+      currencies: Type.Array(
+        Type.Object({
+          currency: Type.String(),
+          salesCount: Type.Integer(),
+          salesAmount: Type.Integer(),
+          refundsCount: Type.Integer(),
+          refundsAmount: Type.Integer(),
+          salesReversedCount: Type.Integer(),
+          salesReversedAmount: Type.Integer(),
+          refundsReversedCount: Type.Integer(),
+          refundsReversedAmount: Type.Integer(),
+          responseCode: Type.String(),
+          uploaded: Type.Integer(),
+          agreed: Type.Boolean(),
+        }),
+      ),
+    }),
+    errors: ['BUSY'],
+  },
+  'diag.transmit': {
+    summary: "Sends one APDU to the lane's card (off unless the configuration turns it on).",
+    role: 'admin',
+    params: params({ lane: LaneName, apdu: str(600, 'command APDU in hex') }),
+    result: Type.Object({ response: Type.String({ description: 'hex, card numbers masked' }) }),
+    errors: ['DISABLED', 'NOT_FOUND', 'DEVICE_UNAVAILABLE'],
+  },
+  'sim.profiles': {
+    summary: "The demo's virtual card profiles.",
+    role: 'cashier',
+    demoOnly: true,
+    params: NoParams,
+    result: Type.Object({ profiles: Type.Array(Type.Object({ name: Type.String(), description: Type.String(), pin: Type.String(), expected: OneOf(['approved', 'declined', 'failed'] as const) })) }),
+    errors: [],
+  },
+  'sim.insertCard': {
+    summary: "Puts a virtual card of a profile in the lane's reader.",
+    role: 'cashier',
+    demoOnly: true,
+    params: params({ lane: LaneName, profile: str(64, 'a name from sim.profiles') }),
+    result: Type.Object({ inserted: Type.String() }),
+    errors: ['NOT_FOUND'],
+  },
+  'sim.removeCard': {
+    summary: "Takes the virtual card out of the lane's reader.",
+    role: 'cashier',
+    demoOnly: true,
+    params: params({ lane: LaneName }),
+    result: Type.Object({ removed: Type.Boolean() }),
+    errors: ['NOT_FOUND'],
+  },
+  'sim.enterPin': {
+    summary: "Types a PIN on the lane's virtual PIN pad.",
+    role: 'cashier',
+    demoOnly: true,
+    params: params({ lane: LaneName, pin: Type.String({ pattern: '^[0-9]{4,12}$', description: '4 to 12 digits' }) }),
+    result: Type.Object({ entered: Type.Boolean() }),
+    errors: ['NOT_FOUND'],
+  },
+  'sim.setPrinter': {
+    summary: "Sets what the demo's emulated printer reports.",
+    role: 'cashier',
+    demoOnly: true,
+    params: params({ lane: LaneName, status: OneOf(SIM_PRINTER_STATUSES) }),
+    result: Type.Object({ status: Type.String() }),
+    errors: ['NOT_FOUND', 'DISABLED'],
+  },
+  'sim.swipeCard': {
+    summary: "Swipes a public test card on the lane's virtual stripe reader.",
+    role: 'cashier',
+    demoOnly: true,
+    params: params({ lane: LaneName, card: Type.Optional(OneOf(SIM_STRIPE_CARD_NAMES, { description: 'default mastercard-stripe' })), badRead: Type.Optional(Type.Boolean()) }),
+    result: Type.Object({ swiped: Type.String() }),
+    errors: ['NOT_FOUND', 'DISABLED'],
+  },
+  'sim.setHost': {
+    summary: "Sets the host simulator's failure mode.",
+    role: 'cashier',
+    demoOnly: true,
+    params: params({ mode: OneOf(SIM_HOST_MODES) }),
+    result: Type.Object({ mode: Type.String() }),
+    errors: ['DISABLED'],
+  },
+} as const satisfies Record<string, MethodContract>;
+
+/** A method's name. */
+export type MethodName = keyof typeof METHODS;
+/** A method's params, as its handler receives them (validated). */
+export type MethodParams<N extends MethodName> = Static<(typeof METHODS)[N]['params']>;
+/** A method's result. */
+export type MethodResult<N extends MethodName> = Static<(typeof METHODS)[N]['result']>;
+
+/** True when `name` is a method of the contract. */
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(METHODS, name);
+}

@@ -1,0 +1,61 @@
+// What the daemon tells API clients: one notifier the parts talk to before the API server exists (it is bound once
+// the server is up), the reader events as card.* and device.changed notifications, and the payment.completed message.
+import { paymentView } from '../api/payment-methods.js';
+import type { DaemonConfig } from './config.js';
+import type { ReaderDriver } from '../drivers/pcsc/types.js';
+import type { Payment } from '../payments/payment-store.js';
+import { textReceipt } from '../receipts/text-receipt.js';
+
+/** Where notifications go: the API server's notify. */
+export type NotifySink = (method: string, params: Record<string, unknown>) => void;
+
+/** Notifications of the daemon's parts, delivered once a sink is bound (dropped before: no client can listen yet). */
+export class Notifier {
+  private sink: NotifySink | null = null;
+
+  /** Sends from now on to `sink` (the API server). */
+  bind(sink: NotifySink): void {
+    this.sink = sink;
+  }
+
+  /** Sends one notification to the connected clients. */
+  notify(method: string, params: Record<string, unknown>): void {
+    this.sink?.(method, params);
+  }
+}
+
+/** Forwards the driver's reader events as card.inserted/card.removed and device.changed; returns the unsubscribe. */
+export function forwardReaderEvents(driver: ReaderDriver, lanes: DaemonConfig['lanes'], notifier: Notifier): () => void {
+  return driver.subscribe((e) => {
+    const lane = 'reader' in e ? (lanes.find((l) => l.reader === e.reader)?.name ?? null) : null;
+    if (e.type === 'card-inserted') notifier.notify('card.inserted', { lane });
+    else if (e.type === 'card-removed') notifier.notify('card.removed', { lane });
+    else notifier.notify('device.changed', { event: e.type, lane });
+  });
+}
+
+/** The params of payment.completed: the payment's view, its scheme and the customer receipt (as wide as the lane's paper) of a decided payment. */
+export function completedParams(p: Payment, merchant: DaemonConfig['merchant'], width = 42): Record<string, unknown> {
+  return {
+    ...paymentView(p),
+    scheme: schemeOf(p.aid),
+    receipt: p.state === 'completed' || p.state === 'declined' ? textReceipt(p, merchant, 'customer', width).join('\n') : null,
+  };
+}
+
+/** The card scheme from the AID's registered application provider (first 5 bytes). */
+export function schemeOf(aid: string | null): string | null {
+  if (!aid) return null;
+  const rid = aid.slice(0, 10).toUpperCase();
+  const names: Readonly<Record<string, string>> = {
+    A000000003: 'visa',
+    A000000004: 'mastercard',
+    A000000025: 'amex',
+    A000000042: 'cb',
+    A000000065: 'jcb',
+    A000000152: 'discover',
+    A000000333: 'unionpay',
+    A000000277: 'interac',
+  };
+  return names[rid] ?? null;
+}
