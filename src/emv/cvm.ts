@@ -7,8 +7,8 @@ import type { BitField, TsiBit, TvrBit } from './tvr.js';
 import { onlinePinBlockOf, stoppedEntryError } from './pin-result.js';
 import type { OnlinePinBlock, PinEntry, PinOutcome, TransactionRequest } from './types.js';
 
-/** How the cardholder was verified, for receipts and the payment record. */
-export type CvmMethod = 'offline-pin' | 'online-pin' | 'signature' | 'offline-pin+signature' | 'no-cvm' | 'none' | 'failed';
+/** How the cardholder was verified, for receipts and the payment record ('cdcvm': contactless, the phone verified its user). */
+export type CvmMethod = 'offline-pin' | 'online-pin' | 'signature' | 'offline-pin+signature' | 'no-cvm' | 'none' | 'failed' | 'cdcvm';
 
 /** The outcome of cardholder verification. */
 export interface CvmOutcome {

@@ -311,7 +311,7 @@ interface Base {
 }
 
 /** The card data for the host link, from the card's records. */
-function authorizeContext(store: EmvDataStore, onlinePin: OnlinePinBlock | null): AuthorizeContext {
+export function authorizeContext(store: EmvDataStore, onlinePin: OnlinePinBlock | null): AuthorizeContext {
   const pan = bcdDigits(store.getCard(0x5a) ?? new Uint8Array(0)) ?? '';
   const expiry = bcdDigits(store.getCard(0x5f24) ?? new Uint8Array(0)) ?? '';
   const psn = store.getCard(0x5f34);

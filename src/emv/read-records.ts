@@ -21,9 +21,10 @@ export interface RecordsRead {
 /**
  * Read application data (Book 3 §10.2): every record the AFL names. Records of SFI 1–10 must be 70 templates;
  * a data object seen twice ends the transaction; records counted for ODA are collected per §10.3 (SFI 1–10 the
- * value of the 70 template, SFI 11–30 the whole record). Missing mandatory data ends it too.
+ * value of the 70 template, SFI 11–30 the whole record). Missing mandatory data (`mandatory`: the contact flow's
+ * list by default; Kernel 3 checks its own after GPO) ends it too.
  */
-export async function readRecords(io: CardIo, store: EmvDataStore, afl: readonly AflEntry[], aip: Uint8Array): Promise<RecordsRead> {
+export async function readRecords(io: CardIo, store: EmvDataStore, afl: readonly AflEntry[], aip: Uint8Array, mandatory: readonly number[] = MANDATORY_TAGS): Promise<RecordsRead> {
   const oda: Uint8Array[] = [];
   let staticDataValid = true;
   let records = 0;
@@ -48,7 +49,7 @@ export async function readRecords(io: CardIo, store: EmvDataStore, afl: readonly
       if (template) storeRecord(store, template.children, e.sfi, rec);
     }
   }
-  for (const tag of MANDATORY_TAGS) {
+  for (const tag of mandatory) {
     if (!store.hasCard(tag)) throw new EmvError('EMV_MISSING_DATA', 'read-records', `mandatory data object ${tagHex(tag)} is missing`, { tag: tagHex(tag) });
   }
   const sdaTagList = store.getCard(0x9f4a);

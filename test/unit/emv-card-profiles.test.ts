@@ -43,11 +43,17 @@ describe('card profiles', () => {
       'mastercard-cda-enciphered-pin',
       'mastercard-dda-online-pin',
       'mastercard-pin-blocked',
+      'unionpay-quickpass',
       'visa-blocked',
       'visa-contactless',
       'visa-decline-offline',
       'visa-expired',
       'visa-issuer-scripts',
+      'visa-qvsdc-expired',
+      'visa-qvsdc-fdda',
+      'visa-qvsdc-online-pin',
+      'visa-qvsdc-phone',
+      'visa-qvsdc-try-other',
       'visa-sda-pse',
       'visa-two-apps',
     ]);
@@ -101,11 +107,23 @@ describe('card profiles', () => {
     refused({ ...(edited('visa-sda-pse', () => undefined) as object), applications: 'x' }, 'applications', /array/);
   });
 
+  test('a bad qvsdc part is refused naming the key', () => {
+    const q = (a: Record<string, unknown>): Record<string, unknown> => a.qvsdc as Record<string, unknown>;
+    refused(edited('visa-qvsdc-online-pin', (_p, a) => (q(a).fdda = { version: '01' })), 'applications[0].qvsdc.fdda', /needs oda DDA/);
+    refused(edited('visa-qvsdc-fdda', (_p, a) => (q(a).afl = false)), 'applications[0].qvsdc.fdda', /needs the records/);
+    refused(edited('visa-qvsdc-fdda', (_p, a) => (a.pdol = '9F02069F37045F2A02')), 'applications[0].pdol', /9F66/);
+    refused(edited('visa-qvsdc-fdda', (_p, a) => (a.cdol1 = '9F02069F37049F1007')), 'applications[0].cdol1', /9F10.*PDOL/);
+    refused(edited('visa-qvsdc-fdda', (_p, a) => (q(a).gpoStatus = '6A82')), 'applications[0].qvsdc.gpoStatus', /one of/);
+    refused(edited('visa-qvsdc-fdda', (_p, a) => ((q(a).fdda as Record<string, unknown>).cardAuthDataLength = 6)), 'applications[0].qvsdc.fdda.cardAuthDataLength', /one of/);
+    refused(edited('visa-qvsdc-fdda', (_p, a) => (q(a).cvm = 'offline-pin')), 'applications[0].qvsdc.cvm', /one of/);
+    refused(edited('visa-qvsdc-fdda', (p) => (p.interfaces = ['contact'])), 'interfaces', /contactless/);
+  });
+
   test('the test keys: a 1408-bit CA (e=3, index F8) per RID, 1152-bit issuer and 1024-bit ICC keys, labelled TEST', () => {
     const json = JSON.parse(readFileSync(join(process.cwd(), 'test', 'fixtures', 'sim-test-keys.json'), 'utf8')) as { comment: string };
     assert.match(json.comment, /TEST KEYS/);
     const ca = simCaKeys();
-    assert.deepEqual(ca.map((k) => k.rid).sort(), ['A000000003', 'A000000004']);
+    assert.deepEqual(ca.map((k) => k.rid).sort(), ['A000000003', 'A000000004', 'A000000333']);
     for (const k of ca) {
       assert.equal(k.index, 'F8');
       assert.equal(k.exponent, '03');

@@ -173,7 +173,7 @@ export const METHODS = {
     role: 'cashier',
     demoOnly: true,
     params: NoParams,
-    result: Type.Object({ profiles: Type.Array(Type.Object({ name: Type.String(), description: Type.String(), pin: Type.String(), expected: OneOf(['approved', 'declined', 'failed'] as const) })) }),
+    result: Type.Object({ profiles: Type.Array(Type.Object({ name: Type.String(), description: Type.String(), pin: Type.String(), expected: OneOf(['approved', 'declined', 'failed', 'try-another-interface'] as const) })) }),
     errors: [],
   },
   'sim.insertCard': {

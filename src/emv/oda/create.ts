@@ -122,15 +122,18 @@ export function signStaticData(issuerPrivateKey: RsaPrivateKey, dac: Uint8Array,
   return signBlock(issuerPrivateKey, 0x03, concatBytes(Uint8Array.of(0x01), dac, pad), staticDataToAuthenticate);
 }
 
-/** Signed Dynamic Application Data (9F4B) over ICC and terminal dynamic data (DDOL data or UN), Book 2 §6.5.1 Table 17. */
-export function signDynamicData(iccPrivateKey: RsaPrivateKey, iccDynamicData: Uint8Array, terminalDynamicData: Uint8Array): Uint8Array {
+/**
+ * Signed Dynamic Application Data (9F4B) over ICC and terminal dynamic data (DDOL data or UN), Book 2 §6.5.1 Table 17;
+ * `format` '05', or '95' for a contactless fDDA signature (Book C-3), same layout.
+ */
+export function signDynamicData(iccPrivateKey: RsaPrivateKey, iccDynamicData: Uint8Array, terminalDynamicData: Uint8Array, format: 0x05 | 0x95 = 0x05): Uint8Array {
   const room = iccPrivateKey.modulus.length - 25;
   if (iccDynamicData.length > room || iccDynamicData.length > 255) {
     throw invalid(`ICC dynamic data must be at most ${Math.min(room, 255)} bytes for this key`);
   }
   const pad = new Uint8Array(room - iccDynamicData.length).fill(0xbb);
   const body = concatBytes(Uint8Array.of(0x01, iccDynamicData.length), iccDynamicData, pad);
-  return signBlock(iccPrivateKey, 0x05, body, terminalDynamicData);
+  return signBlock(iccPrivateKey, format, body, terminalDynamicData);
 }
 
 /** ICC dynamic data for DDA: IDN length || ICC Dynamic Number (9F4C, 2-8 bytes), Book 2 §6.5.1. */

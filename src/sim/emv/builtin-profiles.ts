@@ -11,6 +11,12 @@ import visaExpired from './profiles/visa-expired.json' with { type: 'json' };
 import visaIssuerScripts from './profiles/visa-issuer-scripts.json' with { type: 'json' };
 import visaSdaPse from './profiles/visa-sda-pse.json' with { type: 'json' };
 import visaTwoApps from './profiles/visa-two-apps.json' with { type: 'json' };
+import visaQvsdcFdda from './profiles/visa-qvsdc-fdda.json' with { type: 'json' };
+import visaQvsdcPhone from './profiles/visa-qvsdc-phone.json' with { type: 'json' };
+import visaQvsdcOnlinePin from './profiles/visa-qvsdc-online-pin.json' with { type: 'json' };
+import visaQvsdcTryOther from './profiles/visa-qvsdc-try-other.json' with { type: 'json' };
+import visaQvsdcExpired from './profiles/visa-qvsdc-expired.json' with { type: 'json' };
+import unionpayQuickpass from './profiles/unionpay-quickpass.json' with { type: 'json' };
 import { EmvSimError } from './errors.js';
 import { parseProfile } from './profile-loader.js';
 import type { CardProfile } from './profile-types.js';
@@ -27,6 +33,12 @@ const SOURCES: ReadonlyArray<readonly [string, unknown]> = [
   ['profiles/visa-issuer-scripts.json', visaIssuerScripts],
   ['profiles/visa-sda-pse.json', visaSdaPse],
   ['profiles/visa-two-apps.json', visaTwoApps],
+  ['profiles/visa-qvsdc-fdda.json', visaQvsdcFdda],
+  ['profiles/visa-qvsdc-phone.json', visaQvsdcPhone],
+  ['profiles/visa-qvsdc-online-pin.json', visaQvsdcOnlinePin],
+  ['profiles/visa-qvsdc-try-other.json', visaQvsdcTryOther],
+  ['profiles/visa-qvsdc-expired.json', visaQvsdcExpired],
+  ['profiles/unionpay-quickpass.json', unionpayQuickpass],
 ];
 
 /** Every built-in profile, validated; SIM_PROFILE_INVALID names the file and key of the first bad one. */

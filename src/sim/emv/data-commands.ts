@@ -6,6 +6,7 @@ import { ddaDynamicData, signDynamicData } from '../../emv/oda/create.js';
 import { u16 } from './card-state.js';
 import { reply, selectedApp, status, SW, type CardContext } from './card-context.js';
 import { recordKey } from './personalise.js';
+import { qvsdcGpo } from './qvsdc-card.js';
 import { pseRecord } from './selection-commands.js';
 
 /** Length of the ICC Dynamic Number the card puts in DDA and CDA signatures (9F4C, 2-8 bytes). */
@@ -53,6 +54,7 @@ export function getProcessingOptions(ctx: CardContext, cmd: CommandApdu): Uint8A
   const ttq = dolField(app.image.pdol, 0x9f66);
   // EMV Book C-3 §5.2: TTQ byte 1 bit 6 "EMV mode supported"; this card has no magnetic-stripe mode.
   if (ttq && (pdolData[ttq.offset] & 0x20) === 0) return status(SW.CONDITIONS_NOT_SATISFIED);
+  if (app.image.profile.qvsdc) return qvsdcGpo(ctx, app, pdolData);
   app.atc++;
   ctx.session.pdolData = pdolData.slice();
   ctx.session.phase = 'initiated';

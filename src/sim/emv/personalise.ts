@@ -7,6 +7,7 @@ import type { RsaPrivateKey } from '../../crypto/rsa.js';
 import { makeIccCertificate, makeIssuerCertificate, signStaticData } from '../../emv/oda/create.js';
 import { sha1 } from '../../crypto/rsa.js';
 import { IccKeys } from './icc-keys.js';
+import { kernelIdentifier, qvsdcRecords } from './qvsdc-card.js';
 import type { ApplicationProfile } from './profile-types.js';
 import { SIM_CA_INDEX, simCaPrivateKey, simIccKey, simIssuerKey } from './sim-keys.js';
 
@@ -46,8 +47,9 @@ function track2(app: ApplicationProfile): Uint8Array {
   return fromHex(t.length % 2 ? `${t}F` : t);
 }
 
-/** Records of SFI 1 (signed for ODA): cardholder and risk data, then the DOLs. */
+/** Records of SFI 1 (signed for ODA): cardholder and risk data, then the DOLs (qVSDC: its own, qvsdc-card.ts). */
 function signedRecords(app: ApplicationProfile): TlvInput[][] {
+  if (app.qvsdc) return qvsdcRecords(app);
   const r1: TlvInput[] = [
     tlv(0x57, track2(app)),
     tlv(0x5a, fromHex(app.pan.length % 2 ? `${app.pan}F` : app.pan)),
@@ -99,9 +101,12 @@ export function personalise(profileName: string, app: ApplicationProfile): AppIm
   // Book 3 §10.3: for SFI 1-10 the value of each 70 template counted in the AFL, then the AIP (9F4A = 82).
   const staticData = concatBytes(...signed.map((r) => r.subarray(r.length - templateValueLength(r))), app.oda === 'none' ? new Uint8Array(0) : aip);
   const iccKey = app.oda === 'DDA' || app.oda === 'CDA' ? simIccKey(profileName, app.aid) : null;
-  const records = new Map<string, Uint8Array>(signed.map((r, i) => [recordKey(1, i + 1), r]));
+  // A qVSDC card without an AFL puts everything in its GPO answer: no records at all.
+  const noAfl = app.qvsdc !== null && !app.qvsdc.afl;
+  const records = new Map<string, Uint8Array>(noAfl ? [] : signed.map((r, i) => [recordKey(1, i + 1), r]));
   let afl = '08010202';
-  if (app.oda === 'none') afl = '08010200';
+  if (noAfl) afl = '';
+  else if (app.oda === 'none') afl = '08010200';
   else {
     const certs = certificateRecords(profileName, app, staticData, iccKey);
     certs.forEach((r, i) => records.set(recordKey(2, i + 1), encodeTlv([{ tag: 0x70, children: r }])));
@@ -115,7 +120,7 @@ export function personalise(profileName: string, app: ApplicationProfile): AppIm
     profile: app,
     aid,
     fci: encodeTlv([{ tag: 0x6f, children: [tlv(0x84, aid), { tag: 0xa5, children: fciProprietary }] }]),
-    entry: { tag: 0x61, children: [tlv(0x4f, aid), tlv(0x50, ascii(app.label)), tlv(0x87, Uint8Array.of(app.priority | (app.confirmationRequired ? 0x80 : 0)))] },
+    entry: { tag: 0x61, children: [tlv(0x4f, aid), tlv(0x50, ascii(app.label)), tlv(0x87, Uint8Array.of(app.priority | (app.confirmationRequired ? 0x80 : 0))), ...kernelIdentifier(app)] },
     aip,
     afl: fromHex(afl),
     records,

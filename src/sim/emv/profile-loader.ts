@@ -5,6 +5,7 @@ import { tagHex } from '../../apdu/tlv.js';
 import { FIELD55_TAGS } from '../../emv/icc-data.js';
 import { luhnValid } from '../../log/redact.js';
 import { JsonObject } from './json-fields.js';
+import { parseQvsdc } from './qvsdc-profile.js';
 import type { ApplicationProfile, BehaviourProfile, CardProfile, OdaMethod, ScriptProfile } from './profile-types.js';
 
 const HEX5 = (o: JsonObject, k: string): string => o.hex(k, 5, 5);
@@ -27,8 +28,9 @@ export function parseProfile(json: unknown, source: string): CardProfile {
   });
   const pse = o.bool('pse', false);
   if (pse && !interfaces.includes('contact')) throw o.error('pse', 'a PSE needs the contact interface (contactless cards have the PPSE)');
-  const expected = o.oneOf('expected', ['approved', 'declined', 'failed'] as const);
+  const expected = o.oneOf('expected', ['approved', 'declined', 'failed', 'try-another-interface'] as const);
   const applications = o.array('applications', true, 1).map((a, i) => parseApplication(new JsonObject(a, source, o.childPath('applications', i))));
+  if (applications.some((a) => a.qvsdc) && !interfaces.includes('contactless')) throw o.error('interfaces', 'a qvsdc application needs the contactless interface');
   const aids = applications.map((a) => a.aid);
   const dup = aids.find((a, i) => aids.indexOf(a) !== i);
   if (dup) throw o.error('applications', `AID ${dup} appears twice`);
@@ -63,6 +65,7 @@ function parseApplication(a: JsonObject): ApplicationProfile {
     '$comment', 'aid', 'label', 'priority', 'confirmationRequired', 'pdol', 'aip', 'auc', 'cvmList', 'iac', 'appVersion', 'pan', 'psn', 'expiry',
     'effective', 'issuerCountry', 'currency', 'oda', 'issuerMasterKey', 'issuerScriptKey', 'pinTryLimit', 'pinTryCounter', 'blocked',
     'lowerConsecutiveLimit', 'upperConsecutiveLimit', 'cdol1', 'cdol2', 'ddol', 'responseFormat', 'iccKeyExponent', 'certificateExpiry', 'behaviour',
+    'qvsdc',
   ]);
   const oda = a.oneOf<OdaMethod>('oda', ['SDA', 'DDA', 'CDA', 'none']);
   const aip = a.hex('aip', 2, 2);
@@ -82,12 +85,14 @@ function parseApplication(a: JsonObject): ApplicationProfile {
   if (!parseDol(fromHex(cdol2)).some((e) => e.tag === 0x8a && e.length === 2)) throw a.error('cdol2', 'must ask for the authorisation response code (8A, 2 bytes)');
   const cvmList = a.hex('cvmList', 10, 252);
   if (cvmList.length % 4 !== 0) throw a.error('cvmList', 'must be amounts X and Y (8 bytes) then whole 2-byte rules');
+  const pdol = dol(a, 'pdol', '');
+  const qvsdc = a.has('qvsdc') ? parseQvsdc(a.object('qvsdc'), a, { oda, pdol, cdol1 }) : null;
   return {
     aid: a.hex('aid', 5, 16),
     label: a.string('label', /^[\x20-\x7e]{1,16}$/, '1-16 printable ASCII characters'),
     priority: a.int('priority', 1, 15),
     confirmationRequired: a.bool('confirmationRequired', false),
-    pdol: dol(a, 'pdol', ''),
+    pdol,
     aip,
     auc: a.hex('auc', 2, 2),
     cvmList,
@@ -114,6 +119,7 @@ function parseApplication(a: JsonObject): ApplicationProfile {
     iccKeyExponent: a.oneOf('iccKeyExponent', [3, 65537] as const, 65537),
     certificateExpiry: a.string('certificateExpiry', /^(0[1-9]|1[0-2])\d\d$/, 'MMYY', '1230'),
     behaviour: parseBehaviour(a.object('behaviour', false)),
+    qvsdc,
   };
 }
 

@@ -1,8 +1,11 @@
 // The shape of a virtual EMV card profile (src/sim/emv/profiles/*.json), after validation by profile-loader.ts.
 // Hex fields are uppercase strings without separators; amounts are minor units of the application currency.
 
-/** What a transaction with the profile's card ends in, with the default terminal and an approving host. */
-export type ExpectedOutcome = 'approved' | 'declined' | 'failed';
+/**
+ * What a transaction with the profile's card ends in, with the default terminal and an approving host (a qVSDC card:
+ * runContactless with defaultContactlessConfig(), 12.34 EUR; 'try-another-interface' only for those).
+ */
+export type ExpectedOutcome = 'approved' | 'declined' | 'failed' | 'try-another-interface';
 
 /** Offline data authentication the card is personalised for (EMV Book 3 §10.3). */
 export type OdaMethod = 'SDA' | 'DDA' | 'CDA' | 'none';
@@ -33,6 +36,39 @@ export interface BehaviourProfile {
   readonly approveOfflineBelow: number | null;
   /** Issuer scripts the host simulator sends with its answer for this card. */
   readonly issuerScripts: readonly ScriptProfile[];
+}
+
+/** fDDA personalisation of a qVSDC/qUICS application (EMV Contactless Book C-3 Annex C). */
+export interface FddaProfile {
+  /** fDDA version number, byte 1 of 9F69: '00' (the signature hashes the UN only; no 9F69 sent) or '01'. */
+  readonly version: '00' | '01';
+  /** Length of the Card Authentication Related Data (9F69): 5 (version, card UN) or 7 (with the CTQ). */
+  readonly cardAuthDataLength: 5 | 7;
+  /** Signed data format of the SDAD (9F4B): '05' or '95'. */
+  readonly signedDataFormat: '05' | '95';
+}
+
+/**
+ * A contactless application answering GPO the quick way (Visa qVSDC, Book C-3; UnionPay qUICS): the cryptogram in
+ * the GPO answer, computed over the CDOL1 tags taken from the PDOL data (so the issuer side rebuilds it from field 55).
+ */
+export interface QvsdcProfile {
+  /** Kernel identifier (9F2A) in the PPSE entry, 1 byte hex; null: absent (the reader uses the RID's default). */
+  readonly kernelId: string | null;
+  /** Card Transaction Qualifiers (9F6C) bits always set, 2 bytes hex (e.g. 2000: go online if ODA fails). */
+  readonly ctq: string;
+  /** CVM the card asks for when the reader says "CVM required": online PIN, signature; 'cdcvm' (a phone) did it itself. */
+  readonly cvm: 'online-pin' | 'signature' | 'cdcvm' | 'none';
+  /** Form Factor Indicator (9F6E), hex, or null. */
+  readonly formFactor: string | null;
+  /** fDDA (needs oda DDA and records), or null. */
+  readonly fdda: FddaProfile | null;
+  /** GPO answers only this status word (6984 try another interface, 6986 see phone), or null. */
+  readonly gpoStatus: string | null;
+  /** A TC below this amount when the reader does not require an online cryptogram; null: always online. */
+  readonly offlineLimit: number | null;
+  /** The GPO answer carries an AFL (records to read: cardholder data, certificates); false: everything is in GPO. */
+  readonly afl: boolean;
 }
 
 /** One payment application on the card. */
@@ -91,6 +127,8 @@ export interface ApplicationProfile {
   /** Expiry of the issuer and ICC certificates, MMYY. */
   readonly certificateExpiry: string;
   readonly behaviour: BehaviourProfile;
+  /** Quick contactless GPO (qVSDC/qUICS), or null for the full EMV flow. */
+  readonly qvsdc: QvsdcProfile | null;
 }
 
 /** A virtual card: its ATR and protocol, interfaces, directory, applications and PIN. */
