@@ -16,6 +16,8 @@ export type { PinPadConfig } from './lane-pinpad.js';
 export interface LaneConfig {
   readonly name: string;
   readonly reader: string;
+  /** The lane's contactless reader (a PICC slot: "… PICC 0" of a dual-interface reader, or a reader of its own); none: no taps. */
+  readonly contactless?: string;
   /** Default: "virtual" in demo mode, else "reader". */
   readonly pinpad?: PinPadConfig;
   /** The name of a printer in `printers`; default: the printer named "default", if any. */
@@ -160,8 +162,9 @@ function parseAutoPrint(v: unknown): 'none' | 'customer' | 'both' {
 function parseLane(l: unknown, i: number, printers: Readonly<Record<string, PrinterConfig>>): LaneConfig {
   const x = l as Record<string, unknown>;
   if (typeof x !== 'object' || x === null || typeof x.name !== 'string' || !/^[A-Za-z0-9_-]{1,40}$/.test(x.name)) throw new ConfigError(`lanes[${i}].name`, 'must be 1–40 letters, digits, _ or -');
-  for (const k of Object.keys(x)) if (!['name', 'reader', 'pinpad', 'printer', 'display', 'stripe'].includes(k)) throw new ConfigError(`lanes[${i}].${k}`, 'unknown key (known: name, reader, pinpad, printer, display, stripe)');
+  for (const k of Object.keys(x)) if (!['name', 'reader', 'contactless', 'pinpad', 'printer', 'display', 'stripe'].includes(k)) throw new ConfigError(`lanes[${i}].${k}`, 'unknown key (known: name, reader, contactless, pinpad, printer, display, stripe)');
   if (typeof x.reader !== 'string' || x.reader === '') throw new ConfigError(`lanes[${i}].reader`, 'must name the PC/SC reader');
+  if (x.contactless !== undefined && (typeof x.contactless !== 'string' || x.contactless === '' || x.contactless === x.reader)) throw new ConfigError(`lanes[${i}].contactless`, 'must name the contactless PC/SC reader (not the contact one)');
   // Each device value is checked by the registered kind that claims it (device-kind.ts).
   const pinpad = x.pinpad === undefined ? undefined : (parseKind(PINPAD_KINDS, x.pinpad, `lanes[${i}].pinpad`) as PinPadConfig);
   if (x.printer !== undefined && (typeof x.printer !== 'string' || !(x.printer in printers))) {
@@ -172,6 +175,7 @@ function parseLane(l: unknown, i: number, printers: Readonly<Record<string, Prin
   return {
     name: x.name,
     reader: x.reader,
+    ...(typeof x.contactless === 'string' ? { contactless: x.contactless } : {}),
     ...(pinpad ? { pinpad } : {}),
     ...(typeof x.printer === 'string' ? { printer: x.printer } : {}),
     ...(display ? { display } : {}),

@@ -85,7 +85,7 @@ async function buildDaemon(config: DaemonConfig, dataDir: string, logger: Logger
   stack.worker.start(5000);
   stack.network.start(60_000);
 
-  const virtual = demo && config.readers === 'virtual' ? new demo.InProcessReaderDriver(config.lanes.map((l) => l.reader)) : null;
+  const virtual = demo && config.readers === 'virtual' ? new demo.InProcessReaderDriver(config.lanes.flatMap((l) => (l.contactless ? [l.reader, l.contactless] : [l.reader]))) : null;
   const driver: ReaderDriver = virtual ?? (await IsolatedPcscDriver.create({ logger }));
   started.add('reader driver', () => driver.close());
   const pads = new VirtualPinPads();
@@ -146,7 +146,7 @@ async function buildDaemon(config: DaemonConfig, dataDir: string, logger: Logger
   ]);
   // Demo mode: cards go into the in-process readers, or into the vpcd slots the caller gives (real pcscd).
   const slots: ReadonlyMap<string, CardSlot> | undefined =
-    demoSlots ?? (virtual && demo ? new Map(config.lanes.map((l) => [l.name, { insert: (profile: string) => virtual.insertCard(l.reader, demo.createCard(profile)), remove: () => virtual.removeCard(l.reader) }])) : undefined);
+    demoSlots ?? (virtual && demo ? demo.virtualSlots(virtual, config.lanes) : undefined);
   if (demo && slots) for (const [k, v] of demo.simMethods(slots, pads, sim, demoPrinter ?? null, () => schedules.pollPrinters(), new Map([...stripes].flatMap(([lane, st]) => (st.simulated ? [[lane, st.simulated] as const] : []))))) methods.set(k, v);
   const server = new ApiServer({ port: config.port, allowedOrigins: config.allowedOrigins, clients, methods, logger, lanes: () => config.lanes.map((l) => ({ lane: l.name, reader: l.reader })) });
   started.add('printers and displays', () => devices.close());
@@ -191,3 +191,4 @@ async function buildDaemon(config: DaemonConfig, dataDir: string, logger: Logger
     },
   };
 }
+

@@ -5,6 +5,7 @@ import type { ReaderDriver } from '../drivers/pcsc/types.js';
 import type { TerminalConfig } from '../emv/types.js';
 import type { HostLink } from '../host/link.js';
 import type { Logger } from '../log/logger.js';
+import { defaultContactlessConfig } from '../emv/contactless/index.js';
 import { PaymentFlow } from '../payments/payment-flow.js';
 import type { PaymentStore } from '../payments/payment-store.js';
 import type { CardPresence } from './card-presence.js';
@@ -84,6 +85,7 @@ export function buildLanes(o: LaneParts): Lanes {
       config: laneTerminalConfig(lanePinPad(config, l)),
       pin: pinPad.entry,
       stripe: o.stripes.get(l.name)?.reader ?? null,
+      contactless: l.contactless ? { reader: l.contactless, config: defaultContactlessConfig() } : null,
       clock,
       randomBytes: (n) => new Uint8Array(randomBytes(n)),
       cardTimeoutMs: CARD_TIMEOUT_MS,

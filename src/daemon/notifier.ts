@@ -27,7 +27,7 @@ export class Notifier {
 /** Forwards the driver's reader events as card.inserted/card.removed and device.changed; returns the unsubscribe. */
 export function forwardReaderEvents(driver: ReaderDriver, lanes: DaemonConfig['lanes'], notifier: Notifier): () => void {
   return driver.subscribe((e) => {
-    const lane = 'reader' in e ? (lanes.find((l) => l.reader === e.reader)?.name ?? null) : null;
+    const lane = 'reader' in e ? (lanes.find((l) => l.reader === e.reader || l.contactless === e.reader)?.name ?? null) : null;
     if (e.type === 'card-inserted') notifier.notify('card.inserted', { lane });
     else if (e.type === 'card-removed') notifier.notify('card.removed', { lane });
     else notifier.notify('device.changed', { event: e.type, lane });

@@ -8,4 +8,6 @@
 export interface CardSlot {
   insert(profile: string): Promise<void> | void;
   remove(): Promise<void> | void;
+  /** The lane's contactless reader's slot (sim.tapCard), when the lane has one. */
+  readonly contactless?: CardSlot;
 }

@@ -146,6 +146,9 @@ export const MIGRATIONS: readonly string[] = [
    );`,
   // One terminal identity: the terminal id (config merchant.terminalId, field 41, 9F1C) each payment ran under.
   `ALTER TABLE payments ADD COLUMN terminal_id TEXT;`,
+  // A tap: entry_mode stays 'chip' (EMV data from the card; its CHECK predates contactless and SQLite cannot widen a
+  // CHECK without rebuilding the table the receipts and events refer to), the interface says contactless.
+  `ALTER TABLE payments ADD COLUMN card_interface TEXT CHECK (card_interface IN ('contact', 'contactless'));`,
 ];
 
 /** Opens (creating) the journal database: WAL, full sync on commit, foreign keys, migrations applied. */

@@ -13,6 +13,8 @@ import type { Logger } from '../log/logger.js';
 import { PaymentError } from './errors.js';
 import type { NewPayment, Payment, PaymentStore } from './payment-store.js';
 import { isChipFailure, swipedPayment } from './swipe-payment.js';
+import { MAX_TAP_TRIES, runTap, type TapParts } from './tap-payment.js';
+import type { ContactlessConfig } from '../emv/contactless/index.js';
 
 export { settleReversals } from './reversal-outcomes.js';
 
@@ -42,6 +44,8 @@ export interface PaymentFlowOptions {
   readonly logger?: Logger;
   /** The lane's magnetic stripe reader, if any: stripe-only cards, and fallback after a chip failure. */
   readonly stripe?: StripeReader | null;
+  /** The lane's contactless reader (a PICC slot) and its Entry Point configuration, if the lane takes taps. */
+  readonly contactless?: { readonly reader: string; readonly config: ContactlessConfig } | null;
 }
 
 
@@ -60,9 +64,18 @@ export class PaymentFlow {
   /** Who takes the next swipe: set only while a payment waits for a card; other swipes are dropped. */
   private swipeWaiter: ((r: SwipeResult) => void) | null = null;
 
+  /** A card in the contactless field was read already: it is not read again until it has left the field. */
+  private tapRead = false;
+
   /** Binds the flow to its lane's parts; with a stripe reader, starts reading its swipes. */
   constructor(private readonly o: PaymentFlowOptions) {
     if (o.stripe) void this.pumpSwipes(o.stripe);
+    const cl = o.contactless?.reader;
+    if (cl) {
+      o.driver.subscribe((e) => {
+        if ((e.type === 'card-removed' || e.type === 'reader-detached') && e.reader === cl) this.tapRead = false;
+      });
+    }
   }
 
   /**
@@ -154,16 +167,27 @@ export class PaymentFlow {
     let conn: CardConnection | null = null;
     try {
       let chipFailed = false;
+      // Taps are taken until the card says to use another interface (or the chip failed: then a swipe only).
+      let tapAllowed = Boolean(this.o.contactless);
+      let tapTries = 0;
       let swapRetries = 0;
       let failedPan: string | null = null;
       let asked: string | null = null;
       const deadline = this.o.clock() + this.o.cardTimeoutMs;
       for (;;) {
         // Asked once per phase: a refused swipe's message stays on the screen while the flow goes on waiting.
-        const ask = chipFailed ? 'swipe-fallback' : 'waiting-for-card';
+        const ask = chipFailed ? 'swipe-fallback' : tapAllowed || !this.o.contactless ? 'waiting-for-card' : 'insert-card';
         if (asked !== ask) this.progress(id, ask);
         asked = ask;
-        const got = await this.waitForCardOrSwipe(signal, !chipFailed, deadline);
+        const got = await this.waitForCardOrSwipe(signal, !chipFailed, tapAllowed && !chipFailed, deadline);
+        if (got.kind === 'tap') {
+          const tap = await runTap(this.tapParts(id), payment, auth, signal);
+          if (tap === 'done') return;
+          if (tap === 'other-interface') tapAllowed = false;
+          else if (++tapTries >= MAX_TAP_TRIES) throw new PaymentError('PAYMENT_NO_CARD', `the card could not be read contactless in ${MAX_TAP_TRIES} tries: insert or swipe it`);
+          asked = null;
+          continue;
+        }
         if (got.kind === 'swipe') {
           const done = await swipedPayment(this.o, auth, payment, got.swipe, chipFailed ? { pan: failedPan } : null, signal, (step, message) => this.report(id, step, message ?? MESSAGES[step] ?? step));
           if (done) return;
@@ -244,13 +268,13 @@ export class PaymentFlow {
     }
   }
 
-  private async authorize(payment: Payment, auth: Authorization, icc: Uint8Array, card: AuthorizeContext, signal: AbortSignal): Promise<OnlineResponse> {
+  private async authorize(payment: Payment, auth: Authorization, icc: Uint8Array, card: AuthorizeContext, signal: AbortSignal, entry: 'chip' | 'contactless' = 'chip'): Promise<OnlineResponse> {
     const { store } = this.o;
     if (store.get(payment.id).state === 'created') store.move(payment.id, 'card-read', this.o.clock());
     // Committed before the request leaves: a crash from here on is resolved by a reversal.
-    store.move(payment.id, 'authorizing', this.o.clock(), { pan: card.pan, entryMode: 'chip' });
+    store.move(payment.id, 'authorizing', this.o.clock(), { pan: card.pan, entryMode: entry });
     this.progress(payment.id, 'authorizing');
-    const answer = await auth.send({ entry: 'chip', card, iccData: icc });
+    const answer = await auth.send({ entry, card, iccData: icc });
     if (answer.reversalId !== null) {
       store.move(payment.id, 'authorized', this.o.clock(), { authCode: answer.authCode ?? '', responseCode: answer.responseCode ?? '00', reversalId: answer.reversalId });
       if (signal.aborted) throw new EmvError('EMV_CANCELLED', 'online', 'the payment was cancelled after the host approved', { hostApproved: true });
@@ -260,14 +284,14 @@ export class PaymentFlow {
     return kernelAnswer(answer);
   }
 
-  private finish(id: string, outcome: EmvOutcome, auth: Authorization | null): void {
+  private finish(id: string, outcome: EmvOutcome, auth: Authorization | null, entry: 'chip' | 'contactless' = 'chip'): void {
     const { store } = this.o;
     const now = this.o.clock();
     const p = store.get(id);
     const details = {
       // The card's PAN (masked by the store) also when the host never saw the card: offline approvals and declines.
       ...(this.card ? { pan: this.card.pan } : {}),
-      entryMode: 'chip' as const,
+      entryMode: entry,
       aid: outcome.aid,
       cvm: outcome.cvm,
       responseCode: outcome.responseCode,
@@ -282,13 +306,13 @@ export class PaymentFlow {
       // The card's verdict on a host approval: complete it, or reverse it, in one transaction with the journal's
       // state (a crash keeps both or neither).
       store.atomically(() => {
-        if (auth.end(outcome, null, this.card) === 'completed') store.move(id, 'completed', now, { ...details, result: 'approved' });
+        if (auth.end(outcome, null, this.card, false, entry) === 'completed') store.move(id, 'completed', now, { ...details, result: 'approved' });
         else store.move(id, 'reversal-pending', now, { ...details, result: 'declined', reason: 'card declined after host approval' });
       });
       return;
     }
     // An approval the host has not seen is advised: the advice carries the final cryptogram (TC) for clearing.
-    auth?.end(outcome, null, this.card);
+    auth?.end(outcome, null, this.card, false, entry);
     if (p.state === 'created') store.move(id, 'card-read', now);
     store.move(id, outcome.result === 'approved' ? 'completed' : 'declined', now, { ...details, result: outcome.result === 'approved' ? 'approved' : 'declined' });
   }
@@ -315,6 +339,20 @@ export class PaymentFlow {
     store.move(id, cancelled ? 'cancelled' : 'failed', now, { reason, result: cancelled ? 'cancelled' : 'failed' });
   }
 
+  /** What a tap needs of this lane, bound to the running payment `id`. */
+  private tapParts(id: string): TapParts {
+    const cl = this.o.contactless as NonNullable<PaymentFlowOptions['contactless']>;
+    return {
+      ...this.o,
+      contactless: cl,
+      progress: (step) => this.progress(id, step),
+      tapping: () => (this.tapRead = true),
+      cardRead: (card) => (this.card = card),
+      authorize: (payment, auth, icc, card, signal) => this.authorize(payment, auth, icc, card, signal, 'contactless'),
+      finish: (outcome, auth) => this.finish(id, outcome, auth, 'contactless'),
+    };
+  }
+
   /** True when the lane's reader holds a card now. */
   private async cardInReader(): Promise<boolean> {
     const r = (await this.o.driver.listReaders()).find((x) => x.name === this.o.reader);
@@ -326,19 +364,20 @@ export class PaymentFlow {
    * (`chipAllowed` false) only a swipe is taken: the card left in the reader is the one that failed.
    */
 
-  private async waitForCardOrSwipe(signal: AbortSignal, chipAllowed: boolean, deadline: number): Promise<{ readonly kind: 'chip' } | { readonly kind: 'swipe'; readonly swipe: SwipeResult }> {
+  private async waitForCardOrSwipe(signal: AbortSignal, chipAllowed: boolean, tapAllowed: boolean, deadline: number): Promise<{ readonly kind: 'chip' | 'tap' } | { readonly kind: 'swipe'; readonly swipe: SwipeResult }> {
     let swiped: SwipeResult | null = null;
     // The reader is listed once at the start, then again only when its events say a card (or the reader, or the
     // PC/SC service) arrived: no polling while the lane waits.
-    let look = chipAllowed;
+    const tapReader = tapAllowed ? (this.o.contactless?.reader ?? null) : null;
+    let look = chipAllowed || tapReader !== null;
     let wake: () => void = () => undefined;
     this.swipeWaiter = (r) => {
       swiped ??= r;
       wake();
     };
-    const unsubscribe = chipAllowed
+    const unsubscribe = look
       ? this.o.driver.subscribe((e) => {
-          if ('reader' in e && e.reader !== this.o.reader) return;
+          if ('reader' in e && e.reader !== this.o.reader && e.reader !== tapReader) return;
           if (e.type === 'card-inserted' || e.type === 'reader-attached' || e.type === 'service-back') {
             look = true;
             wake();
@@ -353,8 +392,11 @@ export class PaymentFlow {
         if (swiped) return { kind: 'swipe', swipe: swiped };
         if (look) {
           look = false;
-          if (await this.cardInReader()) return { kind: 'chip' };
-          continue; // an event may have come while the reader was listed
+          const readers = await this.o.driver.listReaders();
+          if (chipAllowed && readers.some((r) => r.name === this.o.reader && r.cardPresent)) return { kind: 'chip' };
+          // A card left in the field after its read is not read again: it must leave and be presented anew.
+          if (tapReader && !this.tapRead && readers.some((r) => r.name === tapReader && r.cardPresent)) return { kind: 'tap' };
+          continue; // an event may have come while the readers were listed
         }
         const left = deadline - this.o.clock();
         if (left <= 0) throw new PaymentError('PAYMENT_NO_CARD', 'no card was presented in time');

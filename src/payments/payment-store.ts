@@ -42,7 +42,7 @@ export interface Payment extends NewPayment {
 }
 
 /** How a payment's card was read. */
-export type EntryMode = 'chip' | 'swiped' | 'fallback';
+export type EntryMode = 'chip' | 'contactless' | 'swiped' | 'fallback';
 
 /** Fields a transition may set along with the state. */
 export interface PaymentUpdate {
@@ -103,7 +103,8 @@ interface Row {
   label: string | null;
   tvr: string | null;
   tsi: string | null;
-  entry_mode: EntryMode | null;
+  entry_mode: Exclude<EntryMode, 'contactless'> | null;
+  card_interface: 'contact' | 'contactless' | null;
   terminal_id: string | null;
 }
 
@@ -186,7 +187,7 @@ export class PaymentStore {
              result = COALESCE(?, result), masked_pan = COALESCE(?, masked_pan), pan_hash = COALESCE(?, pan_hash),
              aid = COALESCE(?, aid), scheme = COALESCE(?, scheme), cvm = COALESCE(?, cvm), auth_code = COALESCE(?, auth_code),
              response_code = COALESCE(?, response_code), reversal_id = COALESCE(?, reversal_id), reason = COALESCE(?, reason),
-             label = COALESCE(?, label), tvr = COALESCE(?, tvr), tsi = COALESCE(?, tsi), entry_mode = COALESCE(?, entry_mode)
+             label = COALESCE(?, label), tvr = COALESCE(?, tvr), tsi = COALESCE(?, tsi), entry_mode = COALESCE(?, entry_mode), card_interface = COALESCE(?, card_interface)
            WHERE id = ?`,
         )
         .run(
@@ -205,7 +206,8 @@ export class PaymentStore {
           update.label ?? null,
           update.tvr ?? null,
           update.tsi ?? null,
-          update.entryMode ?? null,
+          update.entryMode === 'contactless' ? 'chip' : (update.entryMode ?? null),
+          update.entryMode === 'contactless' ? 'contactless' : update.entryMode === 'chip' ? 'contact' : null,
           id,
         );
       this.event(id, to, now, update.reason ?? update.result ?? null);
@@ -348,7 +350,7 @@ function toPayment(r: Row): Payment {
     label: r.label,
     tvr: r.tvr,
     tsi: r.tsi,
-    entryMode: r.entry_mode,
+    entryMode: r.card_interface === 'contactless' ? 'contactless' : r.entry_mode,
     terminalId: r.terminal_id,
   };
 }

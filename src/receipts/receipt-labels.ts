@@ -14,7 +14,7 @@ export interface ReceiptLabels {
   readonly application: string;
   readonly aid: string;
   readonly entry: string;
-  readonly entryMode: Readonly<Record<'chip' | 'swiped' | 'fallback', string>>;
+  readonly entryMode: Readonly<Record<'chip' | 'contactless' | 'swiped' | 'fallback', string>>;
   readonly tvr: string;
   readonly tsi: string;
   readonly amount: string;
@@ -39,7 +39,7 @@ const EN: ReceiptLabels = {
   application: 'Application',
   aid: 'AID',
   entry: 'Entry',
-  entryMode: { chip: 'CHIP', swiped: 'SWIPED', fallback: 'FALLBACK (SWIPED)' },
+  entryMode: { chip: 'CHIP', contactless: 'CONTACTLESS', swiped: 'SWIPED', fallback: 'FALLBACK (SWIPED)' },
   tvr: 'TVR',
   tsi: 'TSI',
   amount: 'AMOUNT',
@@ -50,6 +50,7 @@ const EN: ReceiptLabels = {
   cvm: {
     'offline-pin': 'PIN VERIFIED',
     'online-pin': 'PIN VERIFIED ONLINE',
+    cdcvm: 'VERIFIED ON DEVICE',
     'offline-pin+signature': 'PIN VERIFIED',
     signature: 'SIGNATURE REQUIRED',
     'no-cvm': 'NO CARDHOLDER VERIFICATION',
@@ -69,7 +70,7 @@ const ZH: ReceiptLabels = {
   application: '应用标签',
   aid: 'AID',
   entry: '输入方式',
-  entryMode: { chip: '芯片', swiped: '磁条', fallback: '磁条（降级）' },
+  entryMode: { chip: '芯片', contactless: '非接触', swiped: '磁条', fallback: '磁条（降级）' },
   tvr: 'TVR',
   tsi: 'TSI',
   amount: '金额',
@@ -80,6 +81,7 @@ const ZH: ReceiptLabels = {
   cvm: {
     'offline-pin': '密码已验证',
     'online-pin': '密码已联机验证',
+    cdcvm: '已在设备上验证',
     'offline-pin+signature': '密码已验证',
     signature: '请持卡人签名',
     'no-cvm': '无需验证',

@@ -43,8 +43,17 @@ export function simMethods(
       await slot.insert(profile);
       return { inserted: profile };
     }),
+    defineMethod('sim.tapCard', async ({ lane, profile }) => {
+      const slot = slotOf(lane).contactless;
+      if (!slot) throw new ApiError('NOT_FOUND', `lane "${lane}" has no contactless reader`, { param: 'lane' });
+      if (!listProfiles().includes(profile)) throw new ApiError('INVALID_PARAMS', `unknown profile "${profile}"; see sim.profiles`, { param: 'profile' });
+      await slot.insert(profile);
+      return { tapped: profile };
+    }),
     defineMethod('sim.removeCard', async ({ lane }) => {
-      await slotOf(lane).remove();
+      const slot = slotOf(lane);
+      await slot.remove();
+      await slot.contactless?.remove();
       return { removed: true };
     }),
     defineMethod('sim.enterPin', ({ lane, pin }) => {

@@ -184,8 +184,16 @@ export const METHODS = {
     result: Type.Object({ inserted: Type.String() }),
     errors: ['NOT_FOUND'],
   },
+  'sim.tapCard': {
+    summary: "Presents a virtual contactless card (or phone) of a profile to the lane's contactless reader; it stays in the field until sim.removeCard or the next tap.",
+    role: 'cashier',
+    demoOnly: true,
+    params: params({ lane: LaneName, profile: str(64, 'a name from sim.profiles (a contactless one: visa-qvsdc-*, unionpay-quickpass)') }),
+    result: Type.Object({ tapped: Type.String() }),
+    errors: ['NOT_FOUND'],
+  },
   'sim.removeCard': {
-    summary: "Takes the virtual card out of the lane's reader.",
+    summary: "Takes the virtual card out of the lane's reader (and out of its contactless field).",
     role: 'cashier',
     demoOnly: true,
     params: params({ lane: LaneName }),

@@ -70,14 +70,18 @@ async function runDemoDaemon(ctx: CliContext, opts: { json?: boolean; pcsc?: boo
   // The virtual card answers pcscd from a thread of its own, never from the loop of the daemon that waits on it.
   const vpcd = stack ? new WorkerCardSlot(stack.ports[0]) : null;
   if (vpcd) parts.push(() => vpcd.close());
+  // The second vpcd slot is the lane's contactless reader (taps: sim.tapCard).
+  const vpcdTap = stack ? new WorkerCardSlot(stack.ports[1]) : null;
+  if (vpcdTap) parts.push(() => vpcdTap.close());
   const reader = stack ? stack.readers[0] : 'Posbridge Virtual Reader A';
+  const contactless = stack ? stack.readers[1] : 'Posbridge Virtual Contactless Reader A';
   // A software receipt printer on a free port: receipt.print works in the demo and its output is visible.
   const printer = new EscPosEmulator();
   const printerUrl = `tcp://127.0.0.1:${await printer.listen(0)}`;
   parts.push(() => printer.close());
-  const config: DaemonConfig = { port, dataDir, allowedOrigins: [], host: 'simulator', readers: stack ? 'pcsc' : 'virtual', lanes: [{ name: 'A', reader }], refundLimitForCashier: 5000, demo: true, diagTransmit: true, backup: null, printer: printerUrl, printerEncoding: 'cp858', merchant: { name: 'posbridge demo shop', address: ['1 Demo Street', '75001 Paris'], terminalId: DEFAULT_TERMINAL_ID, merchantId: DEFAULT_MERCHANT_ID } };
+  const config: DaemonConfig = { port, dataDir, allowedOrigins: [], host: 'simulator', readers: stack ? 'pcsc' : 'virtual', lanes: [{ name: 'A', reader, contactless }], refundLimitForCashier: 5000, demo: true, diagTransmit: true, backup: null, printer: printerUrl, printerEncoding: 'cp858', merchant: { name: 'posbridge demo shop', address: ['1 Demo Street', '75001 Paris'], terminalId: DEFAULT_TERMINAL_ID, merchantId: DEFAULT_MERCHANT_ID } };
   const logger = createLogger({ dataDir, consoleLevel: opts.json ? 'silent' : 'warn' });
-  const slots = vpcd ? new Map([['A', vpcd]]) : undefined;
+  const slots = vpcd && vpcdTap ? new Map([['A', { insert: (p: string) => vpcd.insert(p), remove: () => vpcd.remove(), contactless: vpcdTap }]]) : undefined;
   const d = await startDaemon(config, logger, Date.now, slots, printer);
   parts.push(() => d.stop());
   const token = d.pair('demo', 'supervisor');
@@ -91,6 +95,7 @@ async function runDemoDaemon(ctx: CliContext, opts: { json?: boolean; pcsc?: boo
     ctx.out(`  data: ${dataDir}${ownDir ? ' (removed at Ctrl-C)' : ''} — more clients: POSBRIDGE_DATA_DIR=${dataDir} posbridge pair --role cashier`);
     ctx.out(`  receipt printer (emulated): ${printerUrl} — receipt.print {paymentId}`);
     ctx.out('  try: sim.insertCard {lane:"A", profile:"visa-sda-pse"}, payment.start {lane:"A", type:"sale", amount:1234, currency:"EUR", reference:"r1"}, sim.enterPin {lane:"A", pin:"1234"}');
+    ctx.out('  or tap: payment.start {…}, then sim.tapCard {lane:"A", profile:"visa-qvsdc-fdda"} (a phone: "visa-qvsdc-phone")');
     ctx.out('  Ctrl-C stops it.');
   }
   await waitForStop(signal);
