@@ -9,7 +9,7 @@ import { EmvKernel, type AuthorizeContext } from '../src/emv/kernel.js';
 import { defaultTerminalConfig } from '../src/emv/terminal-defaults.js';
 import { createCard, issuerKeysForTransaction } from '../src/sim/emv/catalog.js';
 import { simCaKeys } from '../src/sim/emv/sim-keys.js';
-import { SimulatedPinEntry } from '../src/sim/sim-pin-entry.js';
+import { SimulatedPinEntry } from '../src/sim/pinpad/sim-pin-entry.js';
 import type { VirtualCard } from '../src/sim/virtual-card.js';
 import { median, report } from './stats.js';
 

@@ -13,6 +13,7 @@ export interface TransmitOptions {
  * A byte pipe to one card: command APDU bytes in, response bytes (data + SW1 SW2) out.
  * Implementations: drivers/pcsc (real readers), sim (in-process), the T=0 wrapper.
  * Rules: one exchange at a time per channel; a removed card rejects with CARD_REMOVED; no call hangs past its timeout.
+ * Failures of the card reject with a CardChannelError (card-channel-errors.ts).
  */
 export interface CardChannel {
   /** The ATR of the card this channel talks to. */

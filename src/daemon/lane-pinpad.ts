@@ -3,7 +3,6 @@ import { detectReaderPinPad } from '../drivers/pinpad/reader-pin-pad-detect.js';
 import { openReaderThroughDriver, ReaderPinPad } from '../drivers/pinpad/reader-pin-pad.js';
 import type { PinEntry, PinPrompt } from '../emv/types.js';
 import type { Logger } from '../log/logger.js';
-import type { PinSupplier } from '../sim/sim-pin-entry.js';
 import { SerialPinPad } from '../drivers/pinpad/serial-pinpad.js';
 import { PinPadError } from '../drivers/pinpad/serial-pinpad-errors.js';
 import type { Payment } from '../payments/payment-store.js';
@@ -41,7 +40,7 @@ export interface LanePinPadOptions {
   /** Whether the lane's card is still in: a PIN entry ends when it leaves. */
   readonly presence: CardPresence;
   /** The demo's software PIN pad (demo mode only: the composition root loads it with the simulators). */
-  readonly simulatedEntry?: (supplier: PinSupplier) => PinEntry;
+  readonly simulatedEntry?: (supplier: (prompt: PinPrompt) => Promise<string | null>) => PinEntry;
 }
 
 const noProgress = (): void => undefined;

@@ -1,7 +1,6 @@
 import { HidError } from '../drivers/hid/errors.js';
 import { openHidStripeReader } from '../drivers/hid/hid-stripe-reader.js';
 import { listHidDevices, loadNodeHidBinding } from '../drivers/hid/node-hid-binding.js';
-import type { SimulatedHidBinding } from '../drivers/hid/simulated-stripe-reader.js';
 import { ConfigError } from './config-error.js';
 import type { DeviceCheck, DeviceKind } from './device-kind.js';
 import { errorLine } from '../errors.js';
@@ -13,8 +12,8 @@ import type { Logger } from '../log/logger.js';
 export interface LaneStripe {
   readonly kind: 'virtual' | 'hid';
   readonly reader: StripeReader | null;
-  /** The simulated binding behind a virtual reader (sim.swipeCard swipes on it). */
-  readonly simulated: SimulatedHidBinding | null;
+  /** The demo's simulated binding behind a virtual reader (sim.swipeCard swipes on it). */
+  readonly simulated: HidBinding | null;
   /** Why HID cannot be used at all (node-hid missing: its HidError code). */
   readonly error: string | null;
 }
@@ -33,7 +32,7 @@ export function hidTarget(spec: string): HidOpenTarget | undefined {
  * cards only meanwhile. Without node-hid at all the lane runs chip-only, said once in the log. "virtual" needs
  * `simulated` (the demo's binding, which the composition root loads in demo mode only).
  */
-export async function openLaneStripe(spec: string, lane: string, logger?: Logger, retryMs = 3000, simulated?: () => SimulatedHidBinding): Promise<LaneStripe> {
+export async function openLaneStripe(spec: string, lane: string, logger?: Logger, retryMs = 3000, simulated?: () => HidBinding): Promise<LaneStripe> {
   if (spec === 'virtual') {
     if (!simulated) throw new ConfigError(`lanes.${lane}.stripe`, '"virtual" is the demo\'s stripe reader: refused outside the demo');
     const binding = simulated();
@@ -63,7 +62,7 @@ export function stripeStatus(s: LaneStripe): { readonly kind: string; readonly c
 }
 
 /** How a stripe reader kind opens, for one lane. */
-export type OpenStripe = (value: string, lane: string, logger?: Logger, retryMs?: number, simulated?: () => SimulatedHidBinding) => Promise<LaneStripe>;
+export type OpenStripe = (value: string, lane: string, logger?: Logger, retryMs?: number, simulated?: () => HidBinding) => Promise<LaneStripe>;
 
 const HID_FORM = /^(hid|hid:[0-9A-Fa-f]{4}:[0-9A-Fa-f]{4}|hid:.+)$/;
 

@@ -1,12 +1,5 @@
-import { SimulatedHidBinding } from '../drivers/hid/simulated-stripe-reader.js';
-import { TEST_CARDS } from '../drivers/hid/test-cards.js';
-import { SIM_PRINTER_STATES, type EscPosEmulator } from '../sim/printer/escpos-emulator.js';
-import { ApiError } from '../api/errors.js';
-import type { MethodSpec } from '../api/rpc.js';
-import { defineMethod } from '../api/contract/define.js';
-import { listProfiles, profileInfo } from '../sim/emv/catalog.js';
-import type { HostSimulator } from '../sim/host/host-simulator.js';
-import type { VirtualPinPads } from './virtual-pin-pads.js';
+// The card slot the composition root keeps per lane in demo mode. The sim.* methods themselves are demo code and live
+// in src/sim/sim-methods.ts, reached only through the dynamic import of demo-parts.ts; this module holds no simulator.
 
 /**
  * Where demo mode puts a virtual card for a lane: the in-process reader, or a vpcd slot of a real pcscd (whose cards
@@ -17,76 +10,4 @@ export interface CardSlot {
   remove(): Promise<void> | void;
   /** The lane's contactless reader's slot (sim.tapCard), when the lane has one. */
   readonly contactless?: CardSlot;
-}
-
-/** The demo's stripe cards (public scheme test numbers) by the name sim.swipeCard takes. */
-export const SIM_STRIPE_CARDS = {
-  'visa-chip': TEST_CARDS.visaChip,
-  'mastercard-stripe': TEST_CARDS.mastercardStripe,
-  // Service code 120: digit 3 = 0, a PIN is required (the host simulator's PIN for this PAN is 4321).
-  'mastercard-stripe-pin': { ...TEST_CARDS.mastercardStripe, serviceCode: '120' },
-} as const;
-
-/** Demo mode's sim.* methods, so a cashier app's own tests can drive a whole payment (refused outside demo mode). */
-export function simMethods(
-  slots: ReadonlyMap<string, CardSlot>,
-  pads: VirtualPinPads,
-  host: HostSimulator | null,
-  printer: EscPosEmulator | null = null,
-  printerChanged: () => Promise<void> = async () => undefined,
-  stripes: ReadonlyMap<string, SimulatedHidBinding> = new Map(),
-): Map<string, MethodSpec> {
-  const slotOf = (lane: string): CardSlot => {
-    const slot = slots.get(lane);
-    if (!slot) throw new ApiError('NOT_FOUND', `no lane "${lane}"`, { param: 'lane' });
-    return slot;
-  };
-  // Params were checked against the contract (src/api/contract/methods.ts) before each handler runs: what is left
-  // here is what only the daemon knows (its lanes, its profiles, whether a simulator is in use).
-  return new Map<string, MethodSpec>([
-    defineMethod('sim.profiles', () => ({ profiles: listProfiles().map((n) => profileInfo(n)) })),
-    defineMethod('sim.insertCard', async ({ lane, profile }) => {
-      const slot = slotOf(lane);
-      if (!listProfiles().includes(profile)) throw new ApiError('INVALID_PARAMS', `unknown profile "${profile}"; see sim.profiles`, { param: 'profile' });
-      await slot.insert(profile);
-      return { inserted: profile };
-    }),
-    defineMethod('sim.tapCard', async ({ lane, profile }) => {
-      const slot = slotOf(lane).contactless;
-      if (!slot) throw new ApiError('NOT_FOUND', `lane "${lane}" has no contactless reader`, { param: 'lane' });
-      if (!listProfiles().includes(profile)) throw new ApiError('INVALID_PARAMS', `unknown profile "${profile}"; see sim.profiles`, { param: 'profile' });
-      await slot.insert(profile);
-      return { tapped: profile };
-    }),
-    defineMethod('sim.removeCard', async ({ lane }) => {
-      const slot = slotOf(lane);
-      await slot.remove();
-      await slot.contactless?.remove();
-      return { removed: true };
-    }),
-    defineMethod('sim.enterPin', ({ lane, pin }) => {
-      slotOf(lane);
-      pads.type(lane, pin);
-      return { entered: true };
-    }),
-    defineMethod('sim.setPrinter', async ({ lane, status }) => {
-      slotOf(lane);
-      if (!printer) throw new ApiError('DISABLED', 'the daemon prints on a real printer, not the emulated one');
-      printer.setStatus(SIM_PRINTER_STATES[status]);
-      await printerChanged(); // device.changed goes out now, not at the next poll
-      return { status };
-    }),
-    defineMethod('sim.swipeCard', ({ lane, card = 'mastercard-stripe', badRead = false }) => {
-      slotOf(lane);
-      const binding = stripes.get(lane);
-      if (!binding) throw new ApiError('DISABLED', `lane ${lane} has no virtual stripe reader`);
-      binding.swipe(SIM_STRIPE_CARDS[card], badRead ? { decodeErrors: [1, 2] } : {});
-      return { swiped: card };
-    }),
-    defineMethod('sim.setHost', ({ mode }) => {
-      if (!host) throw new ApiError('DISABLED', 'the daemon talks to a real host, not the simulator');
-      host.setMode(mode);
-      return { mode };
-    }),
-  ]);
 }

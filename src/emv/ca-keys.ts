@@ -4,8 +4,8 @@ import published from './ca-keys.json' with { type: 'json' };
 /**
  * Certification authority public keys the terminal ships with (EMV Book 2 §5.1): the schemes' public keys, test keys
  * included (Visa 92/94/95, Mastercard EF/F1/F3/FA), from `ca-keys.json` (source and checksums there; a unit test
- * re-verifies every checksum), plus the Mastercard index 05 key of the public ODA test material (lumag/emv-tools,
- * copied into ../shared/testdata/emv-oda). A shop's configuration adds its acquirer's current list; the simulator's
+ * re-verifies every checksum), plus the Mastercard index 05 key of the public ODA test material (lumag/emv-tools
+ * on GitHub). A shop's configuration adds its acquirer's current list; the simulator's
  * test CA is added for the virtual cards.
  */
 export const PUBLISHED_CA_KEYS: readonly CaPublicKeyConfig[] = [

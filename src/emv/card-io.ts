@@ -1,11 +1,11 @@
 import type { CardChannel } from '../apdu/card-channel.js';
+import { CardChannelError } from '../apdu/card-channel-errors.js';
 import type { CommandApdu } from '../apdu/command-apdu.js';
 import { ApduError } from '../apdu/errors.js';
 import { toHex } from '../apdu/hex.js';
 import { ResponseApdu } from '../apdu/response-apdu.js';
 import { withT0Handling } from '../apdu/t0.js';
 import { decodeTlv, type TlvNode } from '../apdu/tlv.js';
-import { ReaderError } from '../drivers/pcsc/errors.js';
 import { redactString } from '../log/redact.js';
 import { EmvError, type EmvStep } from './errors.js';
 
@@ -84,7 +84,7 @@ export class CardIo {
 /** Maps a failure below the kernel to an EmvError naming the step. */
 export function translate(step: EmvStep, err: unknown): EmvError {
   if (err instanceof EmvError) return err;
-  if (err instanceof ReaderError) {
+  if (err instanceof CardChannelError) {
     if (err.code === 'CARD_REMOVED' || err.code === 'NO_CARD') return new EmvError('EMV_CARD_REMOVED', step, 'the card was removed', {}, err);
     if (err.code === 'CANCELLED') return new EmvError('EMV_CANCELLED', step, 'the transaction was cancelled', {}, err);
     return new EmvError('EMV_READER_FAILED', step, err.message, { reader: err.code }, err);

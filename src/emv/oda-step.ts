@@ -2,7 +2,7 @@ import { CommandApdu } from '../apdu/command-apdu.js';
 import { buildDolData, parseDol, type DolEntry } from '../apdu/dol.js';
 import { bytesEqual, concatBytes, fromHex } from '../apdu/hex.js';
 import { findTlv } from '../apdu/tlv.js';
-import type { RsaPublicKey } from './crypto/rsa.js';
+import type { RsaPublicKey } from '../crypto/rsa.js';
 import type { CardIo } from './card-io.js';
 import { dolFormatOf, type EmvDataStore } from './data-store.js';
 import type { GenerateAcResult } from './generate-ac.js';

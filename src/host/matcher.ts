@@ -30,7 +30,7 @@ interface Pending {
 }
 
 /**
- * Pairs each response with its request (ARCHITECTURE practice 7, as jPOS's MUX): by MTI class, STAN and terminal
+ * Pairs each response with its request (as jPOS's MUX does): by MTI class, STAN and terminal
  * ID, with a per-request timeout. Late and duplicate responses are logged and dropped; an unparseable message
  * fails every pending request with HOST_RESPONSE_INVALID, and a dropped connection with HOST_DISCONNECTED (each
  * is then ambiguous, so the caller reverses it).

@@ -1,4 +1,4 @@
-// Wiring of the real host link and settlement (ARCHITECTURE practice 7: framer, channel, matcher, steps), for the tests and the
+// Wiring of the real host link and settlement (framer, channel, matcher, steps), for the tests and the
 // daemon's composition root: TcpHostChannel → RequestMatcher (codec bound to the spec) → HostLink + SafWorker over
 // the journal in `dataDir`. Nothing here is simulated: point it at the simulator or at a real acquirer.
 import { DEFAULT_MERCHANT_ID, DEFAULT_TERMINAL_ID, field41, field42 } from '../config/terminal-identity.js';

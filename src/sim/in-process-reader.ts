@@ -1,12 +1,12 @@
 import type { CardChannel, CardProtocol, TransmitOptions } from '../apdu/card-channel.js';
 import { parseAtr } from '../apdu/atr.js';
-import { ReaderError } from '../drivers/pcsc/errors.js';
+import { ReaderError, readerCancelled } from '../drivers/pcsc/errors.js';
 import { raceWithTimeout } from '../util/timeout.js';
 import type { CardConnection, ConnectOptions, ReaderDriver, ReaderEvent, ReaderFeatures, ReaderInfo } from '../drivers/pcsc/types.js';
 import { KeyedMutex } from '../util/mutex.js';
 import { getFeatureRequestCode, parseFeatures } from '../drivers/pcsc/features.js';
 import { FaultPlan, type FaultOptions } from './faults.js';
-import { ReaderPinPadEmulator, type ReaderKeypad, type ReaderPinPadEmulatorOptions } from './reader-pin-pad-emulator.js';
+import { ReaderPinPadEmulator, type ReaderKeypad, type ReaderPinPadEmulatorOptions } from './pinpad/reader-pin-pad-emulator.js';
 import type { VirtualCard } from './virtual-card.js';
 
 interface Slot {
@@ -119,7 +119,7 @@ export class InProcessReaderDriver implements ReaderDriver {
   }
 
   /**
-   * Gives `reader` a keypad (a class-3 reader: part 10 secure PIN entry, src/sim/reader-pin-pad-emulator.ts) whose
+   * Gives `reader` a keypad (a class-3 reader: part 10 secure PIN entry, src/sim/pinpad/reader-pin-pad-emulator.ts) whose
    * digits only the emulated reader sees, or takes it away with null (control codes then fail CONTROL_UNSUPPORTED).
    */
   setPinPad(reader: string, keypad: ReaderKeypad | null, options: ReaderPinPadEmulatorOptions = {}): void {
@@ -231,7 +231,12 @@ class InProcessConnection implements CardConnection {
     });
     removed.catch(() => undefined);
     const answer = Promise.race([work, removed]);
-    const timed = raceWithTimeout(answer, timeoutMs, options?.signal, () => new ReaderError('TRANSMIT_TIMEOUT', `no answer from the card within ${timeoutMs} ms (reader "${this.reader}")`, { reader: this.reader, timeoutMs }));
+    const timed = raceWithTimeout(answer, {
+      timeoutMs,
+      signal: options?.signal,
+      onCancel: readerCancelled,
+      onTimeout: () => new ReaderError('TRANSMIT_TIMEOUT', `no answer from the card within ${timeoutMs} ms (reader "${this.reader}")`, { reader: this.reader, timeoutMs }),
+    });
     return timed.finally(() => removal.removeEventListener('abort', onRemoval));
   }
 
@@ -248,7 +253,10 @@ class InProcessConnection implements CardConnection {
     this.currentCard();
     const pad = this.slot.pinPad;
     const answer = pad ? pad.control(code, data, (apdu) => this.exchange(apdu)) : Promise.resolve(null);
-    const out = await raceWithTimeout(answer, this.timeoutMs, undefined, () => new ReaderError('TRANSMIT_TIMEOUT', `reader "${this.reader}" did not answer control 0x${code.toString(16)}`, { reader: this.reader }));
+    const out = await raceWithTimeout(answer, {
+      timeoutMs: this.timeoutMs,
+      onTimeout: () => new ReaderError('TRANSMIT_TIMEOUT', `reader "${this.reader}" did not answer control 0x${code.toString(16)}`, { reader: this.reader }),
+    });
     if (out === null) throw new ReaderError('CONTROL_UNSUPPORTED', `the virtual reader has no control code 0x${code.toString(16)}`, { reader: this.reader });
     return out;
   }

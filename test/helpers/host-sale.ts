@@ -10,7 +10,7 @@ import type { AuthResult, HostLink } from '../../src/host/link.js';
 import { Authorization, kernelAnswer, reversalReason } from '../../src/payments/authorization.js';
 import { createCard, getProfile, simCaKeys } from '../../src/sim/emv/index.js';
 import { InProcessReaderDriver } from '../../src/sim/in-process-reader.js';
-import { SimulatedPinEntry } from '../../src/sim/sim-pin-entry.js';
+import { SimulatedPinEntry } from '../../src/sim/pinpad/sim-pin-entry.js';
 
 const READER = 'Posbridge Virtual Reader 0';
 

@@ -9,7 +9,7 @@ import { defaultTerminalConfig } from '../../src/emv/terminal-defaults.js';
 import { createCard, getProfile, issuerKeysForTransaction, listProfiles } from '../../src/sim/emv/catalog.js';
 import { simCaKeys } from '../../src/sim/emv/sim-keys.js';
 import type { FaultOptions } from '../../src/sim/faults.js';
-import { SimulatedPinEntry } from '../../src/sim/sim-pin-entry.js';
+import { SimulatedPinEntry } from '../../src/sim/pinpad/sim-pin-entry.js';
 import { VpcdCardClient } from '../../src/sim/vpcd-client.js';
 import { pcscSkip, startStack, waitForCard, type StackFixture } from '../helpers/pcsc.js';
 

@@ -10,7 +10,7 @@ import { PaymentError } from '../../src/payments/errors.js';
 import { createCard, getProfile } from '../../src/sim/emv/catalog.js';
 import { simCaKeys } from '../../src/sim/emv/sim-keys.js';
 import { InProcessReaderDriver } from '../../src/sim/in-process-reader.js';
-import { SimulatedPinEntry } from '../../src/sim/sim-pin-entry.js';
+import { SimulatedPinEntry } from '../../src/sim/pinpad/sim-pin-entry.js';
 import type { FaultOptions } from '../../src/sim/faults.js';
 import { withHost, type HostWorld } from '../helpers/host-fixture.js';
 

@@ -19,7 +19,7 @@ import { simCaKeys } from '../../src/sim/emv/sim-keys.js';
 import type { CardChannel } from '../../src/apdu/card-channel.js';
 import type { CardConnection, ReaderDriver } from '../../src/drivers/pcsc/types.js';
 import { InProcessReaderDriver } from '../../src/sim/in-process-reader.js';
-import { SimulatedPinEntry } from '../../src/sim/sim-pin-entry.js';
+import { SimulatedPinEntry } from '../../src/sim/pinpad/sim-pin-entry.js';
 import { withHost, type HostWorld } from '../helpers/host-fixture.js';
 import { RpcSession as Session } from '../helpers/rpc-session.js';
 

@@ -11,7 +11,7 @@ import { NOTIFICATIONS } from '../../src/api/contract/notifications.js';
 import { openRpcDocument } from '../../src/api/contract/openrpc.js';
 import { validateParams } from '../../src/api/contract/validate.js';
 import { ApiError, API_ERROR_CODES } from '../../src/api/errors.js';
-import { SIM_STRIPE_CARDS } from '../../src/daemon/sim-methods.js';
+import { SIM_STRIPE_CARDS } from '../../src/sim/sim-methods.js';
 import { SIM_PRINTER_STATES } from '../../src/sim/printer/escpos-emulator.js';
 import { HOST_MODES } from '../../src/sim/host/rules.js';
 import { CURRENCY_CODES } from '../../src/util/currency.js';

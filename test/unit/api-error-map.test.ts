@@ -8,7 +8,7 @@ import { ConfigError } from '../../src/daemon/config.js';
 import { DisplayError } from '../../src/drivers/display/errors.js';
 import { HidError } from '../../src/drivers/hid/errors.js';
 import { ReaderError } from '../../src/drivers/pcsc/errors.js';
-import { DukptError } from '../../src/drivers/pinpad/errors.js';
+import { DukptError } from '../../src/crypto/dukpt-errors.js';
 import { Part10Error } from '../../src/drivers/pinpad/part10-errors.js';
 import { ReaderPinPadError } from '../../src/drivers/pinpad/reader-pin-pad-errors.js';
 import { PinPadError } from '../../src/drivers/pinpad/serial-pinpad-errors.js';

@@ -6,7 +6,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fromHex, toHex } from '../../src/apdu/hex.js';
-import { DUKPT_ERROR_CODES, DukptError, type DukptErrorCode } from '../../src/drivers/pinpad/errors.js';
+import { DUKPT_ERROR_CODES, DukptError, type DukptErrorCode } from '../../src/crypto/dukpt-errors.js';
 import {
   deriveIpek,
   deriveTdesPinKeyFromBdk,
@@ -17,7 +17,7 @@ import {
   tdesKsnCounter,
   tdesMacKey,
   tdesPinKey,
-} from '../../src/drivers/pinpad/dukpt-tdes.js';
+} from '../../src/crypto/dukpt-tdes.js';
 import {
   aesKsnCounter,
   deriveAesInitialKey,
@@ -25,8 +25,8 @@ import {
   deriveAesTransactionKey,
   deriveAesWorkingKey,
   derivationData,
-} from '../../src/drivers/pinpad/dukpt-aes.js';
-import { decipherFormat4, encipherFormat4, encodeFormat0 } from '../../src/drivers/pinpad/pin-block.js';
+} from '../../src/crypto/dukpt-aes.js';
+import { decipherFormat4, encipherFormat4, encodeFormat0 } from '../../src/crypto/pin-block.js';
 
 function throwsCode(fn: () => unknown, code: DukptErrorCode): void {
   assert.throws(fn, (err: unknown) => err instanceof DukptError && err.code === code);

@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { concatBytes, fromHex, toHex } from '../../src/apdu/hex.js';
 import { decodeTlv, findTlv } from '../../src/apdu/tlv.js';
-import { bigIntToBytes, bytesToBigInt } from '../../src/emv/crypto/bytes.js';
-import { modPow } from '../../src/emv/crypto/rsa.js';
+import { bigIntToBytes, bytesToBigInt } from '../../src/crypto/bytes.js';
+import { modPow } from '../../src/crypto/rsa.js';
 import { simIccKey } from '../../src/sim/emv/sim-keys.js';
-import { plaintextPinBlock } from '../../src/sim/sim-pin-entry.js';
+import { plaintextPinBlock } from '../../src/sim/pinpad/sim-pin-entry.js';
 import { apdu, app, cardUnderTest, dolData, generateAc, gpo, selectApp, type CardUnderTest } from '../helpers/emv-card.js';
 
 const PSE_FCI = '6F1A840E315041592E5359532E4444463031A5088801015F2D02656E9000';

@@ -3,10 +3,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fromHex, toHex } from '../../src/apdu/hex.js';
-import { EMV_CRYPTO_ERROR_CODES, EmvCryptoError, type EmvCryptoErrorCode } from '../../src/emv/crypto/errors.js';
-import { adjustKeyParity, desDecrypt, desEncrypt, hasOddParity, keyCheckValue, tdesDecrypt, tdesEncrypt } from '../../src/emv/crypto/des.js';
-import { padIso9797, retailMac, verifyRetailMac } from '../../src/emv/crypto/retail-mac.js';
-import { deriveCommonSessionKey, deriveIccMasterKeyOptionA, deriveSessionKey } from '../../src/emv/crypto/key-derivation.js';
+import { EMV_CRYPTO_ERROR_CODES, EmvCryptoError, type EmvCryptoErrorCode } from '../../src/crypto/errors.js';
+import { adjustKeyParity, desDecrypt, desEncrypt, hasOddParity, keyCheckValue, tdesDecrypt, tdesEncrypt } from '../../src/crypto/des.js';
+import { padIso9797, retailMac, verifyRetailMac } from '../../src/crypto/retail-mac.js';
+import { deriveCommonSessionKey, deriveIccMasterKeyOptionA, deriveSessionKey } from '../../src/crypto/key-derivation.js';
 import {
   generateApplicationCryptogram,
   generateArpcMethod1,
@@ -14,9 +14,9 @@ import {
   verifyApplicationCryptogram,
   verifyArpcMethod1,
   verifyArpcMethod2,
-} from '../../src/emv/crypto/cryptogram.js';
-import { generateRsaKeyPair, modPow, rsaRecover, rsaSign, sha1 } from '../../src/emv/crypto/rsa.js';
-import { bigIntToBytes, bytesToBigInt, panDigits, xorBytes } from '../../src/emv/crypto/bytes.js';
+} from '../../src/crypto/cryptogram.js';
+import { generateRsaKeyPair, modPow, rsaRecover, rsaSign, sha1 } from '../../src/crypto/rsa.js';
+import { bigIntToBytes, bytesToBigInt, panDigits, xorBytes } from '../../src/crypto/bytes.js';
 
 const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
 const hex = (b: Uint8Array): string => toHex(b);

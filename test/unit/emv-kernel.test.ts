@@ -16,7 +16,7 @@ import type { CardProfile } from '../../src/sim/emv/profile-types.js';
 import { simCaKeys } from '../../src/sim/emv/sim-keys.js';
 import type { FaultOptions } from '../../src/sim/faults.js';
 import { InProcessReaderDriver } from '../../src/sim/in-process-reader.js';
-import { SimulatedPinEntry } from '../../src/sim/sim-pin-entry.js';
+import { SimulatedPinEntry } from '../../src/sim/pinpad/sim-pin-entry.js';
 import { T0Card } from '../../src/sim/t0-card.js';
 import type { VirtualCard } from '../../src/sim/virtual-card.js';
 

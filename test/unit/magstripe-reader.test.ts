@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { HidError } from '../../src/drivers/hid/errors.js';
 import { openHidStripeReader } from '../../src/drivers/hid/hid-stripe-reader.js';
-import { openSimulatedStripeReader, SimulatedHidBinding } from '../../src/drivers/hid/simulated-stripe-reader.js';
-import { TEST_CARDS } from '../../src/drivers/hid/test-cards.js';
+import { openSimulatedStripeReader, SimulatedHidBinding } from '../../src/sim/stripe/simulated-stripe-reader.js';
+import { TEST_CARDS } from '../../src/sim/stripe/test-cards.js';
 
 test('swipes arrive in order, masked; bad swipes are results, not errors', async () => {
   const { reader, binding } = await openSimulatedStripeReader();

@@ -8,7 +8,7 @@ import { HidError, HID_ERROR_CODES } from '../../src/drivers/hid/errors.js';
 import { buildMagtekReport, parseMagtekReport, MAGTEK_REPORT_LENGTH } from '../../src/drivers/hid/magtek-report.js';
 import { parseSwipe, trackLrc } from '../../src/cards/tracks.js';
 import { interpretServiceCode, swipeAllowed } from '../../src/cards/service-code.js';
-import { buildTrack1, buildTrack2, TEST_CARDS } from '../../src/drivers/hid/test-cards.js';
+import { buildTrack1, buildTrack2, TEST_CARDS } from '../../src/sim/stripe/test-cards.js';
 import { swipeFromReport } from '../../src/drivers/hid/hid-stripe-reader.js';
 import { SensitiveTrack } from '../../src/cards/sensitive-track.js';
 

@@ -21,8 +21,8 @@ import {
   type NodeHidModule,
 } from '../../src/drivers/hid/node-hid-binding.js';
 import { inputReportLengths } from '../../src/drivers/hid/report-descriptor.js';
-import { SimulatedHidBinding } from '../../src/drivers/hid/simulated-stripe-reader.js';
-import { buildTrack2, TEST_CARDS } from '../../src/drivers/hid/test-cards.js';
+import { SimulatedHidBinding } from '../../src/sim/stripe/simulated-stripe-reader.js';
+import { buildTrack2, TEST_CARDS } from '../../src/sim/stripe/test-cards.js';
 
 function hidCode(e: unknown, code: string): boolean {
   assert.ok(e instanceof HidError, `expected HidError, got ${String(e)}`);

@@ -5,7 +5,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fromHex, toHex } from '../../src/apdu/hex.js';
-import { DukptError, type DukptErrorCode } from '../../src/drivers/pinpad/errors.js';
+import { DukptError, type DukptErrorCode } from '../../src/crypto/dukpt-errors.js';
 import {
   decipherFormat4,
   decodeFormat0,
@@ -15,7 +15,7 @@ import {
   format0PinField,
   format4PanField,
   format4PinField,
-} from '../../src/drivers/pinpad/pin-block.js';
+} from '../../src/crypto/pin-block.js';
 
 function throwsCode(fn: () => unknown, code: DukptErrorCode): void {
   assert.throws(fn, (err: unknown) => err instanceof DukptError && err.code === code);

@@ -1,4 +1,4 @@
-// The reader-side PIN_VERIFY_STRUCTURE parser (src/sim/pin-verify-parser.ts): round trips with the terminal-side
+// The reader-side PIN_VERIFY_STRUCTURE parser (src/sim/pinpad/pin-verify-parser.ts): round trips with the terminal-side
 // builder, the PIN written per bmFormatString / bmPINBlockString / bmPINLengthFormat (checked against the EMV Book 3
 // §6.5.12.2 format 2 block made independently by plaintextPinBlock), hostile structures, and the emulated reader's
 // answers (6B80 for what the parser refuses, without ever asking the keypad).
@@ -8,9 +8,9 @@ import { fromHex, toHex } from '../../src/apdu/hex.js';
 import { buildVerifyPinDirect } from '../../src/drivers/pinpad/pcsc-part10.js';
 import { getFeatureRequestCode, parseFeatures } from '../../src/drivers/pinpad/pcsc-part10-features.js';
 import { ReaderPinPadError } from '../../src/drivers/pinpad/reader-pin-pad-errors.js';
-import { parsePinVerifyStructure, pinApdu } from '../../src/sim/pin-verify-parser.js';
-import { ReaderPinPadEmulator } from '../../src/sim/reader-pin-pad-emulator.js';
-import { plaintextPinBlock } from '../../src/sim/sim-pin-entry.js';
+import { parsePinVerifyStructure, pinApdu } from '../../src/sim/pinpad/pin-verify-parser.js';
+import { ReaderPinPadEmulator } from '../../src/sim/pinpad/reader-pin-pad-emulator.js';
+import { plaintextPinBlock } from '../../src/sim/pinpad/sim-pin-entry.js';
 
 const digits = (s: string): number[] => Array.from(s, Number);
 

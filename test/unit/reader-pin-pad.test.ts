@@ -19,8 +19,8 @@ import { EmvCard } from '../../src/sim/emv/emv-card.js';
 import { IssuerKeys } from '../../src/sim/emv/issuer-keys.js';
 import { simCaKeys } from '../../src/sim/emv/sim-keys.js';
 import { InProcessReaderDriver } from '../../src/sim/in-process-reader.js';
-import type { ReaderKeypad, ReaderKeypadPrompt, ReaderPinPadEmulatorOptions } from '../../src/sim/reader-pin-pad-emulator.js';
-import { SimulatedPinEntry } from '../../src/sim/sim-pin-entry.js';
+import type { ReaderKeypad, ReaderKeypadPrompt, ReaderPinPadEmulatorOptions } from '../../src/sim/pinpad/reader-pin-pad-emulator.js';
+import { SimulatedPinEntry } from '../../src/sim/pinpad/sim-pin-entry.js';
 import { T0Card } from '../../src/sim/t0-card.js';
 
 const READER = 'Class 3 Reader 0';

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openHidStripeReader } from '../../src/drivers/hid/hid-stripe-reader.js';
 import { ReopeningStripeReader } from '../../src/drivers/hid/reopening-stripe-reader.js';
-import { SimulatedHidBinding } from '../../src/drivers/hid/simulated-stripe-reader.js';
-import { TEST_CARDS } from '../../src/drivers/hid/test-cards.js';
+import { SimulatedHidBinding } from '../../src/sim/stripe/simulated-stripe-reader.js';
+import { TEST_CARDS } from '../../src/sim/stripe/test-cards.js';
 import type { SwipeResult } from '../../src/drivers/hid/types.js';
 
 const until = async (cond: () => boolean): Promise<void> => {

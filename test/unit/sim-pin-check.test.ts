@@ -4,14 +4,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { fromHex, toHex } from '../../src/apdu/hex.js';
-import { decodeFormat0 } from '../../src/drivers/pinpad/pin-block.js';
-import { deriveTdesPinKeyFromBdk, tdesDecryptPinBlock } from '../../src/drivers/pinpad/dukpt-tdes.js';
+import { decodeFormat0 } from '../../src/crypto/pin-block.js';
+import { deriveTdesPinKeyFromBdk, tdesDecryptPinBlock } from '../../src/crypto/dukpt-tdes.js';
 import { Iso8583Message } from '../../src/host/iso8583/index.js';
 import { getProfile } from '../../src/sim/emv/index.js';
 import { builtInCards, decideAuthorization } from '../../src/sim/host/issuer.js';
 import { builtInPins, checkOnlinePin } from '../../src/sim/host/pin-check.js';
 import { encryptOnlinePin, KsnCounter, SIM_AES_BDK, SIM_AES_INITIAL_KSN, SIM_TDES_BDK, SIM_TDES_INITIAL_KSN } from '../../src/sim/pinpad/sim-dukpt.js';
-import { SimulatedPinEntry } from '../../src/sim/sim-pin-entry.js';
+import { SimulatedPinEntry } from '../../src/sim/pinpad/sim-pin-entry.js';
 
 const profile = getProfile('mastercard-dda-online-pin');
 const app = profile.applications[0];

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { toHex } from '../../src/apdu/hex.js';
 import { TrackError } from '../../src/cards/errors.js';
 import { SensitiveTrack } from '../../src/cards/sensitive-track.js';
-import { buildTrack1, buildTrack2, TEST_CARDS } from '../../src/drivers/hid/test-cards.js';
+import { buildTrack1, buildTrack2, TEST_CARDS } from '../../src/sim/stripe/test-cards.js';
 import { parseSwipe } from '../../src/cards/tracks.js';
 import { DEFAULT_SPEC, pack, unpack } from '../../src/host/iso8583/index.js';
 import { buildAuthRequest } from '../../src/host/messages.js';

@@ -32,7 +32,7 @@ const NoParams = params({});
 export const SIM_PRINTER_STATUSES = ['ready', 'paper-near-end', 'paper-end', 'cover-open', 'offline', 'drawer-open', 'drawer-closed'] as const;
 /** The host simulator's modes sim.setHost takes (HOST_MODES of src/sim/host/rules.ts; a test keeps both equal). */
 export const SIM_HOST_MODES = ['normal', 'timeout', 'down', 'drop-mid-response', 'late', 'twice', 'garbage'] as const;
-/** The stripe test cards sim.swipeCard takes (SIM_STRIPE_CARDS of src/daemon/sim-methods.ts; a test keeps both equal). */
+/** The stripe test cards sim.swipeCard takes (SIM_STRIPE_CARDS of src/sim/sim-methods.ts; a test keeps both equal). */
 export const SIM_STRIPE_CARD_NAMES = ['visa-chip', 'mastercard-stripe', 'mastercard-stripe-pin'] as const;
 
 /** Every method of the API, by name. */

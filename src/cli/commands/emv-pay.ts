@@ -4,7 +4,7 @@ import { EmvKernel, type AuthorizeContext, type EmvOutcome, type KernelEvent } f
 import type { OnlineResponse, TransactionRequest } from '../../emv/types.js';
 import { Authorization, kernelAnswer, type PaymentSubject } from '../../payments/authorization.js';
 import type { HostStack } from '../../host/stack.js';
-import { SimulatedPinEntry, type PinSupplier } from '../../sim/sim-pin-entry.js';
+import { SimulatedPinEntry, type PinSupplier } from '../../sim/pinpad/sim-pin-entry.js';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { withHostStack } from '../host-target.js';

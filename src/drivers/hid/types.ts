@@ -1,8 +1,8 @@
 /**
- * The magnetic stripe reader device family (ARCHITECTURE practice 1): a small binding interface
- * that node-hid's `HID.devices()` / `new HID.HID(...)` satisfies structurally, and the
+ * The magnetic stripe reader device family (one interface per device family, docs/architecture.md): a small binding
+ * interface that node-hid's `HID.devices()` / `new HID.HID(...)` satisfies structurally, and the
  * Promise-based `StripeReader` the upper layers use. Real driver: hid-stripe-reader.ts;
- * simulated binding and reader: simulated-stripe-reader.ts.
+ * simulated binding and reader: src/sim/stripe/simulated-stripe-reader.ts.
  */
 import type { TrackError } from '../../cards/errors.js';
 import type { SensitiveTrack } from '../../cards/sensitive-track.js';

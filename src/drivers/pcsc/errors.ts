@@ -1,22 +1,17 @@
-import { PosbridgeError } from '../../errors.js';
+import { CARD_CHANNEL_ERROR_CODES, CardChannelError } from '../../apdu/card-channel-errors.js';
 
-/** Every code a ReaderError can carry (documented in docs/errors.md). */
+/** Every code a ReaderError can carry (documented in docs/errors.md): the card channel's codes and the reader's own. */
 export const READER_ERROR_CODES = [
+  ...CARD_CHANNEL_ERROR_CODES,
   'PCSC_NO_SERVICE',
   'PCSC_BINDING_MISSING',
   'NO_READER',
   'READER_NOT_FOUND',
   'READER_UNAVAILABLE',
-  'NO_CARD',
-  'CARD_REMOVED',
-  'CARD_RESET',
-  'CARD_UNRESPONSIVE',
   'SHARING_VIOLATION',
   'PROTOCOL_MISMATCH',
-  'TRANSMIT_TIMEOUT',
   'NOT_CONNECTED',
   'CONTROL_UNSUPPORTED',
-  'CANCELLED',
   'PCSC_ERROR',
 ] as const;
 
@@ -34,12 +29,17 @@ const RETRIABLE: ReadonlySet<ReaderErrorCode> = new Set([
   'TRANSMIT_TIMEOUT',
 ]);
 
-/** Errors of chip-card reader drivers, real or simulated. */
-export class ReaderError extends PosbridgeError {
+/** Errors of chip-card reader drivers, real or simulated (a card channel's errors: CardChannelError). */
+export class ReaderError extends CardChannelError {
   declare readonly code: ReaderErrorCode;
 
   /** Builds a reader error; retriable is set from the code. */
   constructor(code: ReaderErrorCode, message: string, details: Record<string, unknown> = {}, cause?: unknown) {
     super(code, message, { retriable: RETRIABLE.has(code), details, cause });
   }
+}
+
+/** The error an aborted exchange rejects with (`reason`: the abort signal's reason, kept as the cause). */
+export function readerCancelled(reason: unknown): ReaderError {
+  return new ReaderError('CANCELLED', 'the exchange was cancelled', {}, reason);
 }

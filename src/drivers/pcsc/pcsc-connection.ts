@@ -2,7 +2,7 @@ import type { CardChannel, CardProtocol, TransmitOptions } from '../../apdu/card
 import type { Logger } from '../../log/logger.js';
 import type { KeyedMutex } from '../../util/mutex.js';
 import type { BindingCard, SmartcardBinding } from './binding.js';
-import { ReaderError } from './errors.js';
+import { ReaderError, readerCancelled } from './errors.js';
 import { getFeatureRequestCode, parseFeatures } from './features.js';
 import { translatePcscError } from './pcsc-errors.js';
 import { raceWithTimeout } from '../../util/timeout.js';
@@ -62,7 +62,7 @@ export class PcscCardConnection implements CardConnection {
     const pending = this.card.transmit(Buffer.from(command.buffer, command.byteOffset, command.byteLength), { maxRecvLength: MAX_RECV });
     let response: Buffer;
     try {
-      response = await raceWithTimeout(pending, timeoutMs, options?.signal, () => {
+      response = await raceWithTimeout(pending, { timeoutMs, signal: options?.signal, onCancel: readerCancelled, onTimeout: () => {
         this.stuck = true;
         this.inFlight = pending.then(
           () => undefined,
@@ -72,7 +72,7 @@ export class PcscCardConnection implements CardConnection {
           reader: this.reader,
           timeoutMs,
         });
-      });
+      } });
     } catch (err) {
       const e = translatePcscError(err, { reader: this.reader });
       // A card pulled mid-exchange surfaces as "transaction failed" or a comm error before the reader state
@@ -94,8 +94,9 @@ export class PcscCardConnection implements CardConnection {
   async control(code: number, data: Uint8Array = new Uint8Array(0)): Promise<Uint8Array> {
     this.assertUsable();
     try {
-      const out = await raceWithTimeout(this.card.control(code, Buffer.from(data)), this.defaultTimeoutMs, undefined, () => {
-        return new ReaderError('TRANSMIT_TIMEOUT', `reader "${this.reader}" did not answer control 0x${code.toString(16)}`, { reader: this.reader });
+      const out = await raceWithTimeout(this.card.control(code, Buffer.from(data)), {
+        timeoutMs: this.defaultTimeoutMs,
+        onTimeout: () => new ReaderError('TRANSMIT_TIMEOUT', `reader "${this.reader}" did not answer control 0x${code.toString(16)}`, { reader: this.reader }),
       });
       return new Uint8Array(out);
     } catch (err) {

@@ -84,7 +84,7 @@ export class PcscReaderDriver implements ReaderDriver {
       if (!r) throw new ReaderError('READER_NOT_FOUND', `no reader named "${reader}"`, { reader });
       const pending = r.connect(shareMode, protocol);
       const timeoutMs = this.options.connectTimeoutMs ?? 5000;
-      card = await raceWithTimeout(pending, timeoutMs, undefined, () => {
+      card = await raceWithTimeout(pending, { timeoutMs, onTimeout: () => {
         // The native connect still runs on a pool thread: when it returns at last, release what it got.
         pending.then(
           (late) => {
@@ -98,7 +98,7 @@ export class PcscReaderDriver implements ReaderDriver {
           () => closeQuietly(ctx, this.options.logger),
         );
         return new ReaderError('CARD_UNRESPONSIVE', `the card in "${reader}" did not answer the power-up within ${timeoutMs} ms`, { reader, timeoutMs });
-      });
+      } });
     } catch (err) {
       if (err instanceof ReaderError && err.code === 'CARD_UNRESPONSIVE' && err.details.timeoutMs !== undefined) throw err;
       closeQuietly(ctx, this.options.logger);

@@ -1,5 +1,5 @@
 import { bytesEqual } from '../../apdu/hex.js';
-import { sha1 } from '../crypto/rsa.js';
+import { sha1 } from '../../crypto/rsa.js';
 import type { CaPublicKey } from './types.js';
 
 /** SHA-1 over RID || index || modulus || exponent: the CA public key checksum (EMV Book 2 §11, CA public key management). */

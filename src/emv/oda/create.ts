@@ -1,7 +1,7 @@
 import { concatBytes, fromHex } from '../../apdu/hex.js';
-import { panDigits } from '../crypto/bytes.js';
-import { EmvCryptoError } from '../crypto/errors.js';
-import { rsaSign, sha1, type RsaPrivateKey, type RsaPublicKey } from '../crypto/rsa.js';
+import { panDigits } from '../../crypto/bytes.js';
+import { EmvCryptoError } from '../../crypto/errors.js';
+import { rsaSign, sha1, type RsaPrivateKey, type RsaPublicKey } from '../../crypto/rsa.js';
 import { cdaTransactionDataHash } from './dynamic-signature.js';
 
 // The card-issuing side of EMV Book 2 §5 and §6, for the virtual card simulator: the same formats the

@@ -1,5 +1,5 @@
 import { bytesEqual } from '../../apdu/hex.js';
-import { sha1, type RsaPublicKey } from '../crypto/rsa.js';
+import { sha1, type RsaPublicKey } from '../../crypto/rsa.js';
 import { fail, hashMatches, HASH_LENGTH, recoverBlock } from './recovered-block.js';
 import type { CdaResult, DdaResult } from './types.js';
 

@@ -1,5 +1,5 @@
-import { panDigits } from '../crypto/bytes.js';
-import type { RsaPublicKey } from '../crypto/rsa.js';
+import { panDigits } from '../../crypto/bytes.js';
+import type { RsaPublicKey } from '../../crypto/rsa.js';
 import { assembleKey, fail, hashMatches, isExpired, nibbles, parseExpiry, recoverBlock } from './recovered-block.js';
 import type { CalendarMonth, IccKeyResult, RecoveredIccKey } from './types.js';
 

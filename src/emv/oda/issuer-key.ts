@@ -1,4 +1,4 @@
-import { panDigits } from '../crypto/bytes.js';
+import { panDigits } from '../../crypto/bytes.js';
 import { assembleKey, fail, hashMatches, isExpired, nibbles, parseExpiry, recoverBlock } from './recovered-block.js';
 import type { CaPublicKey, CalendarMonth, IssuerKeyResult, RecoveredIssuerKey } from './types.js';
 

@@ -1,5 +1,5 @@
 import { bytesEqual } from '../../apdu/hex.js';
-import { rsaRecover, sha1, type RsaPublicKey } from '../crypto/rsa.js';
+import { rsaRecover, sha1, type RsaPublicKey } from '../../crypto/rsa.js';
 import type { CalendarMonth, OdaFailure, OdaFailureReason } from './types.js';
 
 // Shared steps of every EMV Book 2 recovery (§5.3, §5.4, §6.4, §6.5.2, §6.6.2): the recovered block

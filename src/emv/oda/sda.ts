@@ -1,4 +1,4 @@
-import type { RsaPublicKey } from '../crypto/rsa.js';
+import type { RsaPublicKey } from '../../crypto/rsa.js';
 import { fail, hashMatches, recoverBlock } from './recovered-block.js';
 import type { SdaResult } from './types.js';
 

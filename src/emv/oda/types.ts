@@ -1,4 +1,4 @@
-import type { RsaPublicKey } from '../crypto/rsa.js';
+import type { RsaPublicKey } from '../../crypto/rsa.js';
 
 /**
  * Why offline data authentication failed; stable identifiers a kernel maps to TVR bits

@@ -1,7 +1,7 @@
 import { concatBytes, fromHex } from '../../apdu/hex.js';
-import { generateApplicationCryptogram, generateArpcMethod1, verifyArpcMethod1 } from '../../emv/crypto/cryptogram.js';
-import { deriveCommonSessionKey, deriveIccMasterKeyOptionA, deriveSessionKey } from '../../emv/crypto/key-derivation.js';
-import { retailMac, verifyRetailMac } from '../../emv/crypto/retail-mac.js';
+import { generateApplicationCryptogram, generateArpcMethod1, verifyArpcMethod1 } from '../../crypto/cryptogram.js';
+import { deriveCommonSessionKey, deriveIccMasterKeyOptionA, deriveSessionKey } from '../../crypto/key-derivation.js';
+import { retailMac, verifyRetailMac } from '../../crypto/retail-mac.js';
 import { cryptogramInput } from './cryptogram-layout.js';
 import type { ApplicationProfile } from './profile-types.js';
 

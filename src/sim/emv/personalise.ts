@@ -3,11 +3,11 @@
 import { parseDol, type DolEntry } from '../../apdu/dol.js';
 import { concatBytes, fromHex } from '../../apdu/hex.js';
 import { encodeTlv, type TlvInput } from '../../apdu/tlv.js';
-import type { RsaPrivateKey } from '../../emv/crypto/rsa.js';
+import type { RsaPrivateKey } from '../../crypto/rsa.js';
 import { makeIccCertificate, makeIssuerCertificate, signStaticData } from '../../emv/oda/create.js';
-import { sha1 } from '../../emv/crypto/rsa.js';
+import { sha1 } from '../../crypto/rsa.js';
 import { IccKeys } from './icc-keys.js';
-import { kernelIdentifier, qvsdcRecords } from './qvsdc-card.js';
+import { kernelIdentifier, qvsdcRecords } from './qvsdc-records.js';
 import type { ApplicationProfile } from './profile-types.js';
 import { SIM_CA_INDEX, simCaPrivateKey, simIccKey, simIssuerKey } from './sim-keys.js';
 
@@ -47,7 +47,7 @@ function track2(app: ApplicationProfile): Uint8Array {
   return fromHex(t.length % 2 ? `${t}F` : t);
 }
 
-/** Records of SFI 1 (signed for ODA): cardholder and risk data, then the DOLs (qVSDC: its own, qvsdc-card.ts). */
+/** Records of SFI 1 (signed for ODA): cardholder and risk data, then the DOLs (qVSDC: its own, qvsdc-records.ts). */
 function signedRecords(app: ApplicationProfile): TlvInput[][] {
   if (app.qvsdc) return qvsdcRecords(app);
   const r1: TlvInput[] = [

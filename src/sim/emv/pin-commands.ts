@@ -1,7 +1,7 @@
 // Offline PIN: VERIFY (EMV Book 3 §6.5.12) in plaintext and enciphered (Book 2 §7), GET CHALLENGE (§6.5.6).
 import type { CommandApdu } from '../../apdu/command-apdu.js';
 import { bytesEqual } from '../../apdu/hex.js';
-import { rsaSign } from '../../emv/crypto/rsa.js';
+import { rsaSign } from '../../crypto/rsa.js';
 import type { AppState } from './card-state.js';
 import { reply, selectedApp, status, SW, type CardContext } from './card-context.js';
 

@@ -6,10 +6,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fromHex } from '../../apdu/hex.js';
 import { defaultDataDir } from '../../config/paths.js';
-import { bytesToBigInt } from '../../emv/crypto/bytes.js';
-import type { RsaPrivateKey } from '../../emv/crypto/rsa.js';
+import { bytesToBigInt } from '../../crypto/bytes.js';
+import type { RsaPrivateKey } from '../../crypto/rsa.js';
 import type { CaPublicKeyConfig } from '../../emv/types.js';
-import { loadProfiles } from './catalog.js';
+import { loadProfiles } from './builtin-profiles.js';
 import { EmvSimError } from './errors.js';
 import { generateSimKeys, type SimKeyFile, type StoredKey } from './sim-key-gen.js';
 

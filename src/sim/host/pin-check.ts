@@ -4,7 +4,7 @@
 // virtual card profile's. No I/O; the PIN never leaves this function (only a verdict does).
 import { timingSafeEqual } from 'node:crypto';
 import { fromHex } from '../../apdu/hex.js';
-import { DukptError } from '../../drivers/pinpad/errors.js';
+import { DukptError } from '../../crypto/dukpt-errors.js';
 import type { Iso8583Message } from '../../host/iso8583/index.js';
 import { loadProfiles } from '../emv/index.js';
 import { decryptOnlinePin, simBdkForKsn } from '../pinpad/sim-dukpt.js';

@@ -5,14 +5,14 @@
 // timeout or bypass, slow answers, a mute pad, and line noise with damaged frames before each answer.
 import { randomBytes } from 'node:crypto';
 import { concatBytes, fromHex, toHex } from '../../apdu/hex.js';
-import { bigIntToBytes, bytesToBigInt } from '../../emv/crypto/bytes.js';
-import { modPow } from '../../emv/crypto/rsa.js';
+import { bigIntToBytes, bytesToBigInt } from '../../crypto/bytes.js';
+import { modPow } from '../../crypto/rsa.js';
 import { PinPadLink } from '../../drivers/pinpad/serial-pinpad-link.js';
 import { encodeFrame } from '../../drivers/pinpad/serial-pinpad-frames.js';
 import { PinPadError } from '../../drivers/pinpad/serial-pinpad-errors.js';
 import { decodeRequest, encodeReply, MSG, type EntryStatus, type KeyScheme, type PadReply, type PadRequest, type RawMessage } from '../../drivers/pinpad/serial-pinpad-messages.js';
 import { pinPadSerialTransport } from '../../drivers/pinpad/serial-pinpad-port.js';
-import { plaintextPinBlock } from '../sim-pin-entry.js';
+import { plaintextPinBlock } from './sim-pin-entry.js';
 import { encryptOnlinePin, KsnCounter, SIM_AES_BDK, SIM_AES_INITIAL_KSN, SIM_TDES_BDK, SIM_TDES_INITIAL_KSN } from './sim-dukpt.js';
 
 /** What the cardholder does at a PIN prompt: types a PIN, presses cancel, presses Enter alone, walks away, or waits. */

@@ -4,10 +4,10 @@
 //   AES:  BDK FEDCBA9876543210F1F1F1F1F1F1F1F1 (AES-128), initial key ID 1234567890123456
 //         (ANSI X9.24-3:2017 supplement test vectors)
 import { fromHex } from '../../apdu/hex.js';
-import { AES_KSN_LENGTH, AES_MAX_COUNTER_BITS, deriveAesPinKeyFromBdk } from '../../drivers/pinpad/dukpt-aes.js';
-import { bitCount, deriveTdesPinKeyFromBdk, TDES_KSN_LENGTH, TDES_MAX_COUNTER_BITS, tdesDecryptPinBlock, tdesEncryptPinBlock } from '../../drivers/pinpad/dukpt-tdes.js';
-import { DukptError } from '../../drivers/pinpad/errors.js';
-import { decipherFormat4, decodeFormat0, encipherFormat4, encodeFormat0 } from '../../drivers/pinpad/pin-block.js';
+import { AES_KSN_LENGTH, AES_MAX_COUNTER_BITS, deriveAesPinKeyFromBdk } from '../../crypto/dukpt-aes.js';
+import { bitCount, deriveTdesPinKeyFromBdk, TDES_KSN_LENGTH, TDES_MAX_COUNTER_BITS, tdesDecryptPinBlock, tdesEncryptPinBlock } from '../../crypto/dukpt-tdes.js';
+import { DukptError } from '../../crypto/dukpt-errors.js';
+import { decipherFormat4, decodeFormat0, encipherFormat4, encodeFormat0 } from '../../crypto/pin-block.js';
 import type { KeyScheme } from '../../drivers/pinpad/serial-pinpad-messages.js';
 
 /** X9.24-1:2009 Annex A.4 test BDK (double-length TDES). */

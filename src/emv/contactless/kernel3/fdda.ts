@@ -5,7 +5,7 @@
 // (5F2A) || 9F69. The recovered block is Book 2 §6.5.2 Table 17; signed data format '05', or '95' (Book C-3),
 // read with the same layout here.
 import { bytesEqual, concatBytes } from '../../../apdu/hex.js';
-import type { RsaPublicKey } from '../../crypto/rsa.js';
+import type { RsaPublicKey } from '../../../crypto/rsa.js';
 import { hashMatches, recoverBlock } from '../../oda/recovered-block.js';
 
 /** The formats of Signed Dynamic Application Data fDDA accepts. */

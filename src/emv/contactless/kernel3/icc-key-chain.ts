@@ -1,7 +1,7 @@
 // The ICC public key for fDDA: CA key (RID of the AID, index 8F) → issuer key (90, 92, 9F32) → ICC key (9F46, 9F48,
 // 9F47) over the static data read with the AFL (EMV Book 2 §5.3, §6.4, as for contact DDA; Book C-3 §5.8).
 import { fromHex } from '../../../apdu/hex.js';
-import type { RsaPublicKey } from '../../crypto/rsa.js';
+import type { RsaPublicKey } from '../../../crypto/rsa.js';
 import type { EmvDataStore } from '../../data-store.js';
 import { findCaKey } from '../../oda-step.js';
 import { recoverIccPublicKey } from '../../oda/icc-key.js';

@@ -1,5 +1,5 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { concatBytes } from '../../apdu/hex.js';
+import { concatBytes } from '../apdu/hex.js';
 import { bigIntToBytes, bytesToBigInt } from './bytes.js';
 import { EmvCryptoError } from './errors.js';
 

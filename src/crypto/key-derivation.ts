@@ -1,4 +1,4 @@
-import { concatBytes, fromHex } from '../../apdu/hex.js';
+import { concatBytes, fromHex } from '../apdu/hex.js';
 import { panDigits, xorBytes } from './bytes.js';
 import { adjustKeyParity, tdesEncrypt } from './des.js';
 import { EmvCryptoError } from './errors.js';

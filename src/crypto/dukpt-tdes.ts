@@ -1,8 +1,8 @@
 // TDES DUKPT per ANSI X9.24-1:2009 §A.6 (IPEK, non-reversible key generation process) and
 // §A.4 / A.6 variants. KSN = 80 bits: 59-bit initial KSN + 21-bit transaction counter.
-import { desEncrypt, tdesDecrypt, tdesEncrypt } from '../../emv/crypto/des.js';
-import { xorBytes } from '../../emv/crypto/bytes.js';
-import { DukptError } from './errors.js';
+import { desEncrypt, tdesDecrypt, tdesEncrypt } from './des.js';
+import { xorBytes } from './bytes.js';
+import { DukptError } from './dukpt-errors.js';
 
 /** KSN length in bytes (X9.24-1:2009 §A.2: 80-bit key serial number register). */
 export const TDES_KSN_LENGTH = 10;

@@ -1,14 +1,14 @@
 /**
- * A simulated MagTek-style HID swipe reader (ARCHITECTURE practice 2): a full HidBinding that
+ * A simulated MagTek-style HID swipe reader (a simulator implements the real device's interface): a full HidBinding that
  * emits 337-byte reports built from test cards, with scenario controls (swipe, bad read, raw
  * report, unplug, re-plug), and enforces the real device's rules: open fails for an absent
  * device, nothing arrives after close, an unplug is one 'error' and then silence.
  */
 import { EventEmitter } from 'node:events';
-import { buildMagtekReport } from './magtek-report.js';
-import { MAGTEK_VENDOR_ID, openHidStripeReader, type HidStripeReaderOptions } from './hid-stripe-reader.js';
+import { buildMagtekReport } from '../../drivers/hid/magtek-report.js';
+import { MAGTEK_VENDOR_ID, openHidStripeReader, type HidStripeReaderOptions } from '../../drivers/hid/hid-stripe-reader.js';
 import { buildTrack1, buildTrack2, type TestCard, type TrackBuildOptions } from './test-cards.js';
-import type { HidBinding, HidDevice, HidDeviceInfo, HidOpenTarget, StripeReader } from './types.js';
+import type { HidBinding, HidDevice, HidDeviceInfo, HidOpenTarget, StripeReader } from '../../drivers/hid/types.js';
 
 /** The device the simulator lists. */
 export const SIMULATED_STRIPE_DEVICE: HidDeviceInfo = {

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { CardChannel } from '../apdu/card-channel.js';
-import { CommandApdu } from '../apdu/command-apdu.js';
-import { concatBytes, fromHex, toHex } from '../apdu/hex.js';
-import { ResponseApdu } from '../apdu/response-apdu.js';
-import { bigIntToBytes, bytesToBigInt } from '../emv/crypto/bytes.js';
-import { modPow } from '../emv/crypto/rsa.js';
-import type { OnlinePinResult, PinEntry, PinOutcome, PinPrompt } from '../emv/types.js';
-import { encryptOnlinePin, KsnCounter, SIM_TDES_BDK, SIM_TDES_INITIAL_KSN } from './pinpad/sim-dukpt.js';
+import type { CardChannel } from '../../apdu/card-channel.js';
+import { CommandApdu } from '../../apdu/command-apdu.js';
+import { concatBytes, fromHex, toHex } from '../../apdu/hex.js';
+import { ResponseApdu } from '../../apdu/response-apdu.js';
+import { bigIntToBytes, bytesToBigInt } from '../../crypto/bytes.js';
+import { modPow } from '../../crypto/rsa.js';
+import type { OnlinePinResult, PinEntry, PinOutcome, PinPrompt } from '../../emv/types.js';
+import { encryptOnlinePin, KsnCounter, SIM_TDES_BDK, SIM_TDES_INITIAL_KSN } from './sim-dukpt.js';
 
 /** Where the simulated PIN pad gets the PIN: the test, the demo page or stdin; null means the cardholder cancelled. */
 export type PinSupplier = (prompt: PinPrompt) => Promise<string | null>;

@@ -1,7 +1,7 @@
 // A class-3 reader's secure PIN entry, emulated for the in-process reader: PC/SC Part 10 v2.02.09 §2.2 feature
 // list, §2.5.2 FEATURE_VERIFY_PIN_DIRECT, §2.5.3 VERIFY_PIN_START/FINISH, FEATURE_ABORT and IFD_PIN_PROPERTIES.
 // The digits come from a supplier (the cardholder at the keypad) and go only into the APDU sent to the card.
-import { FEATURE_TAGS, getFeatureRequestCode } from '../drivers/pinpad/pcsc-part10-features.js';
+import { FEATURE_TAGS, getFeatureRequestCode } from '../../drivers/pinpad/pcsc-part10-features.js';
 import { parsePinVerifyStructure, pinApdu, type PinVerifyStructure } from './pin-verify-parser.js';
 
 /** What the reader's keypad shows the cardholder (a part 10 reader knows no amount). */

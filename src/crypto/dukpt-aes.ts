@@ -2,7 +2,7 @@
 // §6.5-6.6 (initial key, intermediate derivation keys, working keys). KSN = 96 bits:
 // 64-bit initial key ID (32-bit BDK ID + 32-bit derivation ID) + 32-bit transaction counter.
 import { createCipheriv, createDecipheriv } from 'node:crypto';
-import { DukptError } from './errors.js';
+import { DukptError } from './dukpt-errors.js';
 
 /** KSN length in bytes (X9.24-3:2017 §6.1: 96-bit key serial number). */
 export const AES_KSN_LENGTH = 12;

@@ -1,4 +1,4 @@
-import { PosbridgeError } from '../../errors.js';
+import { PosbridgeError } from '../errors.js';
 
 /**
  * Every code a DukptError can carry. PIN-pad crypto is fed by our own code and by operator

@@ -1,9 +1,9 @@
 // ISO 9564-1:2017 PIN blocks: format 0 (§9.3.1, 64-bit, PIN field XOR PAN field) and
 // format 4 (§9.4.2, 128-bit AES, PIN field and PAN field combined by encipherment).
 import { randomBytes } from 'node:crypto';
-import { xorBytes } from '../../emv/crypto/bytes.js';
+import { xorBytes } from './bytes.js';
 import { aesEcbDecrypt, aesEcbEncrypt } from './dukpt-aes.js';
-import { DukptError } from './errors.js';
+import { DukptError } from './dukpt-errors.js';
 
 const PIN_RE = /^[0-9]{4,12}$/;
 const PAN_RE = /^[0-9]{1,19}$/;

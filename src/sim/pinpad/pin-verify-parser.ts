@@ -3,7 +3,7 @@
 // parsed strictly as a class-3 reader must before it touches the keypad, and the APDU with the entered digits
 // written in as bmFormatString / bmPINBlockString / bmPINLengthFormat say. Used by the in-process reader emulation;
 // src/drivers/pinpad/pcsc-part10.ts builds the structure on the terminal's side.
-import { ReaderPinPadError } from '../drivers/pinpad/reader-pin-pad-errors.js';
+import { ReaderPinPadError } from '../../drivers/pinpad/reader-pin-pad-errors.js';
 
 /** Bytes before abData (bTimerOut .. ulDataLength), CCID 1.1 §6.1.11.4. */
 const HEADER_LENGTH = 19;

@@ -1,4 +1,4 @@
-import { PosbridgeError } from '../../errors.js';
+import { PosbridgeError } from '../errors.js';
 
 /**
  * Every code an EmvCryptoError can carry. These are programmer errors (wrong key or field sizes

@@ -1,4 +1,4 @@
-import { concatBytes } from '../../apdu/hex.js';
+import { concatBytes } from '../apdu/hex.js';
 import { xorBytes } from './bytes.js';
 import { tdesDecrypt, tdesEncrypt } from './des.js';
 import { EmvCryptoError } from './errors.js';
