@@ -26,7 +26,7 @@ import { LaneDevices } from './lane-devices.js';
 import { buildLanes } from './lanes.js';
 import { forwardReaderEvents, Notifier } from './notifier.js';
 import { startSchedules } from './schedules.js';
-import type { EscPosEmulator } from '../sim/printer/escpos-emulator.js';
+import type { DemoPrinter } from './demo-parts.js';
 import type { CardSlot } from './sim-methods.js';
 import { VirtualPinPads } from './virtual-pin-pads.js';
 import { refuseSimulators } from './demo-only.js';
@@ -47,7 +47,7 @@ export interface RunningDaemon {
  * The one composition root: reads the config, builds each part, starts them in order (journal → recovery → host
  * link → readers → lanes → API) and stops them in reverse. No module-level singletons: the logger and clock go in.
  */
-export async function startDaemon(config: DaemonConfig, logger: Logger, clock: () => number = Date.now, demoSlots?: ReadonlyMap<string, CardSlot>, demoPrinter?: EscPosEmulator): Promise<RunningDaemon> {
+export async function startDaemon(config: DaemonConfig, logger: Logger, clock: () => number = Date.now, demoSlots?: ReadonlyMap<string, CardSlot>, demoPrinter?: DemoPrinter): Promise<RunningDaemon> {
   const dataDir = config.dataDir ?? defaultDataDir();
   refuseSimulators(config);
   // What stands in the way is said before anything starts; a failure later closes what had started, so a daemon
@@ -63,7 +63,7 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
   }
 }
 
-async function buildDaemon(config: DaemonConfig, dataDir: string, logger: Logger, clock: () => number, started: StartedParts, demoSlots?: ReadonlyMap<string, CardSlot>, demoPrinter?: EscPosEmulator): Promise<RunningDaemon> {
+async function buildDaemon(config: DaemonConfig, dataDir: string, logger: Logger, clock: () => number, started: StartedParts, demoSlots?: ReadonlyMap<string, CardSlot>, demoPrinter?: DemoPrinter): Promise<RunningDaemon> {
   // The simulators are reached only through this import, and only in demo mode: a production run never loads src/sim.
   const demo = config.demo ? await import('./demo-parts.js') : null;
   const sim = demo && config.host === 'simulator' ? new demo.HostSimulator({ port: 0, logger }) : null;

@@ -2,6 +2,7 @@
 // mode: a production run never loads src/sim (test/integration/no-simulators.test.ts checks it).
 export { simCaKeys } from '../sim/emv/sim-keys.js';
 import { createCard } from '../sim/emv/catalog.js';
+import type { EscPosEmulator } from '../sim/printer/escpos-emulator.js';
 import { InProcessReaderDriver } from '../sim/in-process-reader.js';
 import type { CardSlot } from './sim-methods.js';
 export { createCard };
@@ -16,3 +17,6 @@ export function virtualSlots(driver: InProcessReaderDriver, lanes: readonly { re
   const slot = (r: string): CardSlot => ({ insert: (profile: string) => driver.insertCard(r, createCard(profile)), remove: () => driver.removeCard(r) });
   return new Map(lanes.map((l) => [l.name, { ...slot(l.reader), ...(l.contactless ? { contactless: slot(l.contactless) } : {}) }]));
 }
+
+/** The demo's emulated receipt printer (sim.setPrinter drives it). */
+export type DemoPrinter = EscPosEmulator;

@@ -39,11 +39,7 @@ const SIM_IMPORTERS: readonly RegExp[] = [
 ];
 
 /** Imports that break the rule today, each with its reason; the last test fails when one is no longer needed. */
-const KNOWN_EXCEPTIONS: ReadonlyMap<string, string> = new Map([
-  // TODO(lead): daemon.ts names the emulated printer's type (type-only: erased, a production run loads no sim module);
-  // the composition root's rewrite takes it from demo-parts' dynamic import, and then this line goes.
-  ['daemon/daemon.ts -> sim/printer/escpos-emulator.ts', 'type-only import of the demo printer, removed by the daemon rewrite'],
-]);
+const KNOWN_EXCEPTIONS: ReadonlyMap<string, string> = new Map<string, string>([]);
 
 /** Every .ts file under `dir`, as paths relative to src/ with forward slashes. */
 function sourceFiles(dir: string): string[] {
