@@ -108,6 +108,14 @@ describe('the daemon with misbehaving cards on pcscd + vpcd', { skip: pcscSkip }
     }
   };
 
+  /** Takes lane A's card out, waits until the daemon sees the reader empty, then inserts a card with `faults`. */
+  const replaceCardA = async (faults: FaultOptions): Promise<void> => {
+    await fx.slots[0].remove();
+    await readerEmpty('A');
+    faultsA = faults;
+    await client.call('sim.insertCard', { lane: 'A', profile: 'visa-sda-pse' });
+  };
+
   test('a card frozen mid-transmit, then at power-off: its lane ends each payment clearly, lane B pays, the API never stalls', async () => {
     const probe = new ApiProbe(probeClient);
     await client.call('sim.insertCard', { lane: 'B', profile: 'visa-sda-pse' });
@@ -125,8 +133,10 @@ describe('the daemon with misbehaving cards on pcscd + vpcd', { skip: pcscSkip }
 
     // 2. Lane A's card pays, then freezes when powered off at the end: the payment is approved all the same, and the
     // next payment on that lane, whose power-up the frozen card never answers, fails clearly.
-    faultsA = { freezeOnPowerOff: true };
-    await client.call('sim.insertCard', { lane: 'A', profile: 'visa-sda-pse' });
+    // The frozen card is taken out first and the daemon sees the reader empty before the next one goes in: a swap
+    // within the same millisecond over a frozen card is below what pcscd can see on vpcd (its slot stays "mute"; the
+    // fast-swap test below covers the swap of answering cards, and a hand takes far longer).
+    await replaceCardA({ freezeOnPowerOff: true });
     const a2 = await sale('A');
     assert.equal(a2.result, 'approved');
     const unanswered = step('A', 'swipe-fallback');
@@ -134,13 +144,8 @@ describe('the daemon with misbehaving cards on pcscd + vpcd', { skip: pcscSkip }
     assert.equal(b2.result, 'approved');
     assert.equal(a3.result, 'cancelled', 'the chip that never powers up is offered the swipe, which the cashier cancels');
 
-    // 3. A good card in lane A pays again. The frozen card is taken out first and the daemon sees the reader empty
-    // before the good one goes in: a swap within the same millisecond over a frozen card is below what pcscd can
-    // see on vpcd (the fast-swap test below covers the swap of answering cards).
-    faultsA = {};
-    await fx.slots[0].remove();
-    await readerEmpty('A');
-    await client.call('sim.insertCard', { lane: 'A', profile: 'visa-sda-pse' });
+    // 3. A good card in lane A pays again (the frozen one out first, as above).
+    await replaceCardA({});
     assert.equal((await sale('A')).result, 'approved');
 
     const stats = await probe.stop();
