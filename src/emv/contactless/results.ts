@@ -51,7 +51,9 @@ export function finish(b: Base, e: Ended, host?: HostAnswer): ContactlessOutcome
   const cvm = e.cvm ?? 'no-cvm';
   const parameters = outcomeParameters(outcome, cvm, { seePhone: e.seePhone === true, contact: b.options.contactless.contactInterface });
   const store = e.store;
-  const card = store && store.hasCard(0x9f26) ? authorizeContext(store, host?.onlinePin ?? null) : null;
+  // The card data once the card gave a cryptogram: 9F26, or (Kernel 2, CDA failed) only the CID, the AC being inside
+  // the signature that did not verify.
+  const card = store && (store.hasCard(0x9f26) || store.hasCard(0x9f27)) ? authorizeContext(store, host?.onlinePin ?? null) : null;
   const uiRequest = uiFor(parameters);
   b.options.onEvent?.({ type: 'ui', ui: uiRequest });
   return {
