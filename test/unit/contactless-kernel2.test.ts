@@ -7,6 +7,7 @@ import { describe, test } from 'node:test';
 import { decodeTlv, encodeTlv, type TlvInput, type TlvNode } from '../../src/apdu/tlv.js';
 import { DEFAULT_COMBINATIONS } from '../../src/emv/contactless/defaults.js';
 import { asEmvOutcome } from '../../src/emv/contactless/emv-outcome.js';
+import { selectKernel2Cvm } from '../../src/emv/contactless/kernel2/cvm.js';
 import { getProfile, loadProfiles } from '../../src/sim/emv/catalog.js';
 import type { CardProfile } from '../../src/sim/emv/profile-types.js';
 import type { VirtualCard } from '../../src/sim/virtual-card.js';
@@ -195,5 +196,37 @@ describe('a card pulled mid-read (Book A §6.2)', () => {
     }
     const late = await tap('mastercard-contactless-cda', { faults: { dropAfter: n } });
     assert.equal(late.outcome.outcome, 'approved');
+  });
+});
+
+describe('selectKernel2Cvm (the CVM list against the CVM capability)', () => {
+  const base = { aip: Uint8Array.of(0x18, 0x80), appCurrency: Uint8Array.of(0x09, 0x78), request: { amount: 6000, currency: '0978', type: 'purchase' as const, sequenceCounter: 1 }, cvmRequired: true, capability: 0x60, onDeviceCvm: true };
+  const list = (rules: string): Uint8Array => Uint8Array.from(Buffer.from(`0000000000000000${rules}`, 'hex'));
+  const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex').toUpperCase();
+  test('offline PIN (not on a contactless reader) fails; with b7 set the list goes on to signature', () => {
+    const r = selectKernel2Cvm({ ...base, cvmList: list('41001E00') });
+    assert.deepEqual([r.cvm, hex(r.results), r.tvr], ['signature', '1E0000', []]);
+  });
+  test('without b7 the failure ends the list: CVM failed, results name the failed rule', () => {
+    const r = selectKernel2Cvm({ ...base, cvmList: list('01001E00') });
+    assert.deepEqual([r.cvm, hex(r.results), r.tvr], ['no-cvm', '010001', ['cvmNotSuccessful']]);
+  });
+  test('an unknown CVM code sets "unrecognised CVM"', () => {
+    const r = selectKernel2Cvm({ ...base, cvmList: list('7A001F00'), capability: 0x08 });
+    assert.deepEqual(r.tvr, ['unrecognisedCvm']);
+    assert.equal(r.cvm, 'no-cvm');
+    assert.equal(hex(r.results), '1F0002');
+  });
+  test('amount conditions: "over X" in the application currency', () => {
+    const l = Uint8Array.from(Buffer.from('00001388000000004207' + '1F03', 'hex')); // X = 50.00
+    assert.equal(selectKernel2Cvm({ ...base, cvmList: l }).cvm, 'online-pin');
+    assert.equal(selectKernel2Cvm({ ...base, cvmList: l, capability: 0x08, request: { ...base.request, amount: 1000 } }).cvm, 'no-cvm');
+  });
+  test('no CVM list although the AIP says CVM supported: no CVM, "ICC data missing"', () => {
+    const r = selectKernel2Cvm({ ...base, cvmList: undefined });
+    assert.deepEqual([hex(r.results), r.tvr], ['3F0000', ['iccDataMissing']]);
+  });
+  test('AIP without "CVM supported" and without on-device CVM: no CVM 3F0000', () => {
+    assert.equal(hex(selectKernel2Cvm({ ...base, aip: Uint8Array.of(0x08, 0x80), cvmList: list('4203') }).results), '3F0000');
   });
 });

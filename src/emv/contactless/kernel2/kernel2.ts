@@ -10,8 +10,8 @@ import type { EmvDataStore } from '../../data-store.js';
 import { generateAc, terminalActionAnalysis } from '../../generate-ac.js';
 import { readRecords } from '../../read-records.js';
 import { checkRestrictions } from '../../restrictions.js';
-import { newTvr } from '../../tvr.js';
-import type { TerminalConfig } from '../../types.js';
+import { newTvr, type BitField, type TvrBit } from '../../tvr.js';
+import type { AidConfig, TerminalConfig } from '../../types.js';
 import { dateNumber } from '../../numeric.js';
 import { kernel3Gpo } from '../kernel3/gpo.js';
 import type { PreProcessed } from '../pre-processing.js';
@@ -56,6 +56,18 @@ function result(outcome: OutcomeKind, rest: Partial<Kernel2Result> = {}): Kernel
   return { outcome, seePhone: false, cryptogram: null, cvm: 'no-cvm', oda: { method: 'none', result: 'not performed' }, reason: null, ...rest };
 }
 
+/** Terminal action analysis (Book 3 §10.7 as Book C-2 uses it): IACs and the AID's TACs; a status check or zero amount asks ARQC. */
+function actionAnalysis(ctx: Kernel2Context, tvr: BitField<TvrBit>, app: AidConfig | undefined): CryptogramType {
+  const { store } = ctx;
+  const zeros = '0000000000';
+  const tac = app ? { denial: app.tacDenial, online: app.tacOnline, default: app.tacDefault } : { denial: zeros, online: zeros, default: zeros };
+  const iac = { denial: store.getCard(0x9f0e), online: store.getCard(0x9f0f), default: store.getCard(0x9f0d) };
+  const requested = terminalActionAnalysis(tvr.bytes, iac, tac, ctx.onlineCapable);
+  // Book B §3.1.1.10-11: a status check or an allowed zero amount wants an online cryptogram.
+  const online = ctx.combination.statusCheckRequested || ctx.combination.zeroAmount;
+  return requested === 'TC' && ctx.onlineCapable && online ? 'ARQC' : requested;
+}
+
 /** Runs Kernel 2 on the selected application (the final SELECT's FCI and the terminal data are in the store). */
 export async function runKernel2(ctx: Kernel2Context): Promise<Kernel2Result> {
   const { io, store, request } = ctx;
@@ -82,18 +94,14 @@ export async function runKernel2(ctx: Kernel2Context): Promise<Kernel2Result> {
 
   // Terminal risk management (§7.6): the Reader Contactless Floor Limit; then terminal action analysis (§7.7).
   if (ctx.combination.floorLimitExceeded) tvr.set('floorLimitExceeded');
-  const zeros = '0000000000';
-  const tac = app ? { denial: app.tacDenial, online: app.tacOnline, default: app.tacDefault } : { denial: zeros, online: zeros, default: zeros };
-  const iac = { denial: store.getCard(0x9f0e), online: store.getCard(0x9f0f), default: store.getCard(0x9f0d) };
-  let requested = terminalActionAnalysis(tvr.bytes, iac, tac, ctx.onlineCapable);
-  // Status check and zero amount ask for an online cryptogram (Book B §3.1.1.10-11).
-  if (requested === 'TC' && ctx.onlineCapable && (ctx.combination.statusCheckRequested || ctx.combination.zeroAmount)) requested = 'ARQC';
+  const requested = actionAnalysis(ctx, tvr, app);
   store.setTerminal(0x95, tvr.bytes.slice());
 
-  const cda = plan.key !== null && requested !== 'AAC';
-  const gac = await generateAc(io, store, 'first-generate-ac', requested, 0x8c, cda);
-  const signed = cda && plan.key !== null && gac.type !== 'AAC';
-  const oda = signed && plan.key ? checkCda(store, tvr, plan.key, gac, gpo.pdolData) : cda ? { method: 'CDA' as const, result: 'not performed (AAC)' } : plan.oda;
+  // CDA asked for (P1 b5) when the ICC key is there and the request is not an AAC.
+  const key = requested !== 'AAC' ? plan.key : null;
+  const gac = await generateAc(io, store, 'first-generate-ac', requested, 0x8c, key !== null);
+  const signed = key !== null && gac.type !== 'AAC';
+  const oda: ContactlessOda = signed ? checkCda(store, tvr, key, gac, gpo.pdolData) : key ? { method: 'CDA', result: 'not performed (AAC)' } : plan.oda;
   store.setTerminal(0x95, tvr.bytes.slice());
   const rest = { cryptogram: gac.type, oda, cvm: cvm.cvm };
   if (gac.type === 'AAC') return result('declined', { ...rest, reason: 'the card declined (AAC)' });
