@@ -105,7 +105,7 @@ describe('CDA at GENERATE AC (Book 2 §6.6.2)', () => {
   });
 });
 
-describe('CVM selection (Book C-2 §7.5)', () => {
+describe('CVM Selection (Book C-2)', () => {
   test('above the CVM limit the card\'s list gives signature (CVM capability 60); at the limit none (C-2 compares "above")', async () => {
     const over = await tap('mastercard-contactless-cda', { request: { amount: 6000 } });
     assert.deepEqual([over.outcome.cvm, field55(over.outcome, 0x9f34), over.outcome.parameters.receipt], ['signature', '1E0300', true]);

@@ -1,4 +1,4 @@
-// Kernel 2's CVM selection (EMV Contactless Book C-2 §7.5 "CVM Selection"): a card that verifies its user itself
+// Kernel 2's CVM selection (EMV Contactless Book C-2, procedure "CVM Selection"): a card that verifies its user itself
 // (AIP byte 1 b2 "on device cardholder verification supported", with the Kernel Configuration allowing it) gets
 // "confirmation code verified" above the Reader CVM Required Limit and no CVM below; otherwise the card's CVM list
 // (8E) is processed as in EMV Book 3 §10.5 against the CVM capability of this transaction (config.ts). Offline PIN
@@ -42,7 +42,7 @@ const RECOGNISED = [0x00, 0x01, 0x03, 0x04, 0x05];
 
 const bytes = (...b: number[]): Uint8Array => Uint8Array.from(b);
 
-/** CVM selection of Book C-2 §7.5. */
+/** The CVM Selection procedure of Book C-2. */
 export function selectKernel2Cvm(i: Kernel2CvmInput): Kernel2Cvm {
   // On-device CVM: CVM Results '01 00 02' (confirmation code verified) or '3F 00 02' (no CVM).
   if ((i.aip[0] & 0x02) !== 0 && i.onDeviceCvm) {

@@ -81,7 +81,7 @@ export async function runKernel2(ctx: Kernel2Context): Promise<Kernel2Result> {
   checkRestrictions(store, tvr, { type: request.type, terminalCountry: ctx.config.countryCode, terminalVersion: app?.applicationVersion ?? '0002', today: dateNumber(ctx.now) });
   const plan = planCda(store, tvr, ctx.config, ctx.aid, records, ctx.now);
 
-  // CVM selection (§7.5): Book C-2 compares "above" the Reader CVM Required Limit; 9F33 byte 2 is the CVM capability.
+  // CVM Selection (Book C-2): it compares "above" the Reader CVM Required Limit; 9F33 byte 2 is the CVM capability.
   const limit = ctx.combination.combination.cvmRequiredLimit;
   const cvmRequired = limit !== null && request.amount > limit;
   const capability = cvmCapability(k2, cvmRequired, ctx.onlinePinCapable);
@@ -92,7 +92,7 @@ export async function runKernel2(ctx: Kernel2Context): Promise<Kernel2Result> {
   for (const bit of cvm.tvr) tvr.set(bit);
   store.setTerminal(0x9f34, cvm.results);
 
-  // Terminal risk management (§7.6): the Reader Contactless Floor Limit; then terminal action analysis (§7.7).
+  // Terminal risk management (Book C-2: the Reader Contactless Floor Limit), then terminal action analysis.
   if (ctx.combination.floorLimitExceeded) tvr.set('floorLimitExceeded');
   const requested = actionAnalysis(ctx, tvr, app);
   store.setTerminal(0x95, tvr.bytes.slice());
