@@ -1,4 +1,4 @@
-// Kernel 2's offline data authentication: CDA only (EMV Contactless Book C-2 §7.x with EMV Book 2 §6.6). Before
+// Kernel 2's offline data authentication: CDA only (EMV Contactless Book C-2 with EMV Book 2 §6.6). Before
 // GENERATE AC the ICC public key is recovered (CA → issuer → ICC over the records' static data); after it, the
 // SDAD (9F4B) is recovered and checked: CID, the hash over the UN, and the transaction data hash over the PDOL
 // related data, the CDOL1 related data and the response's data objects except 9F4B, in the card's order.
