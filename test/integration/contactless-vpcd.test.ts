@@ -1,5 +1,5 @@
 // A contactless tap end to end on the real PC/SC stack: pcscd + vpcd, the smartcard binding, Entry Point and
-// Kernel 3 (runContactless), the issuer keys as host checking the ARQC from field 55. And a card pulled mid-read.
+// Kernel 3 or Kernel 2 (runContactless), the issuer keys as host checking the ARQC from field 55. And a card pulled mid-read.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { PcscReaderDriver } from '../../src/drivers/pcsc/pcsc-driver.js';
@@ -63,6 +63,16 @@ describe('contactless tap on pcscd + vpcd', { skip: pcscSkip, timeout: 60_000 },
     assert.deepEqual([outcome.outcome, outcome.kernel, outcome.cryptogram, outcome.oda.result], ['approved', 3, 'ARQC', 'ok']);
     assert.deepEqual(arqc, ['ok']);
     assert.equal(outcome.maskedPan, '476173******0036');
+  });
+
+  test('the M/Chip card (Kernel 2): records, GENERATE AC with CDA, SDAD ok, ARQC verified by the issuer, approved', async () => {
+    await fx.slots[0].remove();
+    await waitForCard(driver, fx.readers[0], false);
+    await fx.slots[0].insert(createCard('mastercard-contactless-cda'));
+    await waitForCard(driver, fx.readers[0], true);
+    const { outcome, arqc } = await tapOnce();
+    assert.deepEqual([outcome.outcome, outcome.kernel, outcome.cryptogram, outcome.oda.method, outcome.oda.result], ['approved', 2, 'ARQC', 'CDA', 'ok']);
+    assert.deepEqual(arqc, ['ok']);
   });
 
   test('the card pulled after GPO: Try Again (restart at B), nothing sent to the host', async () => {

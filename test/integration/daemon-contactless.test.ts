@@ -113,4 +113,23 @@ describe('contactless payments through the daemon on pcscd + vpcd', { skip: pcsc
     assert.equal(paid.cvm, 'online-pin');
     assert.ok(host.received('0200')[0]?.present.includes(52), 'field 52 (PIN block) sent');
   });
+
+  test('a Mastercard (Kernel 2, CDA at GENERATE AC): approved online, the ARQC verified by the host simulator', async () => {
+    host.clearReceived();
+    const paid = await sale(1260, () => client.call('sim.tapCard', { lane: 'A', profile: 'mastercard-contactless-cda' }));
+    assert.equal(paid.result, 'approved', paid.reason ?? '');
+    assert.equal(paid.entryMode, 'contactless');
+    const auth = host.received('0200');
+    assert.equal(auth.length, 1);
+    assert.equal(field(auth[0], 22), '071');
+    assert.equal(auth[0].arqc, 'verified');
+  });
+
+  test('a Maestro above the CVM limit (Kernel 2, CVM list): online PIN typed on the pad, sent with the request', async () => {
+    host.clearReceived();
+    const paid = await sale(7000, () => client.call('sim.tapCard', { lane: 'A', profile: 'maestro-contactless-online-pin' }));
+    assert.equal(paid.result, 'approved', paid.reason ?? '');
+    assert.equal(paid.cvm, 'online-pin');
+    assert.ok(host.received('0200')[0]?.present.includes(52), 'field 52 (PIN block) sent');
+  });
 });

@@ -101,7 +101,7 @@ describe('virtual EMV cards on pcscd + vpcd', { skip: pcscSkip, timeout: 60_000 
 
   test('every profile ends as its profile says, through the real stack', async () => {
     // The qVSDC cards are Kernel 3's (contactless-vpcd.test.ts).
-    for (const name of listProfiles().filter((n) => !getProfile(n).applications.some((a) => a.qvsdc))) {
+    for (const name of listProfiles().filter((n) => !getProfile(n).applications.some((a) => a.qvsdc || a.mchip))) {
       const p = getProfile(name);
       await insert(0, name);
       try {

@@ -1,5 +1,5 @@
 // The host simulator's issuer (src/sim/host/issuer.ts, unchanged) on the 0200 of a contactless tap: it finds the
-// virtual qVSDC card by PAN, PSN and AID, verifies the ARQC computed over the PDOL data from field 55, and checks
+// virtual qVSDC or M/Chip (Kernel 2) card by PAN, PSN and AID, verifies the ARQC computed over the PDOL data from field 55, and checks
 // the online PIN (TDES DUKPT) of the UnionPay card — no change to the host simulator was needed.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -54,5 +54,13 @@ describe('host simulator on contactless taps', () => {
   });
   test('phone wallet: ARQC verified, approved', async () => {
     assert.equal((await tapWithHostSim('visa-qvsdc-phone', 6000)).answer?.arqc, 'verified');
+  });
+  test('Kernel 2: the M/Chip ARQC (AC recovered from the CDA signature) verified from field 55, approved', async () => {
+    const { result, answer } = await tapWithHostSim('mastercard-contactless-cda', 1234);
+    assert.deepEqual([answer?.arqc, result], ['verified', 'approved']);
+  });
+  test('Kernel 2 Maestro above the CVM limit: ARQC and online PIN verified', async () => {
+    const { result, answer } = await tapWithHostSim('maestro-contactless-online-pin', 6000);
+    assert.deepEqual([answer?.arqc, answer?.note, result], ['verified', 'online PIN verified', 'approved']);
   });
 });

@@ -40,7 +40,10 @@ function refused(json: unknown, key: string, words: RegExp): void {
 describe('card profiles', () => {
   test('the built-in profiles load and cover the scenarios', () => {
     assert.deepEqual(listProfiles().sort(), [
+      'maestro-contactless-online-pin',
       'mastercard-cda-enciphered-pin',
+      'mastercard-contactless-cda',
+      'mastercard-contactless-phone',
       'mastercard-dda-online-pin',
       'mastercard-pin-blocked',
       'unionpay-quickpass',
@@ -117,6 +120,14 @@ describe('card profiles', () => {
     refused(edited('visa-qvsdc-fdda', (_p, a) => ((q(a).fdda as Record<string, unknown>).cardAuthDataLength = 6)), 'applications[0].qvsdc.fdda.cardAuthDataLength', /one of/);
     refused(edited('visa-qvsdc-fdda', (_p, a) => (q(a).cvm = 'offline-pin')), 'applications[0].qvsdc.cvm', /one of/);
     refused(edited('visa-qvsdc-fdda', (p) => (p.interfaces = ['contact'])), 'interfaces', /contactless/);
+  });
+
+  test('a bad mchip part is refused naming the key', () => {
+    refused(edited('mastercard-contactless-phone', (_p, a) => (a.aip = '1980')), 'applications[0].mchip.onDeviceCvm', /byte 1 bit 02/);
+    refused(edited('mastercard-contactless-cda', (_p, a) => (a.aip = '1900')), 'applications[0].aip', /EMV mode/);
+    refused(edited('mastercard-contactless-cda', (_p, a) => ((a.mchip as Record<string, unknown>).kernelId = '03')), 'applications[0].mchip.kernelId', /must be 02/);
+    refused(edited('mastercard-contactless-cda', (_p, a) => (a.qvsdc = {})), 'applications[0].mchip', /not both/);
+    refused(edited('mastercard-contactless-cda', (p) => (p.interfaces = ['contact'])), 'interfaces', /mchip.*contactless/);
   });
 
   test('the test keys: a 1408-bit CA (e=3, index F8) per RID, 1152-bit issuer and 1024-bit ICC keys, labelled TEST', () => {

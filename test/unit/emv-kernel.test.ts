@@ -22,9 +22,9 @@ import type { VirtualCard } from '../../src/sim/virtual-card.js';
 
 const NOW = new Date('2026-03-15T10:00:00Z');
 
-/** The profiles of this kernel: the qVSDC ones answer GPO with a cryptogram and are Kernel 3's (contactless tests). */
+/** The profiles of this kernel: the qVSDC ones (Kernel 3) and the M/Chip contactless ones (Kernel 2) are the contactless tests'. */
 function contactProfiles(): CardProfile[] {
-  return loadProfiles().filter((p) => !p.applications.some((a) => a.qvsdc));
+  return loadProfiles().filter((p) => !p.applications.some((a) => a.qvsdc || a.mchip));
 }
 const READER = 'Reader 0';
 

@@ -1,6 +1,7 @@
 // A final contactless outcome in the contact kernel's EmvOutcome shape, so the payment flow's existing end of a
 // chip payment (journal details, Authorization.end: complete, reverse or advise an offline approval) takes a tap
-// unchanged. Lossy on purpose: fDDA reports as DDA, there is no TSI and no second cryptogram.
+// unchanged. Lossy on purpose: fDDA reports as DDA, there is no TSI and no second cryptogram (neither
+// kernel asks the card again after the host's answer).
 import { decodeTlv } from '../../apdu/tlv.js';
 import { toHex, fromHex } from '../../apdu/hex.js';
 import type { EmvOutcome } from '../kernel.js';
@@ -27,13 +28,13 @@ export function asEmvOutcome(o: ContactlessOutcome): EmvOutcome | null {
     firstCryptogram: cryptogram,
     responseCode,
     authCode: o.authCode,
-    // qVSDC has no card verdict after the host's: nothing to reverse on the card's account.
+    // qVSDC and Kernel 2 have no card verdict after the host's: nothing to reverse on the card's account.
     reversalRequired: false,
     tvr: tag(o.iccData, 0x95) ?? '0000000000',
     tsi: '0000',
     cvm: o.cvm,
     cvmResults: tag(o.iccData, 0x9f34) ?? '000000',
-    oda: o.oda.method === 'fDDA' ? 'DDA' : 'none',
+    oda: o.oda.method === 'fDDA' ? 'DDA' : o.oda.method,
     odaResult: o.oda.result,
     aid: o.aid,
     label: o.label,

@@ -1,5 +1,5 @@
 // Entry Point (EMV Contactless Book B): pre-processing (§3.1), combination selection from the PPSE (§3.3), kernel
-// activation (§3.4) and outcome processing (§3.5) — with Kernel 3 (and 7) as the kernels. A card that stops
+// activation (§3.4) and outcome processing (§3.5) — with Kernel 2 (Mastercard) and Kernel 3 (and 7) as the kernels. A card that stops
 // answering or is pulled before the card read completes ends in Try Again (Book A §6.2: restart at B), never a hang:
 // every exchange is bounded by the channel's timeout.
 import type { CardChannel } from '../../apdu/card-channel.js';
@@ -11,6 +11,7 @@ import { CardIo, translate } from '../card-io.js';
 import { EmvDataStore } from '../data-store.js';
 import { EmvError } from '../errors.js';
 import { bestCandidate, ppseCandidates, type ContactlessCandidate } from './candidates.js';
+import { runKernel2, type Kernel2Result } from './kernel2/kernel2.js';
 import { runKernel3, type Kernel3Result } from './kernel3/kernel3.js';
 import { ui } from './outcome.js';
 import { preProcessAll } from './pre-processing.js';
@@ -38,7 +39,7 @@ async function finalSelect(io: CardIo, store: EmvDataStore, c: ContactlessCandid
 }
 
 /**
- * One tap: Entry Point and Kernel 3/7 on the card behind `channel`, then (online request) the host through
+ * One tap: Entry Point and Kernel 2, 3 or 7 on the card behind `channel`, then (online request) the host through
  * `options.authorize`. Resolves with the outcome for every card behaviour; rejects only with EMV_CANCELLED (the
  * signal), EMV_CONFIG_INVALID, EMV_READER_FAILED for a failure that is not the reader's, or what `authorize` and
  * `onlinePin` throw. On Try Again, wait for the card and call again (Book B §3.2, start B: pre-processing gives
@@ -66,22 +67,18 @@ export async function runContactless(channel: CardChannel, request: ContactlessR
       if (!(await finalSelect(io, store, chosen))) continue;
       kernel = chosen.combination.combination.kernelId;
       options.onEvent?.({ type: 'selected', aid: chosen.aid, kernelId: kernel, label: chosen.label });
-      const ttq = chosen.combination.ttq.slice();
-      if (!options.onlinePin) ttq[0] &= ~TTQ1_ONLINE_PIN & 0xff;
+      const ttq = kernel === 2 ? null : chosen.combination.ttq.slice();
+      if (ttq && !options.onlinePin) ttq[0] &= ~TTQ1_ONLINE_PIN & 0xff;
       setTerminalData(store, options.terminal, request, ttq, options.now(), options.randomBytes(4));
       store.setTerminal(0x9f09, fromHex(options.terminal.applications.find((a) => chosen.aid.startsWith(a.aid))?.applicationVersion ?? '0000'));
-      const k: Kernel3Result = await runKernel3({
-        io,
-        store,
-        config: options.terminal,
-        aid: chosen.aid,
-        now: options.now(),
-        onlineCapable: options.authorize !== undefined,
-        contactInterface: options.contactless.contactInterface,
-      });
+      const shared = { io, store, config: options.terminal, aid: chosen.aid, now: options.now(), onlineCapable: options.authorize !== undefined };
+      const k: Kernel2Result | Kernel3Result =
+        kernel === 2
+          ? await runKernel2({ ...shared, request, combination: chosen.combination, onlinePinCapable: options.onlinePin !== undefined })
+          : await runKernel3({ ...shared, contactInterface: options.contactless.contactInterface });
       // Book B §3.5.1.2: Select Next removes the candidate and selects again (start C).
       if (k.outcome === 'select-next') continue;
-      const ended: Ended = { ...k, kernel, store, candidate: chosen, ttq };
+      const ended: Ended = { ...k, kernel, store, candidate: chosen, ...(ttq ? { ttq } : {}) };
       if (k.outcome !== 'online-request') return finish(base, ended);
       online = ended;
       break;

@@ -1,6 +1,7 @@
 // Outcome processing (EMV Contactless Book B §3.5): the kernel's outcome into the ContactlessOutcome handed to the
 // payment flow — field 55, the card data for the host link, the UI request — and the online step of an online
-// request (online PIN, the host's answer; qVSDC has no second cryptogram: the host's word is final).
+// request (online PIN, the host's answer; neither qVSDC nor Kernel 2 asks the card for a second cryptogram: the
+// host's word is final).
 import type { CryptogramType } from '../../apdu/command-apdu.js';
 import { toHex } from '../../apdu/hex.js';
 import { maskPan } from '../../log/redact.js';
@@ -51,7 +52,9 @@ export function finish(b: Base, e: Ended, host?: HostAnswer): ContactlessOutcome
   const cvm = e.cvm ?? 'no-cvm';
   const parameters = outcomeParameters(outcome, cvm, { seePhone: e.seePhone === true, contact: b.options.contactless.contactInterface });
   const store = e.store;
-  const card = store && store.hasCard(0x9f26) ? authorizeContext(store, host?.onlinePin ?? null) : null;
+  // The card data once the card gave a cryptogram: 9F26, or (Kernel 2, CDA failed) only the CID, the AC being inside
+  // the signature that did not verify.
+  const card = store && (store.hasCard(0x9f26) || store.hasCard(0x9f27)) ? authorizeContext(store, host?.onlinePin ?? null) : null;
   const uiRequest = uiFor(parameters);
   b.options.onEvent?.({ type: 'ui', ui: uiRequest });
   return {
@@ -79,7 +82,7 @@ export function finish(b: Base, e: Ended, host?: HostAnswer): ContactlessOutcome
 
 /**
  * The online step (Book C-3 §5.9 "Online Processing"): online PIN when the CVM asks for it, then `authorize` with
- * field 55. No host link ends declined ('unable', Z3): a qVSDC ARQC cannot be approved offline.
+ * field 55. No host link ends declined ('unable', Z3): a qVSDC or Kernel 2 ARQC is not approved offline.
  */
 export async function onlineStep(b: Base, e: Ended): Promise<ContactlessOutcome> {
   const { options, request } = b;

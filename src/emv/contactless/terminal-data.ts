@@ -1,5 +1,5 @@
 // The terminal's data objects for a contactless transaction (PDOL sources and field 55), as the contact kernel
-// sets them (EMV Book 3 / Book C-3 Annex A), plus the TTQ of this transaction.
+// sets them (EMV Book 3 / Book C-3 Annex A), plus the TTQ of this transaction (Kernel 3/7: Kernel 2 has none).
 import { fromHex } from '../../apdu/hex.js';
 import type { EmvDataStore } from '../data-store.js';
 import { numericBytes, transactionDate, transactionTime } from '../numeric.js';
@@ -8,8 +8,8 @@ import type { ContactlessRequest } from './types.js';
 
 const TYPE_CODE = { purchase: '00', cash: '01', cashback: '09', refund: '20' } as const;
 
-/** Puts the transaction's terminal data in the store: amounts, currency, date, time, type, UN, TTQ, identity. */
-export function setTerminalData(store: EmvDataStore, config: TerminalConfig, req: ContactlessRequest, ttq: Uint8Array, now: Date, un: Uint8Array): void {
+/** Puts the transaction's terminal data in the store: amounts, currency, date, time, type, UN, TTQ (Kernel 3/7; null: none), identity. */
+export function setTerminalData(store: EmvDataStore, config: TerminalConfig, req: ContactlessRequest, ttq: Uint8Array | null, now: Date, un: Uint8Array): void {
   const ascii = (s: string, n: number): Uint8Array => new TextEncoder().encode(s.padEnd(n, ' ').slice(0, n));
   store.setTerminal(0x9f02, numericBytes(req.amount, 6));
   store.setTerminal(0x9f03, numericBytes(req.amountOther ?? 0, 6));
@@ -18,7 +18,7 @@ export function setTerminalData(store: EmvDataStore, config: TerminalConfig, req
   store.setTerminal(0x9f21, transactionTime(now));
   store.setTerminal(0x9c, fromHex(TYPE_CODE[req.type]));
   store.setTerminal(0x9f37, un);
-  store.setTerminal(0x9f66, ttq);
+  if (ttq) store.setTerminal(0x9f66, ttq);
   store.setTerminal(0x95, new Uint8Array(5));
   store.setTerminal(0x9f35, Uint8Array.of(config.terminalType));
   store.setTerminal(0x9f33, fromHex(config.capabilities));

@@ -1,13 +1,23 @@
 // Types of the contactless path (EMV Contactless Book A "Architecture and General Requirements", Book B "Entry
-// Point", Book C-3 "Kernel 3"): the reader's per-combination configuration, the Outcome Parameter Set and the
+// Point", Book C-2 "Kernel 2", Book C-3 "Kernel 3"): the reader's per-combination configuration, the Outcome Parameter Set and the
 // user interface requests as typed values, and the result handed to the payment flow.
 import type { CryptogramType } from '../../apdu/command-apdu.js';
 import type { ApduLogEntry } from '../card-io.js';
 import type { AuthorizeContext } from '../kernel.js';
 import type { OnlinePinBlock, OnlineResponse, PinPrompt, TerminalConfig, TransactionType } from '../types.js';
 
-/** Kernel identifiers this reader implements: 3 (Visa qVSDC, Book C-3) and 7 (UnionPay qUICS, run by the same code). */
-export type SupportedKernel = 3 | 7;
+/** Kernel identifiers this reader implements: 2 (Mastercard M/Chip, Book C-2), 3 (Visa qVSDC, Book C-3) and 7 (UnionPay qUICS, run by Kernel 3's code). */
+export type SupportedKernel = 2 | 3 | 7;
+
+/** Kernel 2's own configuration data (Book C-2 Annex A), per combination. */
+export interface Kernel2Config {
+  /** CVM Capability – CVM Required (DF8118): Terminal Capabilities (9F33) byte 2 above the Reader CVM Required Limit, 1 byte hex. */
+  readonly cvmCapabilityCvmRequired: string;
+  /** CVM Capability – No CVM Required (DF8119): 9F33 byte 2 at or below the limit, 1 byte hex. */
+  readonly cvmCapabilityNoCvmRequired: string;
+  /** Kernel Configuration (DF811B) "on device cardholder verification supported": a phone's own CVM counts. */
+  readonly onDeviceCvm: boolean;
+}
 
 /**
  * One combination of AID and kernel with its Entry Point configuration data (Book B §5.2.3 / §3.1.1): amounts in
@@ -28,8 +38,10 @@ export interface CombinationConfig {
   readonly statusCheck: boolean;
   /** Zero Amount Allowed flag: false makes a zero amount "contactless not allowed"; true sends it online. */
   readonly zeroAmountAllowed: boolean;
-  /** Terminal Transaction Qualifiers (9F66) as configured, 4 bytes hex; byte 2 b8/b7 are set per transaction. */
+  /** Terminal Transaction Qualifiers (9F66) as configured, 4 bytes hex; byte 2 b8/b7 are set per transaction (Kernel 3/7 only). */
   readonly ttq: string;
+  /** Kernel 2's configuration; absent: the defaults of kernel2/config.ts. */
+  readonly kernel2?: Kernel2Config;
 }
 
 /** The reader's contactless configuration besides the terminal's (TerminalConfig: country, CA keys, type…). */
@@ -97,12 +109,12 @@ export interface OutcomeParameters {
   readonly receipt: boolean;
 }
 
-/** Cardholder verification for a contactless transaction (Book C-3 §5.7 with the CTQ). */
+/** Cardholder verification for a contactless transaction (Book C-3 §5.7 with the CTQ; Book C-2 CVM selection: 'cdcvm' is its "confirmation code verified"). */
 export type ContactlessCvm = 'online-pin' | 'signature' | 'cdcvm' | 'no-cvm';
 
-/** Offline data authentication of a tap: fDDA (Book C-3 §5.8) or none. */
+/** Offline data authentication of a tap: fDDA (Book C-3 §5.8), CDA (Book C-2, Book 2 §6.6) or none. */
 export interface ContactlessOda {
-  readonly method: 'fDDA' | 'none';
+  readonly method: 'fDDA' | 'CDA' | 'none';
   /** 'ok', 'not performed' or 'failed: <reason>'. */
   readonly result: string;
 }
@@ -147,11 +159,11 @@ export interface ContactlessOutcome {
   readonly maskedPan: string | null;
   /** The card data for the host link (PAN in memory only: never log or persist this field). */
   readonly card: AuthorizeContext | null;
-  /** Field 55, hex (with 9F66, 9F6C, 9F6E when present). */
+  /** Field 55, hex (with 9F66, 9F6C, 9F6E when present: Kernel 3/7). */
   readonly iccData: string | null;
   readonly responseCode: string | null;
   readonly authCode: string | null;
-  /** The TTQ sent to the card, hex. */
+  /** The TTQ sent to the card, hex (Kernel 3/7; null for Kernel 2, which has none). */
   readonly ttq: string | null;
   /** Why the tap ended without a card decision (card removed, data invalid…), for logs. */
   readonly reason: string | null;

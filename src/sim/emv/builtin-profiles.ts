@@ -1,6 +1,9 @@
 // The built-in card profiles (profiles/*.json, data validated at load), apart from the catalog so that the test keys
 // (sim-keys.ts), which the cards are personalised with, can list them without importing the cards. Adding a profile:
 // a JSON file in profiles/, one import line below, then `node scripts/gen-sim-keys.mjs` for its test keys.
+import maestroContactlessOnlinePin from './profiles/maestro-contactless-online-pin.json' with { type: 'json' };
+import mastercardContactlessCda from './profiles/mastercard-contactless-cda.json' with { type: 'json' };
+import mastercardContactlessPhone from './profiles/mastercard-contactless-phone.json' with { type: 'json' };
 import mastercardCdaEncipheredPin from './profiles/mastercard-cda-enciphered-pin.json' with { type: 'json' };
 import mastercardDdaOnlinePin from './profiles/mastercard-dda-online-pin.json' with { type: 'json' };
 import mastercardPinBlocked from './profiles/mastercard-pin-blocked.json' with { type: 'json' };
@@ -39,6 +42,9 @@ const SOURCES: ReadonlyArray<readonly [string, unknown]> = [
   ['profiles/visa-qvsdc-try-other.json', visaQvsdcTryOther],
   ['profiles/visa-qvsdc-expired.json', visaQvsdcExpired],
   ['profiles/unionpay-quickpass.json', unionpayQuickpass],
+  ['profiles/mastercard-contactless-cda.json', mastercardContactlessCda],
+  ['profiles/mastercard-contactless-phone.json', mastercardContactlessPhone],
+  ['profiles/maestro-contactless-online-pin.json', maestroContactlessOnlinePin],
 ];
 
 /** Every built-in profile, validated; SIM_PROFILE_INVALID names the file and key of the first bad one. */

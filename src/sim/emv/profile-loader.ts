@@ -5,6 +5,7 @@ import { tagHex } from '../../apdu/tlv.js';
 import { FIELD55_TAGS } from '../../emv/icc-data.js';
 import { luhnValid } from '../../log/redact.js';
 import { JsonObject } from './json-fields.js';
+import { parseMchip } from './mchip-profile.js';
 import { parseQvsdc } from './qvsdc-profile.js';
 import type { ApplicationProfile, BehaviourProfile, CardProfile, OdaMethod, ScriptProfile } from './profile-types.js';
 
@@ -31,6 +32,7 @@ export function parseProfile(json: unknown, source: string): CardProfile {
   const expected = o.oneOf('expected', ['approved', 'declined', 'failed', 'try-another-interface'] as const);
   const applications = o.array('applications', true, 1).map((a, i) => parseApplication(new JsonObject(a, source, o.childPath('applications', i))));
   if (applications.some((a) => a.qvsdc) && !interfaces.includes('contactless')) throw o.error('interfaces', 'a qvsdc application needs the contactless interface');
+  if (applications.some((a) => a.mchip) && !interfaces.includes('contactless')) throw o.error('interfaces', 'an mchip application needs the contactless interface');
   const aids = applications.map((a) => a.aid);
   const dup = aids.find((a, i) => aids.indexOf(a) !== i);
   if (dup) throw o.error('applications', `AID ${dup} appears twice`);
@@ -65,7 +67,7 @@ function parseApplication(a: JsonObject): ApplicationProfile {
     '$comment', 'aid', 'label', 'priority', 'confirmationRequired', 'pdol', 'aip', 'auc', 'cvmList', 'iac', 'appVersion', 'pan', 'psn', 'expiry',
     'effective', 'issuerCountry', 'currency', 'oda', 'issuerMasterKey', 'issuerScriptKey', 'pinTryLimit', 'pinTryCounter', 'blocked',
     'lowerConsecutiveLimit', 'upperConsecutiveLimit', 'cdol1', 'cdol2', 'ddol', 'responseFormat', 'iccKeyExponent', 'certificateExpiry', 'behaviour',
-    'qvsdc',
+    'qvsdc', 'mchip',
   ]);
   const oda = a.oneOf<OdaMethod>('oda', ['SDA', 'DDA', 'CDA', 'none']);
   const aip = a.hex('aip', 2, 2);
@@ -86,7 +88,9 @@ function parseApplication(a: JsonObject): ApplicationProfile {
   const cvmList = a.hex('cvmList', 10, 252);
   if (cvmList.length % 4 !== 0) throw a.error('cvmList', 'must be amounts X and Y (8 bytes) then whole 2-byte rules');
   const pdol = dol(a, 'pdol', '');
+  if (a.has('qvsdc') && a.has('mchip')) throw a.error('mchip', 'an application is qvsdc (Kernel 3) or mchip (Kernel 2), not both');
   const qvsdc = a.has('qvsdc') ? parseQvsdc(a.object('qvsdc'), a, { oda, pdol, cdol1 }) : null;
+  const mchip = a.has('mchip') ? parseMchip(a.object('mchip'), a, { oda, aip, responseFormat, cdol1 }) : null;
   return {
     aid: a.hex('aid', 5, 16),
     label: a.string('label', /^[\x20-\x7e]{1,16}$/, '1-16 printable ASCII characters'),
@@ -120,6 +124,7 @@ function parseApplication(a: JsonObject): ApplicationProfile {
     certificateExpiry: a.string('certificateExpiry', /^(0[1-9]|1[0-2])\d\d$/, 'MMYY', '1230'),
     behaviour: parseBehaviour(a.object('behaviour', false)),
     qvsdc,
+    mchip,
   };
 }
 

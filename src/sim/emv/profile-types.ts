@@ -71,6 +71,17 @@ export interface QvsdcProfile {
   readonly afl: boolean;
 }
 
+/**
+ * A Mastercard M/Chip application for the reader's Kernel 2 (EMV Contactless Book C-2): the full EMV flow (GPO,
+ * records, GENERATE AC with CDA), in EMV mode (AIP byte 2 b8); the profile's `expected` is the contactless outcome.
+ */
+export interface MchipProfile {
+  /** Kernel identifier (9F2A) in the PPSE entry: '02', or null (absent: the reader uses the RID's default, 2). */
+  readonly kernelId: string | null;
+  /** A phone: AIP byte 1 b2 "on device cardholder verification supported" (it verifies its user itself). */
+  readonly onDeviceCvm: boolean;
+}
+
 /** One payment application on the card. */
 export interface ApplicationProfile {
   /** AID (ADF name), 5-16 bytes hex. */
@@ -129,6 +140,8 @@ export interface ApplicationProfile {
   readonly behaviour: BehaviourProfile;
   /** Quick contactless GPO (qVSDC/qUICS), or null for the full EMV flow. */
   readonly qvsdc: QvsdcProfile | null;
+  /** Kernel 2's M/Chip application (contactless, full EMV flow), or null. */
+  readonly mchip: MchipProfile | null;
 }
 
 /** A virtual card: its ATR and protocol, interfaces, directory, applications and PIN. */

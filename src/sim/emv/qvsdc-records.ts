@@ -8,9 +8,10 @@ import type { ApplicationProfile } from './profile-types.js';
 const tlv = (tag: number, value: Uint8Array): TlvInput => ({ tag, value });
 const n = (digits: string): Uint8Array => fromHex(digits.length % 2 ? `0${digits}` : digits);
 
-/** The PPSE entry's kernel identifier (9F2A) when the profile names one. */
+/** The PPSE entry's kernel identifier (9F2A) when the profile names one (qvsdc or mchip part). */
 export function kernelIdentifier(app: ApplicationProfile): TlvInput[] {
-  return app.qvsdc?.kernelId ? [tlv(0x9f2a, fromHex(app.qvsdc.kernelId))] : [];
+  const id = app.qvsdc?.kernelId ?? app.mchip?.kernelId;
+  return id ? [tlv(0x9f2a, fromHex(id))] : [];
 }
 
 /** A qVSDC card's records (SFI 1, both signed): cardholder data, then version, currency and (fDDA) 9F4A. */

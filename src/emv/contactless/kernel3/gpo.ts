@@ -1,5 +1,6 @@
 // Kernel 3 initiation (EMV Contactless Book C-3 §5.2-5.4): GET PROCESSING OPTIONS with the PDOL data (TTQ, amounts,
-// country, TVR, currency, date, type, UN…), the status words that are outcomes, and the format 2 answer.
+// country, TVR, currency, date, type, UN…), the status words that are outcomes, and the format 2 answer. Kernel 2
+// sends its GPO through the same function (its PDOL has no TTQ; the status words are taken the same way).
 import { CommandApdu } from '../../../apdu/command-apdu.js';
 import { buildDolData, parseDol } from '../../../apdu/dol.js';
 import { findTlv } from '../../../apdu/tlv.js';
