@@ -126,6 +126,10 @@ describe('posbridge emv pay --contactless (recorded-card stand)', () => {
     assert.equal((await stand(virtualCard(), without)).code, 2);
     assert.equal((await stand(virtualCard(), STAND.map((a) => (a === '2026-03-15' ? '2026-02-30' : a)))).code, 2);
     assert.equal((await stand(virtualCard(), [...STAND, '--type', '42'])).code, 2);
+    assert.equal((await stand(virtualCard(), [...STAND, '--host', '127.0.0.1:1'])).code, 2);
+    const contact = await stand(virtualCard(), ['emv', 'pay', '--amount', '12.34', '--currency', '978', '--un', '1A2B3C4D', '--offline']);
+    assert.equal(contact.code, 2);
+    assert.match(contact.err.join('\n'), /--un goes with --contactless/);
   });
 });
 

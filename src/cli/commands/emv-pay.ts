@@ -75,6 +75,9 @@ class StandAuthorization {
  * through the journal. Prints the result, TVR/TSI, the steps and the APDU log with PIN data and card numbers masked.
  */
 export async function emvPayCommand(ctx: CliContext, opts: EmvPayOptions): Promise<number> {
+  const standOnly = ([['un', opts.un], ['date', opts.date], ['ttq', opts.ttq], ['country', opts.country], ['record', opts.record], ['outcome-only', opts.outcomeOnly]] as const).find(([, v]) => v !== undefined);
+  if (!opts.contactless && standOnly) throw new UsageError(`--${standOnly[0]} goes with --contactless only`);
+  if (opts.contactless && (opts.host !== undefined || opts.offline || opts.pinStdin)) throw new UsageError('--contactless never goes online and takes no PIN: drop --host, --offline and --pin-stdin');
   if (opts.contactless) return (await import('./emv-pay-contactless.js')).emvPayContactlessCommand(ctx, opts);
   if (opts.offline) return pay(ctx, opts, null);
   return withHostStack(ctx, opts.host, (stack) => pay(ctx, opts, stack));
