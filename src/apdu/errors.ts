@@ -18,6 +18,7 @@ export const APDU_ERROR_CODES = [
   'ATR_INVALID',
   'ATR_TRUNCATED',
   'ATR_TRAILING',
+  'TRANSCRIPT_INVALID',
 ] as const;
 
 /** A stable code of the apdu layer. */

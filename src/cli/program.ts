@@ -108,12 +108,19 @@ export function buildProgram(ctx: CliContext, result: { code: number }, signal?:
     .description('TEST STAND: run a whole EMV transaction on the card, authorised by --host or the host simulator')
     .requiredOption('--amount <amount>', 'amount, e.g. 12.34')
     .requiredOption('--currency <code>', 'ISO 4217 numeric currency, e.g. 978')
-    .option('--type <type>', 'purchase, refund, cash, cashback or preauth', 'purchase')
+    .option('--type <type>', 'purchase, refund, cash, cashback or preauth (--contactless: or 00, 01, 09, 20)', 'purchase')
     .option('--reader <name>', 'reader to use (default: the only one with a card)')
     .option('--pin-stdin', 'read the PIN from standard input, one line per prompt')
     .option('--offline', 'no host: the card and terminal decide offline (Y1/Z1, Y3/Z3)')
     .option('--host <host:port>', 'acquirer host (ISO 8583); default: the host simulator, started here')
     .option('--test-keys', 'also trust the simulators\' test CA keys (virtual cards only: never in a shop)')
+    .option('--contactless', 'recorded-card stand: Entry Point and the kernel with fixed --un/--date, no host')
+    .option('--un <hex>', 'with --contactless: unpredictable number (9F37), 4 bytes hex')
+    .option('--date <yyyy-mm-dd>', 'with --contactless: transaction date (9A); certificate expiry judged on it')
+    .option('--ttq <hex>', 'with --contactless: TTQ (9F66) for every combination, 4 bytes hex')
+    .option('--country <code>', 'with --contactless: terminal country code (9F1A), ISO 3166 numeric')
+    .option('--record <file>', 'with --contactless: write the session to FILE as a transcript (card data in clear)')
+    .option('--outcome-only', 'with --contactless: print only the kernel\'s outcome')
     .option('--json', 'machine-readable output')
     .action((opts: EmvPayOptions) => run(async () => (await import('./commands/emv-pay.js')).emvPayCommand(ctx, opts))());
 
@@ -237,10 +244,11 @@ export function buildProgram(ctx: CliContext, result: { code: number }, signal?:
     .command('card')
     .description('put a virtual EMV card in a vpcd reader of pcscd until Ctrl-C (or list the profiles)')
     .option('--profile <name>', 'card profile')
+    .option('--transcript <file>', 'a replay card answering a recorded session (emv pay --contactless --record)')
     .option('--vpcd <host:port>', 'vpcd slot to connect to', '127.0.0.1:35963')
     .option('--list', 'list the profiles')
     .option('--json', 'machine-readable output')
-    .action((opts: { profile?: string; vpcd?: string; list?: boolean; json?: boolean }) => run(async () => (await import('./commands/sim-card.js')).simCardCommand(ctx, opts, signal))());
+    .action((opts: { profile?: string; transcript?: string; vpcd?: string; list?: boolean; json?: boolean }) => run(async () => (await import('./commands/sim-card.js')).simCardCommand(ctx, opts, signal))());
 
   sim
     .command('host')

@@ -4,6 +4,8 @@ export { ConfigError, CONFIG_ERROR_CODES } from './config-error.js';
 import { DEFAULT_MERCHANT_ID, DEFAULT_TERMINAL_ID } from '../config/terminal-identity.js';
 import { RECEIPT_LANGUAGES, type ReceiptLanguage } from '../receipts/receipt-labels.js';
 
+import type { ContactlessConfig } from '../emv/contactless/index.js';
+import { parseContactlessSection } from './contactless-config.js';
 import { parseKind } from './device-kind.js';
 import { DISPLAY_KINDS } from './lane-display.js';
 import { PINPAD_KINDS, type PinPadConfig } from './lane-pinpad.js';
@@ -86,10 +88,12 @@ export interface DaemonConfig {
   readonly merchant: { readonly name: string; readonly address: readonly string[]; readonly terminalId: string; readonly merchantId: string; readonly language?: ReceiptLanguage };
   /** Online journal backups on a schedule: every N hours, keeping `keep` copies in <dataDir>/backups. */
   readonly backup: { readonly everyHours: number; readonly keep: number } | null;
+  /** The lanes' contactless combinations and limits (`contactless` section); absent: the built-in defaults. */
+  readonly contactless?: ContactlessConfig;
 }
 
 
-const KEYS = new Set(['port', 'dataDir', 'allowedOrigins', 'host', 'readers', 'lanes', 'refundLimitForCashier', 'demo', 'diagTransmit', 'backup', 'merchant', 'printer', 'printerEncoding', 'printers', 'falsePinPadReaders', 'autoPrint']);
+const KEYS = new Set(['port', 'dataDir', 'allowedOrigins', 'host', 'readers', 'lanes', 'refundLimitForCashier', 'demo', 'diagTransmit', 'backup', 'merchant', 'printer', 'printerEncoding', 'printers', 'falsePinPadReaders', 'autoPrint', 'contactless']);
 
 /** Validates a parsed JSON config, filling defaults; ConfigError names the bad key and why. */
 export function parseConfig(json: unknown): DaemonConfig {
@@ -150,6 +154,7 @@ export function parseConfig(json: unknown): DaemonConfig {
     printers,
     falsePinPadReaders: falsePinPads as string[],
     autoPrint: parseAutoPrint(o.autoPrint),
+    ...(o.contactless !== undefined ? { contactless: parseContactlessSection(o.contactless) } : {}),
   };
 }
 

@@ -85,7 +85,7 @@ export function buildLanes(o: LaneParts): Lanes {
       config: laneTerminalConfig(lanePinPad(config, l)),
       pin: pinPad.entry,
       stripe: o.stripes.get(l.name)?.reader ?? null,
-      contactless: l.contactless ? { reader: l.contactless, config: defaultContactlessConfig() } : null,
+      contactless: l.contactless ? { reader: l.contactless, config: config.contactless ?? defaultContactlessConfig() } : null,
       clock,
       randomBytes: (n) => new Uint8Array(randomBytes(n)),
       cardTimeoutMs: CARD_TIMEOUT_MS,

@@ -13,10 +13,11 @@ test('docs/config.example.json parses, with two lanes and their devices', () => 
     ['B', 'reader', 'back'],
   ]);
   refuseSimulators(c); // a shop's configuration: no simulator in it
+  assert.equal(c.contactless?.combinations[0].cvmRequiredLimit, 5000, 'the EUR zone preset');
 });
 
 test('docs/configuration.md documents every top-level and lane key', () => {
   const doc = readFileSync(join(process.cwd(), 'docs', 'configuration.md'), 'utf8');
-  const keys = ['port', 'dataDir', 'allowedOrigins', 'host', 'readers', 'lanes', 'printers', 'printer', 'printerEncoding', 'falsePinPadReaders', 'autoPrint', 'refundLimitForCashier', 'merchant', 'backup', 'demo', 'diagTransmit', 'pinpad', 'display', 'stripe', 'commandSet', 'chineseFont', 'charactersPerLine', 'encoding'];
+  const keys = ['port', 'dataDir', 'allowedOrigins', 'host', 'readers', 'lanes', 'printers', 'printer', 'printerEncoding', 'falsePinPadReaders', 'autoPrint', 'refundLimitForCashier', 'merchant', 'backup', 'demo', 'diagTransmit', 'contactless', 'zone', 'combinations', 'transactionLimit', 'floorLimit', 'cvmRequiredLimit', 'ttq', 'pinpad', 'display', 'stripe', 'commandSet', 'chineseFont', 'charactersPerLine', 'encoding'];
   assert.deepEqual(keys.filter((k) => !doc.includes(`\`${k}\``)), []);
 });

@@ -503,4 +503,20 @@ test('every shipped CA public key matches its published SHA-1 checksum', async (
   const ids = PUBLISHED_CA_KEYS.map((k) => `${k.rid}/${k.index}`);
   assert.equal(new Set(ids).size, ids.length, 'no RID/index twice');
   for (const id of ['A000000003/92', 'A000000003/94', 'A000000003/95', 'A000000004/F1', 'A000000004/EF', 'A000000004/05']) assert.ok(ids.includes(id), id);
+  // The live keys of the other schemes: each names its source and is verified above like the others.
+  for (const id of ['A000000333/08', 'A000000333/09', 'A000000333/0B', 'A000000025/0E', 'A000000025/0F', 'A000000025/10', 'A000000152/5B', 'A000000152/5C', 'A000000065/11', 'A000000065/13']) {
+    assert.ok(ids.includes(id), id);
+    const k = published.keys.find((x) => `${x.rid}/${x.index}` === id);
+    assert.ok(k && 'source' in k && typeof k.source === 'string' && k.source.length > 0, `${id} names its source`);
+  }
+});
+
+test('a CA key whose modulus was mistyped fails its checksum (the check above can fail)', async () => {
+  const { verifyCaKeyChecksum } = await import('../../src/emv/oda/ca-key.js');
+  const published = (await import('../../src/emv/ca-keys.json', { with: { type: 'json' } })).default;
+  const k = published.keys.find((x) => x.rid === 'A000000333' && x.index === '0B');
+  assert.ok(k);
+  const modulus = fromHex(k.modulus);
+  modulus[10] ^= 0x01;
+  assert.ok(!verifyCaKeyChecksum({ rid: fromHex(k.rid), index: 0x0b, modulus, exponent: fromHex(k.exponent), checksum: fromHex(k.checksum) }));
 });

@@ -188,7 +188,7 @@ export const METHODS = {
     summary: "Presents a virtual contactless card (or phone) of a profile to the lane's contactless reader; it stays in the field until sim.removeCard or the next tap.",
     role: 'cashier',
     demoOnly: true,
-    params: params({ lane: LaneName, profile: str(64, 'a name from sim.profiles (a contactless one: visa-qvsdc-*, unionpay-quickpass)') }),
+    params: params({ lane: LaneName, profile: str(64, 'a name from sim.profiles (a contactless one: visa-qvsdc-*, mastercard-contactless-*, maestro-contactless-online-pin, unionpay-quickpass)') }),
     result: Type.Object({ tapped: Type.String() }),
     errors: ['NOT_FOUND'],
   },

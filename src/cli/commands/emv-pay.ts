@@ -10,9 +10,11 @@ import { EXIT, UsageError } from '../exit-codes.js';
 import { withHostStack } from '../host-target.js';
 import { pickReader } from './apdu.js';
 import { parseAmount } from '../amount.js';
+import type { ContactlessStandOptions } from './emv-pay-contactless.js';
 
-/** Options of `posbridge emv pay`. */
-export interface EmvPayOptions {
+/** Options of `posbridge emv pay` (with --contactless, those of the contactless stand too). */
+export interface EmvPayOptions extends Omit<ContactlessStandOptions, 'amount' | 'currency' | 'type' | 'reader' | 'json' | 'testKeys'> {
+  readonly contactless?: boolean;
   readonly amount: string;
   readonly currency: string;
   readonly type?: string;
@@ -73,6 +75,10 @@ class StandAuthorization {
  * through the journal. Prints the result, TVR/TSI, the steps and the APDU log with PIN data and card numbers masked.
  */
 export async function emvPayCommand(ctx: CliContext, opts: EmvPayOptions): Promise<number> {
+  const standOnly = ([['un', opts.un], ['date', opts.date], ['ttq', opts.ttq], ['country', opts.country], ['record', opts.record], ['outcome-only', opts.outcomeOnly]] as const).find(([, v]) => v !== undefined);
+  if (!opts.contactless && standOnly) throw new UsageError(`--${standOnly[0]} goes with --contactless only`);
+  if (opts.contactless && (opts.host !== undefined || opts.offline || opts.pinStdin)) throw new UsageError('--contactless never goes online and takes no PIN: drop --host, --offline and --pin-stdin');
+  if (opts.contactless) return (await import('./emv-pay-contactless.js')).emvPayContactlessCommand(ctx, opts);
   if (opts.offline) return pay(ctx, opts, null);
   return withHostStack(ctx, opts.host, (stack) => pay(ctx, opts, stack));
 }
