@@ -2,8 +2,7 @@ import { existsSync } from 'node:fs';
 import { PoleDisplay } from '../drivers/display/pole-display.js';
 import { displayTransportFromUrl } from '../drivers/display/display-port.js';
 import { parsePrinterUrl } from '../drivers/printer/printer-url.js';
-import { PrinterError } from '../drivers/printer/errors.js';
-import { ConfigError } from './config-error.js';
+import { parseDeviceUrl } from './printer-kinds.js';
 import type { DeviceCheck, DeviceKind } from './device-kind.js';
 import { formatMinor } from '../util/currency.js';
 import { DisplayError } from '../drivers/display/errors.js';
@@ -108,15 +107,7 @@ export const DISPLAY_KINDS: readonly DeviceKind<OpenDisplay>[] = [
     form: 'a serial URL like "serial:///dev/ttyUSB0?baud=9600"',
     demoOnly: false,
     claims: (v) => v.startsWith('serial://'),
-    parse: (v, key) => {
-      try {
-        parsePrinterUrl(v);
-      } catch (err) {
-        if (err instanceof PrinterError) throw new ConfigError(key, err.message);
-        throw err;
-      }
-      return v;
-    },
+    parse: parseDeviceUrl,
     open: (url, lane, logger) => new LaneDisplay(lane, new PoleDisplay(displayTransportFromUrl(url)), logger),
     doctor: async (url, label) => displayCheck(url, label),
   },

@@ -19,8 +19,8 @@ export interface PrinterKind extends DeviceKind<OpenPrinter> {
   check(url: string, commandSet: CommandSet, label: string): Promise<DeviceCheck>;
 }
 
-/** A printer URL checked in full; a ConfigError at `key` saying what is wrong. */
-function parseUrl(v: string, key: string): string {
+/** A device URL (tcp://, serial://, file://) checked in full; a ConfigError at `key` saying what is wrong. */
+export function parseDeviceUrl(v: string, key: string): string {
   try {
     parsePrinterUrl(v);
   } catch (err) {
@@ -36,7 +36,7 @@ const kind = (name: string, scheme: string, form: string): PrinterKind => ({
   form,
   demoOnly: false,
   claims: (v) => v.startsWith(scheme),
-  parse: parseUrl,
+  parse: parseDeviceUrl,
   open: (url, commandSet) => printerFromUrl(url, commandSet),
   check: printerCheck,
 });

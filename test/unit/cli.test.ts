@@ -122,8 +122,8 @@ describe('posbridge readers', () => {
     assert.deepEqual(run.err, []);
     assert.deepEqual(onlyJson(run), {
       readers: [
-        { name: R0, cardPresent: true, atr: T1_ATR },
-        { name: R1, cardPresent: false, atr: null },
+        { name: R0, slot: 'unknown', cardPresent: true, atr: T1_ATR },
+        { name: R1, slot: 'unknown', cardPresent: false, atr: null },
       ],
     });
     assert.equal(run.closes, 1, 'the command closes the driver it created');
@@ -134,7 +134,7 @@ describe('posbridge readers', () => {
     d.insertCard(R1, new TableCard(T0_ATR.toLowerCase(), {}));
     const run = await cli(d, ['readers']);
     assert.equal(run.code, 0);
-    assert.deepEqual(run.out, [`${R0}\tno card`, `${R1}\tcard present, ATR ${T0_ATR}`]);
+    assert.deepEqual(run.out, [`${R0}\tunknown\tno card`, `${R1}\tunknown\tcard present, ATR ${T0_ATR}`]);
   });
 
   test('no reader: exit 3, empty list', async () => {
