@@ -9,6 +9,7 @@ import { DISPLAY_KINDS } from './lane-display.js';
 import { PINPAD_KINDS, type PinPadConfig } from './lane-pinpad.js';
 import { STRIPE_KINDS } from './lane-stripe.js';
 import { PRINTER_KINDS } from './printer-kinds.js';
+import { parseNexoConfig, type NexoConfig } from '../nexo/nexo-config.js';
 
 export type { PinPadConfig } from './lane-pinpad.js';
 
@@ -28,6 +29,8 @@ export interface LaneConfig {
    * demo mode, else none.
    */
   readonly stripe?: string;
+  /** The POIID the nexo endpoint knows this lane by (default "posbridge-<name>"). */
+  readonly poiId?: string;
 }
 
 /** A receipt printer the lanes name. */
@@ -84,10 +87,14 @@ export interface DaemonConfig {
   readonly merchant: { readonly name: string; readonly address: readonly string[]; readonly terminalId: string; readonly merchantId: string; readonly language?: ReceiptLanguage };
   /** Online journal backups on a schedule: every N hours, keeping `keep` copies in <dataDir>/backups. */
   readonly backup: { readonly everyHours: number; readonly keep: number } | null;
+  /** The Adyen-compatible nexo endpoint (docs/nexo.md); off when absent. */
+  readonly nexo?: NexoConfig;
+  /** Demo only (`posbridge demo --auto-card`): a virtual card presented, its PIN typed, to every payment. */
+  readonly autoCard?: { readonly profile: string; readonly delayMs: number };
 }
 
 
-const KEYS = new Set(['port', 'dataDir', 'allowedOrigins', 'host', 'readers', 'lanes', 'refundLimitForCashier', 'demo', 'diagTransmit', 'backup', 'merchant', 'printer', 'printerEncoding', 'printers', 'falsePinPadReaders', 'autoPrint']);
+const KEYS = new Set(['port', 'dataDir', 'allowedOrigins', 'host', 'readers', 'lanes', 'refundLimitForCashier', 'demo', 'diagTransmit', 'backup', 'merchant', 'printer', 'printerEncoding', 'printers', 'falsePinPadReaders', 'autoPrint', 'nexo']);
 
 /** Validates a parsed JSON config, filling defaults; ConfigError names the bad key and why. */
 export function parseConfig(json: unknown): DaemonConfig {
@@ -148,7 +155,19 @@ export function parseConfig(json: unknown): DaemonConfig {
     printers,
     falsePinPadReaders: falsePinPads as string[],
     autoPrint: parseAutoPrint(o.autoPrint),
+    ...nexoSection(o.nexo, parsedLanes),
   };
+}
+
+function nexoSection(v: unknown, lanes: readonly LaneConfig[]): { nexo?: NexoConfig } {
+  const nexo = parseNexoConfig(v);
+  const seen = new Set<string>();
+  for (const [i, l] of lanes.entries()) {
+    const id = l.poiId ?? `posbridge-${l.name}`;
+    if (seen.has(id)) throw new ConfigError(`lanes[${i}].poiId`, `"${id}" names two lanes`);
+    seen.add(id);
+  }
+  return nexo ? { nexo } : {};
 }
 
 function parseAutoPrint(v: unknown): 'none' | 'customer' | 'both' {
@@ -160,7 +179,8 @@ function parseAutoPrint(v: unknown): 'none' | 'customer' | 'both' {
 function parseLane(l: unknown, i: number, printers: Readonly<Record<string, PrinterConfig>>): LaneConfig {
   const x = l as Record<string, unknown>;
   if (typeof x !== 'object' || x === null || typeof x.name !== 'string' || !/^[A-Za-z0-9_-]{1,40}$/.test(x.name)) throw new ConfigError(`lanes[${i}].name`, 'must be 1–40 letters, digits, _ or -');
-  for (const k of Object.keys(x)) if (!['name', 'reader', 'pinpad', 'printer', 'display', 'stripe'].includes(k)) throw new ConfigError(`lanes[${i}].${k}`, 'unknown key (known: name, reader, pinpad, printer, display, stripe)');
+  for (const k of Object.keys(x)) if (!['name', 'reader', 'pinpad', 'printer', 'display', 'stripe', 'poiId'].includes(k)) throw new ConfigError(`lanes[${i}].${k}`, 'unknown key (known: name, reader, pinpad, printer, display, stripe, poiId)');
+  if (x.poiId !== undefined && (typeof x.poiId !== 'string' || !/^[ -~]{1,64}$/.test(x.poiId))) throw new ConfigError(`lanes[${i}].poiId`, 'must be 1–64 printable characters (the POIID apps send)');
   if (typeof x.reader !== 'string' || x.reader === '') throw new ConfigError(`lanes[${i}].reader`, 'must name the PC/SC reader');
   // Each device value is checked by the registered kind that claims it (device-kind.ts).
   const pinpad = x.pinpad === undefined ? undefined : (parseKind(PINPAD_KINDS, x.pinpad, `lanes[${i}].pinpad`) as PinPadConfig);
@@ -176,6 +196,7 @@ function parseLane(l: unknown, i: number, printers: Readonly<Record<string, Prin
     ...(typeof x.printer === 'string' ? { printer: x.printer } : {}),
     ...(display ? { display } : {}),
     ...(stripe ? { stripe } : {}),
+    ...(typeof x.poiId === 'string' ? { poiId: x.poiId } : {}),
   };
 }
 

@@ -12,14 +12,22 @@ export type NotifySink = (method: string, params: Record<string, unknown>) => vo
 /** Notifications of the daemon's parts, delivered once a sink is bound (dropped before: no client can listen yet). */
 export class Notifier {
   private sink: NotifySink | null = null;
+  private readonly taps = new Set<NotifySink>();
 
   /** Sends from now on to `sink` (the API server). */
   bind(sink: NotifySink): void {
     this.sink = sink;
   }
 
-  /** Sends one notification to the connected clients. */
+  /** Also gives every notification to `fn` (in-process listeners: the demo's auto card); returns the removal. */
+  tap(fn: NotifySink): () => void {
+    this.taps.add(fn);
+    return () => this.taps.delete(fn);
+  }
+
+  /** Sends one notification to the connected clients (and the taps). */
   notify(method: string, params: Record<string, unknown>): void {
+    for (const fn of this.taps) fn(method, params);
     this.sink?.(method, params);
   }
 }
