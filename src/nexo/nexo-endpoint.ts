@@ -25,7 +25,7 @@ export interface NexoParts {
   readonly dataDir: string;
   readonly methods: ReadonlyMap<string, MethodSpec>;
   readonly store: PaymentStore;
-  readonly merchant: Merchant;
+  readonly merchant: Merchant & { readonly merchantId?: string };
   readonly receiptWidth?: (lane: string) => number;
   readonly logger: Logger;
 }

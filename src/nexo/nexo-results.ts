@@ -17,6 +17,11 @@ export function paymentOutcome(p: Payment, aborted: boolean): Json {
   return response('Failure', condition, p.reason ?? p.state);
 }
 
+/** The amount of a payment as nexo's decimal in major units. */
+export function majorAmount(p: Payment): number {
+  return toMajor(p.amount, currencyExponent(currencyAlpha(p.currency)));
+}
+
 /** The POI's own id of the payment (ReversalRequest and TransactionStatusRequest name it back). */
 export function poiTransactionId(p: Payment): Json {
   return { TransactionID: p.id, TimeStamp: new Date(p.createdAt).toISOString() };
@@ -32,7 +37,7 @@ function receipt(p: Payment, merchant: Merchant, copy: ReceiptCopy, width: numbe
 }
 
 /** The PaymentResponse body of a payment (ended or not), for the request's SaleTransactionID. */
-export function paymentResponse(p: Payment, saleTransactionId: Json, merchant: Merchant, aborted: boolean, width = 42): Json {
+export function paymentResponse(p: Payment, saleTransactionId: Json, merchant: Merchant & { readonly merchantId?: string }, aborted: boolean, width = 42): Json {
   const alpha = currencyAlpha(p.currency);
   const decided = p.state === 'completed' || p.state === 'declined';
   const approved = p.state === 'completed' && p.result === 'approved';
@@ -44,10 +49,10 @@ export function paymentResponse(p: Payment, saleTransactionId: Json, merchant: M
     PaymentResult: {
       PaymentType: p.type === 'refund' ? 'Refund' : 'Normal',
       ...(p.maskedPan
-        ? { PaymentInstrumentData: { PaymentInstrumentType: 'Card', CardData: { MaskedPAN: p.maskedPan, ...(brand ? { PaymentBrand: brand } : {}), ...(p.entryMode ? { EntryMode: [p.entryMode === 'chip' ? 'ICC' : 'MagStripe'] } : {}) } } }
+        ? { PaymentInstrumentData: { PaymentInstrumentType: 'Card', CardData: { MaskedPan: p.maskedPan, ...(brand ? { PaymentBrand: brand } : {}), ...(p.entryMode ? { EntryMode: [p.entryMode === 'chip' ? 'ICC' : 'MagStripe'] } : {}) } } }
         : {}),
       AmountsResp: { Currency: alpha, AuthorizedAmount: approved ? toMajor(p.amount, currencyExponent(alpha)) : 0 },
-      ...(p.authCode ? { PaymentAcquirerData: { ApprovalCode: p.authCode, AcquirerPOIID: p.terminalId ?? '' } } : {}),
+      ...(p.authCode ? { PaymentAcquirerData: { ApprovalCode: p.authCode, AcquirerPOIID: p.terminalId ?? merchant.terminalId, MerchantID: merchant.merchantId ?? '' } } : {}),
     },
     ...(decided ? { PaymentReceipt: [receipt(p, merchant, 'merchant', width), receipt(p, merchant, 'customer', width)] } : {}),
   };

@@ -4,7 +4,7 @@
 import type { Merchant } from '../receipts/text-receipt.js';
 import type { Payment, PaymentStore } from '../payments/payment-store.js';
 import { currencyExponent } from '../util/currency.js';
-import { ANSWERED_STATES, paymentResponse, poiTransactionId } from './nexo-results.js';
+import { ANSWERED_STATES, majorAmount, paymentResponse, poiTransactionId } from './nexo-results.js';
 import { NexoRefusal, nexoReference, obj, readHeader, response, responseHeader, str, SUPPORTED_CATEGORIES, toMinor, type ErrorCondition, type Json, type MessageHeader } from './nexo-messages.js';
 
 /** What the nexo service drives: the WebSocket API's methods and the payments' journal. */
@@ -15,7 +15,7 @@ export interface NexoBackend {
    */
   call(method: string, params: Record<string, unknown>): Promise<unknown>;
   readonly store: PaymentStore;
-  readonly merchant: Merchant;
+  readonly merchant: Merchant & { readonly merchantId?: string };
   /** POIID → lane name. */
   readonly lanes: ReadonlyMap<string, string>;
   /** Characters per receipt line for a lane (its printer's), default 42. */
@@ -156,7 +156,7 @@ export class NexoService {
     }
     if (p.state !== 'reversal-pending' && p.state !== 'reversed') await this.call('payment.reverse', { paymentId: p.id });
     const now = this.backend.store.get(p.id);
-    return { Response: response('Success'), POIData: { POITransactionID: poiTransactionId(now) }, OriginalPOITransaction: original };
+    return { Response: response('Success'), POIData: { POITransactionID: poiTransactionId(now) }, OriginalPOITransaction: original, ReversedAmount: majorAmount(now) };
   }
 
   /** DiagnosisRequest: the lane's reader and devices as the WebSocket API's devices.list reports them. */
