@@ -133,6 +133,24 @@ describe('nexo endpoint with Adyen\'s Node library (local mode)', () => {
     assert.equal((await ws.call('payment.status', { paymentId: waiting.params?.paymentId })).result?.state, 'cancelled');
   });
 
+  test('an AbortRequest after the authorisation request left: the payment ends Failure/Aborted and is reversed', async () => {
+    await ws.call('sim.setHost', { mode: 'late' }); // the host answers 2 s late: the abort comes while the payment is authorising
+    const from = ws.inbox.length;
+    const answer = send('Payment', 's6b', payment('s6b', 7));
+    const waiting = await ws.waitFor((m) => ws.inbox.indexOf(m) >= from && m.method === 'payment.progress' && m.params?.step === 'waiting-for-card');
+    const id = waiting.params?.paymentId;
+    await ws.call('sim.insertCard', { lane: 'A', profile: 'visa-sda-pse' });
+    await ws.waitFor((m) => m.method === 'payment.progress' && m.params?.step === 'pin-entry' && m.params.paymentId === id);
+    await ws.call('sim.enterPin', { lane: 'A', pin: '1234' });
+    await ws.waitFor((m) => m.method === 'payment.progress' && m.params?.step === 'authorizing' && m.params.paymentId === id);
+    await send('Abort', 's7b', { AbortReason: 'MerchantAbort', MessageReference: { MessageCategory: 'Payment', SaleID: 'cash-register-1', ServiceID: 's6b' } });
+    const r = await answer;
+    await ws.call('sim.setHost', { mode: 'normal' });
+    await ws.call('sim.removeCard', { lane: 'A' });
+    assert.deepEqual([at(r, 'SaleToPOIResponse', 'PaymentResponse', 'Response', 'Result'), at(r, 'SaleToPOIResponse', 'PaymentResponse', 'Response', 'ErrorCondition')], ['Failure', 'Aborted']);
+    assert.ok(['reversal-pending', 'reversed'].includes(String((await ws.call('payment.status', { paymentId: id })).result?.state)));
+  });
+
   test('a ReversalRequest voids the approved sale (again: still Success); a declined one cannot be reversed', async () => {
     const body = { OriginalPOITransaction: { POITransactionID: { TransactionID: approvedId, TimeStamp: new Date().toISOString() } }, ReversalReason: 'MerchantCancel' };
     const r = await send('Reversal', 's8', body);
