@@ -73,7 +73,7 @@ export class NexoServer {
       return send(res, 400, { errors: ['Nexo Service: invalid JSON'] });
     }
     if (!isSecuredMessage(secured)) {
-      this.o.logger.warn('nexo: a request without NexoBlob and SecurityTrailer (unencrypted requests are refused)', {});
+      this.o.logger.warn('nexo: request refused: not a secured message (unencrypted requests are refused)', { code: 'NEXO_MESSAGE_INVALID' });
       return send(res, 401, { errors: ['Nexo Service: crypto error (4)'] });
     }
     let request: Json;

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -169,6 +170,13 @@ describe('nexo endpoint with Adyen\'s Node library (local mode)', () => {
     assert.equal(at(other, 'SaleToPOIResponse', 'DiagnosisResponse', 'Response', 'ErrorCondition'), 'NotAllowed');
   });
 
+  test('what posbridge does not do is answered, not dropped: another category UnavailableService, a pre-authorisation NotAllowed', async () => {
+    const login = await send('Login', 's20', { DateTime: new Date().toISOString(), SaleSoftware: { ManufacturerID: 'x', ApplicationName: 'y', SoftwareVersion: '1', CertificationCode: 'z' }, OperatorLanguage: 'en' });
+    assert.deepEqual([at(login, 'SaleToPOIResponse', 'LoginResponse', 'Response', 'Result'), at(login, 'SaleToPOIResponse', 'LoginResponse', 'Response', 'ErrorCondition')], ['Failure', 'UnavailableService']);
+    const preauth = await send('Payment', 's21', payment('s21', 5, 'FirstReservation'));
+    assert.equal(at(preauth, 'SaleToPOIResponse', 'PaymentResponse', 'Response', 'ErrorCondition'), 'NotAllowed');
+  });
+
   test('a wrong passphrase, key identifier or key version: 401 "crypto error (N)", logged without the message; the endpoint keeps serving', async () => {
     await assert.rejects(send('Diagnosis', 's13', {}, securityKey({ Passphrase: 'not the passphrase' })), /"errors":\["Nexo Service: crypto error \(3\)"\]/);
     await assert.rejects(send('Diagnosis', 's14', {}, securityKey({ KeyIdentifier: 'someone-else' })), /crypto error \(1\)/);
@@ -176,7 +184,7 @@ describe('nexo endpoint with Adyen\'s Node library (local mode)', () => {
     // The status code itself, on a raw request encrypted under another passphrase.
     const secured = encryptMessage({ SaleID: 'x', ServiceID: 'y' }, '{"SaleToPOIRequest":{}}', { ...KEY, passphrase: 'another passphrase' });
     const status = await new Promise<number>((resolve, reject) => {
-      const req = httpsRequest(nexoUrl, { method: 'POST', ca: undefined, rejectUnauthorized: false }, (res) => {
+      const req = httpsRequest(nexoUrl, { method: 'POST', rejectUnauthorized: false }, (res) => {
         res.resume();
         resolve(res.statusCode ?? 0);
       });
@@ -184,9 +192,19 @@ describe('nexo endpoint with Adyen\'s Node library (local mode)', () => {
       req.end(JSON.stringify({ SaleToPOIRequest: secured }));
     });
     assert.equal(status, 401);
+    const clear = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpsRequest(nexoUrl, { method: 'POST', rejectUnauthorized: false }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify(message('Diagnosis', 's17', {})));
+    });
+    assert.deepEqual(clear, { status: 401, body: '{"errors":["Nexo Service: crypto error (4)"]}' }, 'an unencrypted request is refused');
     assert.equal(at(await send('Diagnosis', 's16', {}), 'SaleToPOIResponse', 'DiagnosisResponse', 'Response', 'Result'), 'Success');
     assert.match(logText, /NEXO_HMAC_INVALID/);
-    assert.ok(!logText.includes(FULL_PAN) && !logText.includes('NexoBlob') && !logText.includes(KEY.passphrase), 'no PAN, blob or passphrase in the log');
+    for (const secret of [FULL_PAN, 'NexoBlob', KEY.passphrase]) assert.ok(!logText.includes(secret), `${secret} in the log: ${logText.split('\n').filter((l) => l.includes(secret)).join('\n').slice(0, 600)}`);
   });
 
   test('the certificate also verifies by host name through NODE_EXTRA_CA_CERTS (SAN localhost)', async () => {
@@ -195,4 +213,22 @@ describe('nexo endpoint with Adyen\'s Node library (local mode)', () => {
     const out = await new Promise<string>((resolve, reject) => execFile(process.execPath, ['-e', script], { env: { ...process.env, NODE_EXTRA_CA_CERTS: d.nexo?.certificatePath ?? '' } }, (err, stdout) => (err ? reject(err) : resolve(stdout.trim()))));
     assert.equal(out, '405', 'GET answered (405): the TLS handshake verified');
   });
+});
+
+test('the nexo port taken: the daemon does not start (PORT_IN_USE) and leaves nothing running', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'posbridge-nexo-busy-'));
+  const blocker = createServer();
+  await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+  const addr = blocker.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  try {
+    const config = parseConfig({ port: 0, dataDir: dir, readers: 'virtual', demo: true, lanes: [{ name: 'A', reader: 'Virtual A' }], nexo: { port, ...KEY } });
+    await assert.rejects(startDaemon(config, createLogger({ dataDir: dir, consoleLevel: 'silent' })), (e: unknown) => e instanceof Error && 'code' in e && e.code === 'PORT_IN_USE');
+    // Started again on a free port, the same data directory opens: the failed start closed its journal.
+    const d = await startDaemon(parseConfig({ port: 0, dataDir: dir, readers: 'virtual', demo: true, lanes: [{ name: 'A', reader: 'Virtual A' }], nexo: { port: 0, ...KEY } }), createLogger({ dataDir: dir, consoleLevel: 'silent' }));
+    await d.stop();
+  } finally {
+    await new Promise((r) => blocker.close(r));
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
