@@ -104,6 +104,7 @@ export async function startNexo(p: NexoParts): Promise<RunningNexo> {
     store: p.store,
     merchant: p.merchant,
     lanes: new Map(p.lanes.map((l) => [lanePoiId(l), l.name])),
+    logger: p.logger,
     ...(p.receiptWidth ? { receiptWidth: p.receiptWidth } : {}),
   });
   const server = new NexoServer({ port: p.config.port, bind: p.config.bind, key, tls, handle: (r) => service.handle(r), logger: p.logger });

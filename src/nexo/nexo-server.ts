@@ -31,7 +31,9 @@ export class NexoServer {
 
   /** Listens; resolves with the port (the one given, or the one picked for 0). */
   async start(): Promise<number> {
-    const server = createServer({ cert: this.o.tls.cert, key: this.o.tls.key }, (req, res) => void this.serve(req, res));
+    const server = createServer({ cert: this.o.tls.cert, key: this.o.tls.key }, (req, res) => {
+      this.serve(req, res).catch((err: unknown) => this.o.logger.error('nexo: answering a request failed', { err }));
+    });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -1,6 +1,7 @@
 // The nexo face of the payment engine: each supported request mapped onto the WebSocket API's own methods
 // (payment.start, payment.cancel, payment.reverse, devices.list, called through the same dispatcher code), and the
 // journal's payments read back for the answer.
+import type { Logger } from '../log/logger.js';
 import type { Merchant } from '../receipts/text-receipt.js';
 import type { Payment, PaymentStore } from '../payments/payment-store.js';
 import { currencyExponent } from '../util/currency.js';
@@ -20,6 +21,8 @@ export interface NexoBackend {
   readonly lanes: ReadonlyMap<string, string>;
   /** Characters per receipt line for a lane (its printer's), default 42. */
   readonly receiptWidth?: (lane: string) => number;
+  /** Where refusals are logged (ids and codes, never the message's fields). */
+  readonly logger?: Logger;
 }
 
 const API_CONDITIONS: Readonly<Record<string, ErrorCondition>> = { BUSY: 'Busy', NOT_FOUND: 'NotFound', INVALID_PARAMS: 'NotAllowed', FORBIDDEN: 'NotAllowed', DEVICE_UNAVAILABLE: 'UnavailableDevice' };
@@ -59,7 +62,10 @@ export class NexoService {
       }
     } catch (err) {
       const r = refusalOf(err);
-      if (category === 'Abort') return null;
+      // A failure that is neither a refusal nor the engine's coded error is a bug: logged in full, answered as unavailable.
+      if (!(err instanceof NexoRefusal) && !(typeof err === 'object' && err !== null && 'code' in err)) this.backend.logger?.error('nexo: a request failed unexpectedly', { category, err });
+      this.backend.logger?.info('nexo: request refused', { category, condition: r.condition, saleId: header.SaleID, serviceId: header.ServiceID });
+      if (category === 'Abort') return null; // a terminal answers every AbortRequest with an empty 200
       return answer({ Response: response('Failure', r.condition, r.message) });
     }
   }
