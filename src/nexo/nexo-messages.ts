@@ -1,5 +1,6 @@
 // The nexo (Adyen Terminal API) message shapes posbridge reads and writes, and the small builders they share.
 import { createHash } from 'node:crypto';
+import { redactString } from '../log/redact.js';
 
 /** A JSON object as it came off the wire (checked field by field where read). */
 export type Json = Record<string, unknown>;
@@ -35,9 +36,9 @@ export class NexoRefusal extends Error {
   }
 }
 
-/** A nexo Response object: Success, or Failure with its condition and a message. */
+/** A nexo Response object: Success, or Failure with its condition and a message (card numbers in it masked, as in the logs). */
 export function response(result: NexoResult, condition?: ErrorCondition, message?: string): Json {
-  return { Result: result, ...(condition ? { ErrorCondition: condition } : {}), ...(message ? { AdditionalResponse: `message=${encodeURIComponent(message)}` } : {}) };
+  return { Result: result, ...(condition ? { ErrorCondition: condition } : {}), ...(message ? { AdditionalResponse: `message=${encodeURIComponent(redactString(message))}` } : {}) };
 }
 
 /** The header of the answer to `h`: the same ids, MessageType Response. */
