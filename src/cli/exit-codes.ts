@@ -1,7 +1,7 @@
 import { ApduError } from '../apdu/errors.js';
 import { ReaderError } from '../drivers/pcsc/errors.js';
 import { PosbridgeError } from '../errors.js';
-import { DaemonError } from '../daemon/errors.js';
+import { DaemonError } from '../config/daemon-errors.js';
 import { JournalError } from '../journal/errors.js';
 
 /** CLI exit codes (docs/cli.md): 0 ok, 1 refused or failed, 2 bad usage or input, 3 no reader or no PC/SC service. */

@@ -17,6 +17,8 @@ import { printCommand, type PrintOptions } from './commands/print.js';
 import { devicesCommand } from './commands/devices.js';
 import { readersCommand } from './commands/readers.js';
 import { tlvCommand } from './commands/tlv.js';
+import { nexoCertCommand, type NexoCertOptions } from './commands/nexo-cert.js';
+import type { DemoOptions } from './commands/demo-options.js';
 import { watchCommand } from './commands/watch.js';
 import type { CliContext } from './context.js';
 import { errorLine, EXIT, exitCodeFor } from './exit-codes.js';
@@ -152,7 +154,22 @@ export function buildProgram(ctx: CliContext, result: { code: number }, signal?:
     .option('--port <n>', 'API port (default 17620; 0 picks a free one)')
     .option('--json', 'one line {"url","token","page","dataDir","pid"} once ready')
     .option('--pcsc', 'put the virtual card in a vpcd reader of a private pcscd (needs its own mount namespace)')
-    .action((opts: { port?: string; json?: boolean; pcsc?: boolean }) => run(async () => (await import('./commands/demo.js')).demoCommand(ctx, opts, signal))());
+    .option('--nexo', 'also serve Adyen\'s local Terminal API on https://127.0.0.1:8443/nexo/ (docs/nexo.md)')
+    .option('--nexo-port <n>', 'the nexo endpoint\'s port (default 8443, the one Adyen\'s libraries call; 0 picks a free one)')
+    .option('--auto-card <profile[:delayMs]>', 'present this virtual card (and type its PIN) to every payment after the delay (default 1500 ms)')
+    .action((opts: DemoOptions) => run(async () => (await import('./commands/demo.js')).demoCommand(ctx, opts, signal))());
+
+  program
+    .command('nexo')
+    .description('the nexo endpoint (Adyen Terminal API, local mode)')
+    .command('cert')
+    .description('make a self-signed TLS certificate Adyen\'s libraries accept (cert.pem, key.pem)')
+    .option('--out <dir>', 'where to write them (default <dataDir>/nexo, where the daemon looks)')
+    .option('--name <name-serial>', 'the CN\'s terminal part, <letters/digits>-<letters/digits> (default posbridge-terminal)')
+    .option('--live', 'CN under .live.terminal.adyen.com instead of .test.')
+    .option('--force', 'replace an existing pair')
+    .option('--json', 'one line {"certificatePath","keyPath","commonName"}')
+    .action((opts: NexoCertOptions) => run(async () => nexoCertCommand(ctx, opts))());
 
   for (const type of ['sale', 'refund'] as const) {
     program

@@ -1,6 +1,6 @@
 import type { PrinterProfile } from '../drivers/printer/escpos-printer.js';
-import { ConfigError } from './config-error.js';
-export { ConfigError, CONFIG_ERROR_CODES } from './config-error.js';
+import { ConfigError } from '../config/config-error.js';
+export { ConfigError, CONFIG_ERROR_CODES } from '../config/config-error.js';
 import { DEFAULT_MERCHANT_ID, DEFAULT_TERMINAL_ID } from '../config/terminal-identity.js';
 import { RECEIPT_LANGUAGES, type ReceiptLanguage } from '../receipts/receipt-labels.js';
 
@@ -11,6 +11,7 @@ import { DISPLAY_KINDS } from './lane-display.js';
 import { PINPAD_KINDS, type PinPadConfig } from './lane-pinpad.js';
 import { STRIPE_KINDS } from './lane-stripe.js';
 import { PRINTER_KINDS } from './printer-kinds.js';
+import { parseNexoConfig, type NexoConfig } from '../nexo/nexo-config.js';
 
 export type { PinPadConfig } from './lane-pinpad.js';
 
@@ -32,6 +33,8 @@ export interface LaneConfig {
    * demo mode, else none.
    */
   readonly stripe?: string;
+  /** The POIID the nexo endpoint knows this lane by (default "posbridge-<name>"). */
+  readonly poiId?: string;
 }
 
 /** A receipt printer the lanes name. */
@@ -90,10 +93,14 @@ export interface DaemonConfig {
   readonly backup: { readonly everyHours: number; readonly keep: number } | null;
   /** The lanes' contactless combinations and limits (`contactless` section); absent: the built-in defaults. */
   readonly contactless?: ContactlessConfig;
+  /** The Adyen-compatible nexo endpoint (docs/nexo.md); off when absent. */
+  readonly nexo?: NexoConfig;
+  /** Demo only (`posbridge demo --auto-card`): a virtual card presented, its PIN typed, to every payment. */
+  readonly autoCard?: { readonly profile: string; readonly delayMs: number };
 }
 
 
-const KEYS = new Set(['port', 'dataDir', 'allowedOrigins', 'host', 'readers', 'lanes', 'refundLimitForCashier', 'demo', 'diagTransmit', 'backup', 'merchant', 'printer', 'printerEncoding', 'printers', 'falsePinPadReaders', 'autoPrint', 'contactless']);
+const KEYS = new Set(['port', 'dataDir', 'allowedOrigins', 'host', 'readers', 'lanes', 'refundLimitForCashier', 'demo', 'diagTransmit', 'backup', 'merchant', 'printer', 'printerEncoding', 'printers', 'falsePinPadReaders', 'autoPrint', 'contactless', 'nexo']);
 
 /** Validates a parsed JSON config, filling defaults; ConfigError names the bad key and why. */
 export function parseConfig(json: unknown): DaemonConfig {
@@ -155,7 +162,19 @@ export function parseConfig(json: unknown): DaemonConfig {
     falsePinPadReaders: falsePinPads as string[],
     autoPrint: parseAutoPrint(o.autoPrint),
     ...(o.contactless !== undefined ? { contactless: parseContactlessSection(o.contactless) } : {}),
+    ...nexoSection(o.nexo, parsedLanes),
   };
+}
+
+function nexoSection(v: unknown, lanes: readonly LaneConfig[]): { nexo?: NexoConfig } {
+  const nexo = parseNexoConfig(v);
+  const seen = new Set<string>();
+  for (const [i, l] of lanes.entries()) {
+    const id = l.poiId ?? `posbridge-${l.name}`;
+    if (seen.has(id)) throw new ConfigError(`lanes[${i}].poiId`, `"${id}" names two lanes`);
+    seen.add(id);
+  }
+  return nexo ? { nexo } : {};
 }
 
 function parseAutoPrint(v: unknown): 'none' | 'customer' | 'both' {
@@ -167,7 +186,8 @@ function parseAutoPrint(v: unknown): 'none' | 'customer' | 'both' {
 function parseLane(l: unknown, i: number, printers: Readonly<Record<string, PrinterConfig>>): LaneConfig {
   const x = l as Record<string, unknown>;
   if (typeof x !== 'object' || x === null || typeof x.name !== 'string' || !/^[A-Za-z0-9_-]{1,40}$/.test(x.name)) throw new ConfigError(`lanes[${i}].name`, 'must be 1–40 letters, digits, _ or -');
-  for (const k of Object.keys(x)) if (!['name', 'reader', 'contactless', 'pinpad', 'printer', 'display', 'stripe'].includes(k)) throw new ConfigError(`lanes[${i}].${k}`, 'unknown key (known: name, reader, contactless, pinpad, printer, display, stripe)');
+  for (const k of Object.keys(x)) if (!['name', 'reader', 'contactless', 'pinpad', 'printer', 'display', 'stripe', 'poiId'].includes(k)) throw new ConfigError(`lanes[${i}].${k}`, 'unknown key (known: name, reader, contactless, pinpad, printer, display, stripe, poiId)');
+  if (x.poiId !== undefined && (typeof x.poiId !== 'string' || !/^[ -~]{1,64}$/.test(x.poiId))) throw new ConfigError(`lanes[${i}].poiId`, 'must be 1–64 printable characters (the POIID apps send)');
   if (typeof x.reader !== 'string' || x.reader === '') throw new ConfigError(`lanes[${i}].reader`, 'must name the PC/SC reader');
   if (x.contactless !== undefined && (typeof x.contactless !== 'string' || x.contactless === '' || x.contactless === x.reader)) throw new ConfigError(`lanes[${i}].contactless`, 'must name the contactless PC/SC reader (not the contact one)');
   // Each device value is checked by the registered kind that claims it (device-kind.ts).
@@ -185,6 +205,7 @@ function parseLane(l: unknown, i: number, printers: Readonly<Record<string, Prin
     ...(typeof x.printer === 'string' ? { printer: x.printer } : {}),
     ...(display ? { display } : {}),
     ...(stripe ? { stripe } : {}),
+    ...(typeof x.poiId === 'string' ? { poiId: x.poiId } : {}),
   };
 }
 

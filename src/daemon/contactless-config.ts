@@ -1,7 +1,7 @@
 // The daemon config's top-level `contactless` section (docs/configuration.md): the reader's combinations of AID and
 // kernel with their Entry Point limits, either listed one by one or from a zone preset (EUR, CNY).
 import { defaultContactlessConfig, type CombinationConfig, type ContactlessConfig, type SupportedKernel } from '../emv/contactless/index.js';
-import { ConfigError } from './config-error.js';
+import { ConfigError } from '../config/config-error.js';
 
 /** The kernels a combination may name (those this reader implements). */
 const KERNELS: readonly SupportedKernel[] = [2, 3, 7];

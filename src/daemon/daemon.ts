@@ -31,12 +31,17 @@ import type { CardSlot } from './sim-methods.js';
 import { VirtualPinPads } from './virtual-pin-pads.js';
 import { refuseSimulators } from './demo-only.js';
 import { field41, field42 } from '../config/terminal-identity.js';
+import { startNexo, type RunningNexo } from '../nexo/nexo-endpoint.js';
+import { lanePoiId } from '../nexo/nexo-config.js';
+import { autoCard } from './auto-card.js';
 
 /** A running daemon. */
 export interface RunningDaemon {
   readonly port: number;
   readonly url: string;
   readonly dataDir: string;
+  /** The nexo endpoint (Adyen Terminal API, local mode), when configured: its URL, certificate and lanes' POIIDs. */
+  readonly nexo: { readonly url: string; readonly port: number; readonly certificatePath: string; readonly poiIds: readonly string[] } | null;
   /** Pairs an API client (the demo prints a token this way). */
   pair(name: string, role: 'cashier' | 'supervisor' | 'admin'): string;
   /** Stops in reverse order: API, lanes (finishing or parking the running payments), host link, driver, journal. */
@@ -151,7 +156,14 @@ async function buildDaemon(config: DaemonConfig, dataDir: string, logger: Logger
   const server = new ApiServer({ port: config.port, allowedOrigins: config.allowedOrigins, clients, methods, logger, lanes: () => config.lanes.map((l) => ({ lane: l.name, reader: l.reader })) });
   started.add('printers and displays', () => devices.close());
   const port = await server.start();
+  started.add('API server', () => server.stop());
   notifier.bind((m, params) => server.notify(m, params));
+  // The nexo endpoint: the same payment methods behind Adyen's local Terminal API (docs/nexo.md).
+  const nexo: RunningNexo | null = config.nexo ? await startNexo({ config: config.nexo, lanes: config.lanes, dataDir, methods, store, merchant: config.merchant, receiptWidth: (lane) => devices.printingFor(lane)?.layout.cpl ?? 42, logger }) : null;
+  if (nexo) started.add('nexo endpoint', () => nexo.stop());
+  // Demo: --auto-card presents a virtual card (and types its PIN) to every payment that waits for one.
+  const auto = demo && config.autoCard ? autoCard({ methods, profile: config.autoCard.profile, pin: demo.profileInfo(config.autoCard.profile).pin, delayMs: config.autoCard.delayMs, logger }) : null;
+  const untap = auto ? notifier.tap(auto.listener) : () => undefined;
   const unsubscribe = forwardReaderEvents(driver, config.lanes, notifier);
   devices.resumePrinting(clock()); // receipts queued before a restart print at once
   // Every change after a payment's end is told (payment.updated).
@@ -161,12 +173,16 @@ async function buildDaemon(config: DaemonConfig, dataDir: string, logger: Logger
     port,
     url: `ws://127.0.0.1:${port}/v1`,
     dataDir,
+    nexo: nexo ? { url: nexo.url, port: nexo.port, certificatePath: nexo.certificatePath, poiIds: config.lanes.map(lanePoiId) } : null,
     pair: (name, role) => clients.pair(name, role, clock()).token,
     async stop() {
       stopUpdates();
       schedules.stop();
       unsubscribe();
       unwatchCards();
+      untap();
+      auto?.stop();
+      await nexo?.stop(); // before the API: no new payment comes in by either face
       await server.stop();
       // SIGTERM: payments not yet at the host are cancelled; the others finish (bounded by the kernel's own timeouts).
       for (const l of lanes.values()) l.flow.park();

@@ -1,11 +1,11 @@
 // Everything the daemon takes from the simulators, in one module that daemon.ts imports dynamically and only in demo
 // mode: a production run never loads src/sim (test/integration/no-simulators.test.ts checks it).
 export { simCaKeys } from '../sim/emv/sim-keys.js';
-import { createCard } from '../sim/emv/catalog.js';
+import { createCard, profileInfo } from '../sim/emv/catalog.js';
 import type { EscPosEmulator } from '../sim/printer/escpos-emulator.js';
 import { InProcessReaderDriver } from '../sim/in-process-reader.js';
 import type { CardSlot } from './sim-methods.js';
-export { createCard };
+export { createCard, profileInfo };
 export { HostSimulator } from '../sim/host/host-simulator.js';
 export { InProcessReaderDriver };
 export { SimulatedPinEntry } from '../sim/pinpad/sim-pin-entry.js';

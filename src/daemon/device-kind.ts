@@ -1,7 +1,7 @@
 // The registry's contract: each kind of lane device (a PIN pad, a stripe reader, a customer display, a printer's
 // connection) is one registration saying how its configuration value looks, whether it is a simulator, how it is
 // opened and how `posbridge doctor --config` reaches it on site. A new device model is its driver plus one entry.
-import { ConfigError } from './config-error.js';
+import { ConfigError } from '../config/config-error.js';
 
 /** What `posbridge doctor --config` found of one configured device. */
 export interface DeviceCheck {

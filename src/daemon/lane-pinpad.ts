@@ -7,7 +7,7 @@ import { SerialPinPad } from '../drivers/pinpad/serial-pinpad.js';
 import { PinPadError } from '../drivers/pinpad/serial-pinpad-errors.js';
 import type { Payment } from '../payments/payment-store.js';
 import type { CardPresence } from './card-presence.js';
-import { ConfigError } from './config-error.js';
+import { ConfigError } from '../config/config-error.js';
 import { kindOf, type DeviceCheck, type DeviceKind } from './device-kind.js';
 import { parsePinPadUrl } from '../drivers/pinpad/serial-pinpad-port.js';
 import { errorLine } from '../errors.js';

@@ -1,7 +1,7 @@
 import { HidError } from '../drivers/hid/errors.js';
 import { openHidStripeReader } from '../drivers/hid/hid-stripe-reader.js';
 import { listHidDevices, loadNodeHidBinding } from '../drivers/hid/node-hid-binding.js';
-import { ConfigError } from './config-error.js';
+import { ConfigError } from '../config/config-error.js';
 import type { DeviceCheck, DeviceKind } from './device-kind.js';
 import { errorLine } from '../errors.js';
 import { ReopeningStripeReader } from '../drivers/hid/reopening-stripe-reader.js';

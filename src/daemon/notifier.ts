@@ -5,6 +5,9 @@ import type { DaemonConfig } from './config.js';
 import type { ReaderDriver } from '../drivers/pcsc/types.js';
 import type { Payment } from '../payments/payment-store.js';
 import { textReceipt } from '../receipts/text-receipt.js';
+import { schemeOf } from '../emv/scheme.js';
+
+export { schemeOf };
 
 /** Where notifications go: the API server's notify. */
 export type NotifySink = (method: string, params: Record<string, unknown>) => void;
@@ -12,14 +15,22 @@ export type NotifySink = (method: string, params: Record<string, unknown>) => vo
 /** Notifications of the daemon's parts, delivered once a sink is bound (dropped before: no client can listen yet). */
 export class Notifier {
   private sink: NotifySink | null = null;
+  private readonly taps = new Set<NotifySink>();
 
   /** Sends from now on to `sink` (the API server). */
   bind(sink: NotifySink): void {
     this.sink = sink;
   }
 
-  /** Sends one notification to the connected clients. */
+  /** Also gives every notification to `fn` (in-process listeners: the demo's auto card); returns the removal. */
+  tap(fn: NotifySink): () => void {
+    this.taps.add(fn);
+    return () => this.taps.delete(fn);
+  }
+
+  /** Sends one notification to the connected clients (and the taps). */
   notify(method: string, params: Record<string, unknown>): void {
+    for (const fn of this.taps) fn(method, params);
     this.sink?.(method, params);
   }
 }
@@ -41,21 +52,4 @@ export function completedParams(p: Payment, merchant: DaemonConfig['merchant'], 
     scheme: schemeOf(p.aid),
     receipt: p.state === 'completed' || p.state === 'declined' ? textReceipt(p, merchant, 'customer', width).join('\n') : null,
   };
-}
-
-/** The card scheme from the AID's registered application provider (first 5 bytes). */
-export function schemeOf(aid: string | null): string | null {
-  if (!aid) return null;
-  const rid = aid.slice(0, 10).toUpperCase();
-  const names: Readonly<Record<string, string>> = {
-    A000000003: 'visa',
-    A000000004: 'mastercard',
-    A000000025: 'amex',
-    A000000042: 'cb',
-    A000000065: 'jcb',
-    A000000152: 'discover',
-    A000000333: 'unionpay',
-    A000000277: 'interac',
-  };
-  return names[rid] ?? null;
 }

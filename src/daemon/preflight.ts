@@ -2,7 +2,7 @@
 // cannot write) is one clear line and exit 2 at once, with nothing started to tear down.
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { DaemonError } from './errors.js';
+import { DaemonError } from '../config/daemon-errors.js';
 
 /** The data directory exists (made if missing) and this user may read and write it; DATA_DIR_UNUSABLE otherwise. */
 export function checkDataDir(dir: string): void {

@@ -6,7 +6,7 @@ import { PrinterError } from '../drivers/printer/errors.js';
 import { parsePrinterUrl } from '../drivers/printer/printer-url.js';
 import type { CommandSet } from '../drivers/printer/printer-profile.js';
 import { errorLine } from '../errors.js';
-import { ConfigError } from './config-error.js';
+import { ConfigError } from '../config/config-error.js';
 import type { DeviceCheck, DeviceKind } from './device-kind.js';
 
 

@@ -26,6 +26,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['payments'],
   ['receipts'],
   ['api'],
+  ['nexo'],
   ['daemon', 'client'],
   ['cli', 'index'],
   ['demo'],

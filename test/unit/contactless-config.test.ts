@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseConfig } from '../../src/daemon/config.js';
-import { ConfigError } from '../../src/daemon/config-error.js';
+import { ConfigError } from '../../src/config/config-error.js';
 import { parseContactlessSection, ZONES } from '../../src/daemon/contactless-config.js';
 import { DEFAULT_COMBINATIONS } from '../../src/emv/contactless/defaults.js';
 import { tap } from '../helpers/contactless-tap.js';

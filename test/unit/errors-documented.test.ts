@@ -25,18 +25,19 @@ import { READER_PIN_PAD_ERROR_CODES } from '../../src/drivers/pinpad/reader-pin-
 import { DISPLAY_ERROR_CODES } from '../../src/drivers/display/errors.js';
 import { PINPAD_ERROR_CODES } from '../../src/drivers/pinpad/serial-pinpad-errors.js';
 import { CONFIG_ERROR_CODES } from '../../src/daemon/config.js';
-import { DAEMON_ERROR_CODES } from '../../src/daemon/errors.js';
+import { DAEMON_ERROR_CODES } from '../../src/config/daemon-errors.js';
+import { NEXO_ERROR_CODES } from '../../src/nexo/errors.js';
 
 const doc = readFileSync(join(process.cwd(), 'docs', 'errors.md'), 'utf8');
 
 test('every error code is documented in docs/errors.md', () => {
-  const codes = [...APDU_ERROR_CODES, ...READER_ERROR_CODES, ...SIM_ERROR_CODES, ...EMV_ERROR_CODES, ...EMV_CRYPTO_ERROR_CODES, ...ISO8583_ERROR_CODES, ...HOST_ERROR_CODES, ...JOURNAL_ERROR_CODES, ...EMV_SIM_ERROR_CODES, ...API_ERROR_CODES, ...PAYMENT_ERROR_CODES, ...CONFIG_ERROR_CODES, ...PRINTER_ERROR_CODES, ...DUKPT_ERROR_CODES, ...HID_ERROR_CODES, ...TRACK_ERROR_CODES, ...STRIPE_REFUSAL_CODES, ...RECEIPT_ERROR_CODES, ...PART10_ERROR_CODES, ...READER_PIN_PAD_ERROR_CODES, ...DISPLAY_ERROR_CODES, ...PINPAD_ERROR_CODES, ...DAEMON_ERROR_CODES, 'USAGE'];
+  const codes = [...APDU_ERROR_CODES, ...READER_ERROR_CODES, ...SIM_ERROR_CODES, ...EMV_ERROR_CODES, ...EMV_CRYPTO_ERROR_CODES, ...ISO8583_ERROR_CODES, ...HOST_ERROR_CODES, ...JOURNAL_ERROR_CODES, ...EMV_SIM_ERROR_CODES, ...API_ERROR_CODES, ...PAYMENT_ERROR_CODES, ...CONFIG_ERROR_CODES, ...PRINTER_ERROR_CODES, ...DUKPT_ERROR_CODES, ...HID_ERROR_CODES, ...TRACK_ERROR_CODES, ...STRIPE_REFUSAL_CODES, ...RECEIPT_ERROR_CODES, ...PART10_ERROR_CODES, ...READER_PIN_PAD_ERROR_CODES, ...DISPLAY_ERROR_CODES, ...PINPAD_ERROR_CODES, ...DAEMON_ERROR_CODES, ...NEXO_ERROR_CODES, 'USAGE'];
   const missing = codes.filter((c) => !doc.includes(`\`${c}\``));
   assert.deepEqual(missing, []);
 });
 
 test('docs/errors.md documents no code the source does not have', () => {
-  const codes = new Set<string>([...APDU_ERROR_CODES, ...READER_ERROR_CODES, ...SIM_ERROR_CODES, ...EMV_ERROR_CODES, ...EMV_CRYPTO_ERROR_CODES, ...ISO8583_ERROR_CODES, ...HOST_ERROR_CODES, ...JOURNAL_ERROR_CODES, ...EMV_SIM_ERROR_CODES, ...API_ERROR_CODES, ...PAYMENT_ERROR_CODES, ...CONFIG_ERROR_CODES, ...PRINTER_ERROR_CODES, ...DUKPT_ERROR_CODES, ...HID_ERROR_CODES, ...TRACK_ERROR_CODES, ...STRIPE_REFUSAL_CODES, ...RECEIPT_ERROR_CODES, ...PART10_ERROR_CODES, ...READER_PIN_PAD_ERROR_CODES, ...DISPLAY_ERROR_CODES, ...PINPAD_ERROR_CODES, ...DAEMON_ERROR_CODES, 'USAGE']);
+  const codes = new Set<string>([...APDU_ERROR_CODES, ...READER_ERROR_CODES, ...SIM_ERROR_CODES, ...EMV_ERROR_CODES, ...EMV_CRYPTO_ERROR_CODES, ...ISO8583_ERROR_CODES, ...HOST_ERROR_CODES, ...JOURNAL_ERROR_CODES, ...EMV_SIM_ERROR_CODES, ...API_ERROR_CODES, ...PAYMENT_ERROR_CODES, ...CONFIG_ERROR_CODES, ...PRINTER_ERROR_CODES, ...DUKPT_ERROR_CODES, ...HID_ERROR_CODES, ...TRACK_ERROR_CODES, ...STRIPE_REFUSAL_CODES, ...RECEIPT_ERROR_CODES, ...PART10_ERROR_CODES, ...READER_PIN_PAD_ERROR_CODES, ...DISPLAY_ERROR_CODES, ...PINPAD_ERROR_CODES, ...DAEMON_ERROR_CODES, ...NEXO_ERROR_CODES, 'USAGE']);
   const documented = [...doc.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((m) => m[1]);
   assert.deepEqual(documented.filter((c) => !codes.has(c)), []);
 });

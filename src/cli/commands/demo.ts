@@ -14,6 +14,8 @@ import { WorkerCardSlot } from '../../sim/worker-card-slot.js';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { waitForStop } from './daemon.js';
+import { DEMO_NEXO, nexoPort, parseAutoCard, type DemoOptions } from './demo-options.js';
+import { listProfiles } from '../../sim/emv/catalog.js';
 
 /** A free TCP port whose successor is free too (vpcd opens two slots: port and port+1). */
 async function freePortPair(): Promise<number> {
@@ -39,7 +41,7 @@ async function freePortPair(): Promise<number> {
  * `posbridge demo [--port N] [--json]`: the daemon in demo mode — a virtual reader and card, a virtual PIN pad and
  * the host simulator — with a demo token; `--json` prints one line {"url","token","page"} once ready.
  */
-export async function demoCommand(ctx: CliContext, opts: { port?: string; json?: boolean; pcsc?: boolean }, signal?: AbortSignal): Promise<number> {
+export async function demoCommand(ctx: CliContext, opts: DemoOptions, signal?: AbortSignal): Promise<number> {
   const port = opts.port === undefined ? 17620 : Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, got "${opts.port}"`);
   const ownDir = process.env.POSBRIDGE_DATA_DIR === undefined;
@@ -62,7 +64,7 @@ export async function demoCommand(ctx: CliContext, opts: { port?: string; json?:
   }
 }
 
-async function runDemoDaemon(ctx: CliContext, opts: { json?: boolean; pcsc?: boolean }, port: number, dataDir: string, ownDir: boolean, parts: (() => Promise<void>)[], signal?: AbortSignal): Promise<number> {
+async function runDemoDaemon(ctx: CliContext, opts: DemoOptions, port: number, dataDir: string, ownDir: boolean, parts: (() => Promise<void>)[], signal?: AbortSignal): Promise<number> {
   // --pcsc: the virtual card goes into a vpcd reader of a private pcscd (this process must run in a mount namespace
   // with its own /run/pcscd: npm run demo arranges it), so the daemon drives the real PC/SC stack.
   const stack = opts.pcsc ? await PcscdStack.start({ port: await freePortPair(), readerName: 'Posbridge Virtual PCD' }) : null;
@@ -79,13 +81,17 @@ async function runDemoDaemon(ctx: CliContext, opts: { json?: boolean; pcsc?: boo
   const printer = new EscPosEmulator();
   const printerUrl = `tcp://127.0.0.1:${await printer.listen(0)}`;
   parts.push(() => printer.close());
-  const config: DaemonConfig = { port, dataDir, allowedOrigins: [], host: 'simulator', readers: stack ? 'pcsc' : 'virtual', lanes: [{ name: 'A', reader, contactless }], refundLimitForCashier: 5000, demo: true, diagTransmit: true, backup: null, printer: printerUrl, printerEncoding: 'cp858', merchant: { name: 'posbridge demo shop', address: ['1 Demo Street', '75001 Paris'], terminalId: DEFAULT_TERMINAL_ID, merchantId: DEFAULT_MERCHANT_ID } };
+  const autoCard = parseAutoCard(opts.autoCard, listProfiles());
+  // --nexo: Adyen's local Terminal API beside the WebSocket API, with the demo's published key (never for a shop).
+  const nexo = opts.nexo ? { port: nexoPort(opts.nexoPort), bind: '127.0.0.1', keyIdentifier: DEMO_NEXO.keyIdentifier, keyVersion: DEMO_NEXO.keyVersion, passphrase: DEMO_NEXO.passphrase } : undefined;
+  const config: DaemonConfig = { ...(nexo ? { nexo } : {}), ...(autoCard ? { autoCard } : {}), port, dataDir, allowedOrigins: [], host: 'simulator', readers: stack ? 'pcsc' : 'virtual', lanes: [{ name: 'A', reader, contactless, poiId: DEMO_NEXO.poiId }], refundLimitForCashier: 5000, demo: true, diagTransmit: true, backup: null, printer: printerUrl, printerEncoding: 'cp858', merchant: { name: 'posbridge demo shop', address: ['1 Demo Street', '75001 Paris'], terminalId: DEFAULT_TERMINAL_ID, merchantId: DEFAULT_MERCHANT_ID } };
   const logger = createLogger({ dataDir, consoleLevel: opts.json ? 'silent' : 'warn' });
   const slots = vpcd && vpcdTap ? new Map([['A', { insert: (p: string) => vpcd.insert(p), remove: () => vpcd.remove(), contactless: vpcdTap }]]) : undefined;
   const d = await startDaemon(config, logger, Date.now, slots, printer);
   parts.push(() => d.stop());
   const token = d.pair('demo', 'supervisor');
-  const info = { url: d.url, token, page: `http://127.0.0.1:${d.port}/`, dataDir, pid: process.pid };
+  const nexoInfo = d.nexo ? { url: d.nexo.url, poiId: DEMO_NEXO.poiId, keyIdentifier: DEMO_NEXO.keyIdentifier, keyVersion: DEMO_NEXO.keyVersion, passphrase: DEMO_NEXO.passphrase, certificate: d.nexo.certificatePath } : null;
+  const info = { url: d.url, token, page: `http://127.0.0.1:${d.port}/`, dataDir, pid: process.pid, ...(nexoInfo ? { nexo: nexoInfo } : {}) };
   if (opts.json) ctx.out(JSON.stringify(info));
   else {
     ctx.out(`posbridge demo ready: ${info.url} (card reader: ${stack ? 'pcscd + vpcd' : 'in-process'})`);
@@ -96,6 +102,8 @@ async function runDemoDaemon(ctx: CliContext, opts: { json?: boolean; pcsc?: boo
     ctx.out(`  receipt printer (emulated): ${printerUrl} — receipt.print {paymentId}`);
     ctx.out('  try: sim.insertCard {lane:"A", profile:"visa-sda-pse"}, payment.start {lane:"A", type:"sale", amount:1234, currency:"EUR", reference:"r1"}, sim.enterPin {lane:"A", pin:"1234"}');
     ctx.out('  or tap: payment.start {…}, then sim.tapCard {lane:"A", profile:"visa-qvsdc-fdda"} (a phone: "visa-qvsdc-phone")');
+    if (nexoInfo) ctx.out(`  nexo (Adyen local Terminal API): ${nexoInfo.url} POIID ${nexoInfo.poiId}, key ${nexoInfo.keyIdentifier} v${nexoInfo.keyVersion} passphrase "${nexoInfo.passphrase}", certificate ${nexoInfo.certificate} (docs/nexo.md)`);
+    if (autoCard) ctx.out(`  auto card: ${autoCard.profile} presented ${autoCard.delayMs} ms after each payment starts waiting for a card`);
     ctx.out('  Ctrl-C stops it.');
   }
   await waitForStop(signal);
