@@ -108,15 +108,15 @@ describe('posbridge binary on pcscd + vpcd', { skip: pcscSkip, timeout: 60_000 }
     assert.equal(empty.stderr, '');
     assert.deepEqual(JSON.parse(empty.stdout), {
       readers: [
-        { name: fx.readers[0], cardPresent: false, atr: null },
-        { name: fx.readers[1], cardPresent: false, atr: null },
+        { name: fx.readers[0], slot: 'unknown', cardPresent: false, atr: null },
+        { name: fx.readers[1], slot: 'unknown', cardPresent: false, atr: null },
       ],
     });
     const card = demoCard();
     await insert(0, card);
     const one = await posbridge('readers', '--json');
     assert.equal(one.code, 0, one.stderr);
-    assert.equal(one.stdout, `${JSON.stringify({ readers: [{ name: fx.readers[0], cardPresent: true, atr: toHex(card.atr) }, { name: fx.readers[1], cardPresent: false, atr: null }] })}\n`);
+    assert.equal(one.stdout, `${JSON.stringify({ readers: [{ name: fx.readers[0], slot: 'unknown', cardPresent: true, atr: toHex(card.atr) }, { name: fx.readers[1], slot: 'unknown', cardPresent: false, atr: null }] })}\n`);
   });
 
   test('apdu on a T=0 card through pcscd: SELECT PSE (case 4) answered 61xx, then 6Cxx on READ RECORD, full data', async () => {
