@@ -31,7 +31,7 @@ import type { CardSlot } from './sim-methods.js';
 import { VirtualPinPads } from './virtual-pin-pads.js';
 import { refuseSimulators } from './demo-only.js';
 import { field41, field42 } from '../config/terminal-identity.js';
-import { startNexo, type RunningNexo } from '../nexo/nexo-endpoint.js';
+import type { RunningNexo } from '../nexo/nexo-endpoint.js';
 import { lanePoiId } from '../nexo/nexo-config.js';
 import { autoCard } from './auto-card.js';
 
@@ -159,7 +159,8 @@ async function buildDaemon(config: DaemonConfig, dataDir: string, logger: Logger
   started.add('API server', () => server.stop());
   notifier.bind((m, params) => server.notify(m, params));
   // The nexo endpoint: the same payment methods behind Adyen's local Terminal API (docs/nexo.md).
-  const nexo: RunningNexo | null = config.nexo ? await startNexo({ config: config.nexo, lanes: config.lanes, dataDir, methods, store, merchant: config.merchant, receiptWidth: (lane) => devices.printingFor(lane)?.layout.cpl ?? 42, logger }) : null;
+  // The nexo endpoint (and its TLS and crypto) is loaded only when it is configured.
+  const nexo: RunningNexo | null = config.nexo ? await (await import('../nexo/nexo-endpoint.js')).startNexo({ config: config.nexo, lanes: config.lanes, dataDir, methods, store, merchant: config.merchant, receiptWidth: (lane) => devices.printingFor(lane)?.layout.cpl ?? 42, logger }) : null;
   if (nexo) started.add('nexo endpoint', () => nexo.stop());
   // Demo: --auto-card presents a virtual card (and types its PIN) to every payment that waits for one.
   const auto = demo && config.autoCard ? autoCard({ methods, profile: config.autoCard.profile, pin: demo.profileInfo(config.autoCard.profile).pin, delayMs: config.autoCard.delayMs, logger }) : null;

@@ -47,8 +47,18 @@ const SOURCES: ReadonlyArray<readonly [string, unknown]> = [
   ['profiles/maestro-contactless-online-pin.json', maestroContactlessOnlinePin],
 ];
 
-/** Every built-in profile, validated; SIM_PROFILE_INVALID names the file and key of the first bad one. */
+let loaded: readonly CardProfile[] | null = null;
+
+/**
+ * Every built-in profile, validated once (the host simulator looks a card up on every request); SIM_PROFILE_INVALID
+ * names the file and key of the first bad one.
+ */
 export function loadProfiles(): CardProfile[] {
+  loaded ??= parseAll();
+  return [...loaded];
+}
+
+function parseAll(): CardProfile[] {
   const seen = new Map<string, string>();
   return SOURCES.map(([file, json]) => {
     const p = parseProfile(json, file);
