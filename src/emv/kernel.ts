@@ -9,7 +9,8 @@ import { EmvDataStore } from './data-store.js';
 import { EmvError, type EmvStep } from './errors.js';
 import { defaultActionAnalysis, generateAc, terminalActionAnalysis } from './generate-ac.js';
 import { buildIccData } from './icc-data.js';
-import { bcdDigits, dateNumber, numericBytes, transactionDate, transactionTime } from './numeric.js';
+import { bcdDigits, dateNumber } from './numeric.js';
+import { setTransactionData } from './terminal-data.js';
 import { performOda, verifyCdaAtGenerateAc, type OdaOutcome } from './oda-step.js';
 import { readRecords } from './read-records.js';
 import { checkRestrictions } from './restrictions.js';
@@ -91,7 +92,6 @@ export interface EmvOutcome {
   readonly apduLog: ApduLogEntry[];
 }
 
-const TYPE_CODE = { purchase: '00', cash: '01', cashback: '09', refund: '20' } as const;
 
 /** Runs one EMV transaction on the card (EMV Books 1–4, contact; the contactless read path via the PPSE). */
 export class EmvKernel {
@@ -276,23 +276,7 @@ export class EmvKernel {
 
   private initTerminalData(store: EmvDataStore, req: TransactionRequest, tvr: Uint8Array, tsi: Uint8Array): void {
     const { config } = this.options;
-    const now = this.options.now();
-    const ascii = (s: string, n: number): Uint8Array => new TextEncoder().encode(s.padEnd(n, ' ').slice(0, n));
-    store.setTerminal(0x9f02, numericBytes(req.amount, 6));
-    store.setTerminal(0x9f03, numericBytes(req.amountOther ?? 0, 6));
-    store.setTerminal(0x5f2a, numericBytes(req.currency, 2));
-    store.setTerminal(0x9a, transactionDate(now));
-    store.setTerminal(0x9f21, transactionTime(now));
-    store.setTerminal(0x9c, fromHex(TYPE_CODE[req.type]));
-    store.setTerminal(0x9f37, this.options.randomBytes(4));
-    store.setTerminal(0x9f35, Uint8Array.of(config.terminalType));
-    store.setTerminal(0x9f33, fromHex(config.capabilities));
-    store.setTerminal(0x9f40, fromHex(config.additionalCapabilities));
-    store.setTerminal(0x9f1a, numericBytes(config.countryCode, 2));
-    store.setTerminal(0x9f1c, ascii(config.terminalId, 8));
-    store.setTerminal(0x9f1e, ascii(config.ifdSerial, 8));
-    store.setTerminal(0x9f15, numericBytes(config.merchantCategoryCode, 2));
-    store.setTerminal(0x9f41, numericBytes(req.sequenceCounter, 4));
+    setTransactionData(store, config, req, this.options.now(), this.options.randomBytes(4));
     store.setTerminal(0x9f66, fromHex(config.ttq));
     store.setTerminal(0x95, tvr);
     store.setTerminal(0x9b, tsi);

@@ -1,5 +1,4 @@
-import { HidError } from '../drivers/hid/errors.js';
-import type { StripeReader, SwipeResult } from '../drivers/hid/types.js';
+import type { StripeReader } from '../drivers/hid/types.js';
 import type { CardConnection, ReaderDriver } from '../drivers/pcsc/types.js';
 import { EmvError } from '../emv/errors.js';
 import { CARD_GONE_CODES, isBrokenSession } from './card-session.js';
@@ -12,6 +11,7 @@ import type { HostLink } from '../host/link.js';
 import type { Logger } from '../log/logger.js';
 import { PaymentError } from './errors.js';
 import type { NewPayment, Payment, PaymentStore } from './payment-store.js';
+import { CardSources } from './card-sources.js';
 import { isChipFailure, swipedPayment } from './swipe-payment.js';
 import { MAX_TAP_TRIES, runTap, type TapParts } from './tap-payment.js';
 import type { ContactlessConfig } from '../emv/contactless/index.js';
@@ -61,38 +61,12 @@ export class PaymentFlow {
   private reporting: string | null = null;
   /** The card data of the running payment (memory only), for the advice of an offline approval. */
   private card: AuthorizeContext | null = null;
-  /** Who takes the next swipe: set only while a payment waits for a card; other swipes are dropped. */
-  private swipeWaiter: ((r: SwipeResult) => void) | null = null;
-
-  /** A card in the contactless field was read already: it is not read again until it has left the field. */
-  private tapRead = false;
+  /** Where the lane's cards come from: its reader, its contactless reader, its stripe reader. */
+  private readonly sources: CardSources;
 
   /** Binds the flow to its lane's parts; with a stripe reader, starts reading its swipes. */
   constructor(private readonly o: PaymentFlowOptions) {
-    if (o.stripe) void this.pumpSwipes(o.stripe);
-    const cl = o.contactless?.reader;
-    if (cl) {
-      o.driver.subscribe((e) => {
-        if ((e.type === 'card-removed' || e.type === 'reader-detached') && e.reader === cl) this.tapRead = false;
-      });
-    }
-  }
-
-  /**
-   * Reads every swipe of the lane's stripe reader for as long as it is open, and hands each to the payment waiting
-   * for a card, if any. A swipe while no payment waits (between payments, during a chip payment) is dropped: it can
-   * never pay a later payment.
-   */
-  private async pumpSwipes(stripe: StripeReader): Promise<void> {
-    try {
-      for await (const r of stripe.swipes()) {
-        const take = this.swipeWaiter;
-        if (take) take(r);
-        else this.o.logger?.info('a swipe while no payment waits for a card: ignored', { lane: this.o.lane });
-      }
-    } catch (err) {
-      this.o.logger?.warn('stripe reader lost: the lane takes chip cards only', { lane: this.o.lane, code: err instanceof HidError ? err.code : 'HID_DEVICE_UNPLUGGED' });
-    }
+    this.sources = new CardSources({ driver: o.driver, reader: o.reader, contactlessReader: o.contactless?.reader ?? null, stripe: o.stripe ?? null, clock: o.clock, lane: o.lane, ...(o.logger ? { logger: o.logger } : {}) });
   }
 
   /** Starts a payment (or returns the one with the same reference); PAYMENT_LANE_BUSY while another runs. */
@@ -179,7 +153,7 @@ export class PaymentFlow {
         const ask = chipFailed ? 'swipe-fallback' : tapAllowed || !this.o.contactless ? 'waiting-for-card' : 'insert-card';
         if (asked !== ask) this.progress(id, ask);
         asked = ask;
-        const got = await this.waitForCardOrSwipe(signal, !chipFailed, tapAllowed && !chipFailed, deadline);
+        const got = await this.sources.wait(signal, !chipFailed, tapAllowed && !chipFailed, deadline);
         if (got.kind === 'tap') {
           const tap = await runTap(this.tapParts(id), payment, auth, signal);
           if (tap === 'done') return;
@@ -211,7 +185,7 @@ export class PaymentFlow {
           // The card was swapped for another before anything went to the host: read the card now in the reader. A
           // real reader's event counter turns a swap into CARD_REMOVED; a swap faster than the reader's presence
           // poll (vpcd, some USB readers) shows only as a broken exchange with a card still there.
-          if (isBrokenSession(err) && swapRetries++ < 2 && store.get(id).state === 'created' && (await this.cardInReader().catch(() => false))) {
+          if (isBrokenSession(err) && swapRetries++ < 2 && store.get(id).state === 'created' && (await this.sources.cardInReader().catch(() => false))) {
             this.o.logger?.info('the card was swapped before authorisation: reading the new card', { paymentId: id });
             await conn?.disconnect('unpower').catch((e: unknown) => this.o.logger?.debug('disconnect after a card swap failed', { code: e instanceof Error ? e.message : String(e) }));
             conn = null;
@@ -346,75 +320,13 @@ export class PaymentFlow {
       ...this.o,
       contactless: cl,
       progress: (step) => this.progress(id, step),
-      tapping: () => (this.tapRead = true),
+      tapping: () => this.sources.tapping(),
       cardRead: (card) => (this.card = card),
       authorize: (payment, auth, icc, card, signal) => this.authorize(payment, auth, icc, card, signal, 'contactless'),
       finish: (outcome, auth) => this.finish(id, outcome, auth, 'contactless'),
     };
   }
 
-  /** True when the lane's reader holds a card now. */
-  private async cardInReader(): Promise<boolean> {
-    const r = (await this.o.driver.listReaders()).find((x) => x.name === this.o.reader);
-    return r?.cardPresent === true;
-  }
-
-  /**
-   * Waits for a chip card in the reader or a swipe on the lane's stripe reader, until `deadline`. After a chip failure
-   * (`chipAllowed` false) only a swipe is taken: the card left in the reader is the one that failed.
-   */
-
-  private async waitForCardOrSwipe(signal: AbortSignal, chipAllowed: boolean, tapAllowed: boolean, deadline: number): Promise<{ readonly kind: 'chip' | 'tap' } | { readonly kind: 'swipe'; readonly swipe: SwipeResult }> {
-    let swiped: SwipeResult | null = null;
-    // The reader is listed once at the start, then again only when its events say a card (or the reader, or the
-    // PC/SC service) arrived: no polling while the lane waits.
-    const tapReader = tapAllowed ? (this.o.contactless?.reader ?? null) : null;
-    let look = chipAllowed || tapReader !== null;
-    let wake: () => void = () => undefined;
-    this.swipeWaiter = (r) => {
-      swiped ??= r;
-      wake();
-    };
-    const unsubscribe = look
-      ? this.o.driver.subscribe((e) => {
-          if ('reader' in e && e.reader !== this.o.reader && e.reader !== tapReader) return;
-          if (e.type === 'card-inserted' || e.type === 'reader-attached' || e.type === 'service-back') {
-            look = true;
-            wake();
-          }
-        })
-      : () => undefined;
-    const onAbort = (): void => wake();
-    signal.addEventListener('abort', onAbort);
-    try {
-      for (;;) {
-        if (signal.aborted) throw new EmvError('EMV_CANCELLED', 'selection', 'cancelled while waiting for the card');
-        if (swiped) return { kind: 'swipe', swipe: swiped };
-        if (look) {
-          look = false;
-          const readers = await this.o.driver.listReaders();
-          if (chipAllowed && readers.some((r) => r.name === this.o.reader && r.cardPresent)) return { kind: 'chip' };
-          // A card left in the field after its read is not read again: it must leave and be presented anew.
-          if (tapReader && !this.tapRead && readers.some((r) => r.name === tapReader && r.cardPresent)) return { kind: 'tap' };
-          continue; // an event may have come while the readers were listed
-        }
-        const left = deadline - this.o.clock();
-        if (left <= 0) throw new PaymentError('PAYMENT_NO_CARD', 'no card was presented in time');
-        await new Promise<void>((res) => {
-          const t = setTimeout(res, left);
-          wake = () => {
-            clearTimeout(t);
-            res();
-          };
-        });
-        wake = () => undefined;
-      }
-    } finally {
-      this.swipeWaiter = null;
-      unsubscribe();
-      signal.removeEventListener('abort', onAbort);
-    }
-  }
 }
 
 /** A payment as the host sees it. */
