@@ -84,11 +84,21 @@ describe('contactless payments through the daemon on pcscd + vpcd', { skip: pcsc
     const waiting = step('waiting-for-card');
     const paying = client.pay({ lane: 'A', type: 'sale', amount: 1300, currency: 'EUR', reference: `tap-${++n}` });
     await waiting;
-    // The first card is still in the field: only a new presentation (the phone) pays this one.
+    // The first card is still in the field and this payment does not take it. It leaves (the daemon sees it go:
+    // a same-millisecond swap on one vpcd slot is below what pcscd sees), and the phone presented next pays.
+    const removed = new Promise<void>((resolve) => {
+      const off = client.on('card.removed', () => {
+        off();
+        resolve();
+      });
+    });
+    await client.call('sim.removeCard', { lane: 'A' });
+    await removed;
     const reading = step('tap-reading');
     await client.call('sim.tapCard', { lane: 'A', profile: 'visa-qvsdc-phone' });
     await reading;
     const paid = await paying;
+    assert.equal(paid.maskedPan, '476173******0044', 'paid by the phone, not by the card left in the field');
     assert.equal(paid.result, 'approved', paid.reason ?? '');
     assert.equal(paid.cvm, 'cdcvm', 'the phone verified its holder');
     assert.equal(host.received('0200').length, 1, 'one authorisation for one payment');
