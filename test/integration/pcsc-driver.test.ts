@@ -109,6 +109,27 @@ for (const [kind, makeDriver] of DRIVERS) describe(`${kind} on pcscd + vpcd`, { 
     }
   });
 
+  // The daemon's driver (many listeners: lanes, notifications, PIN entry); the CLI's has one listener per command.
+  test('a listener that joins while another listens is told the readers and the card present first', { skip: kind === 'PcscReaderDriver' ? 'the CLI driver tells the present state to its first listener only' : false }, async () => {
+    await waitForCard(driver, fx.readers[0], true);
+    const first = new EventLog();
+    const offFirst = driver.subscribe(first.push);
+    try {
+      await first.waitFor((e) => e.type === 'card-inserted' && e.reader === fx.readers[0]);
+      const second = new EventLog();
+      const offSecond = driver.subscribe(second.push);
+      try {
+        await second.waitFor((e) => e.type === 'reader-attached' && e.reader === fx.readers[1]);
+        const ins = await second.waitFor((e) => e.type === 'card-inserted' && e.reader === fx.readers[0]);
+        assert.ok(ins.type === 'card-inserted' && toHex(ins.atr) === T1_ATR);
+      } finally {
+        offSecond();
+      }
+    } finally {
+      offFirst();
+    }
+  });
+
   test('a card pulled mid-APDU fails the pending transmit with CARD_REMOVED, and later ones too', async () => {
     await insert(0, slowCard(3000));
     const conn = await driver.connect(fx.readers[0]);

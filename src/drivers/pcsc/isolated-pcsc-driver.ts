@@ -31,6 +31,10 @@ export class IsolatedPcscDriver implements ReaderDriver {
   private readonly listeners = new Set<(e: ReaderEvent) => void>();
   private readonly locks = new KeyedMutex();
   private readonly present = new Map<string, boolean>();
+  /** The ATR of each reader's card, for the state a late subscriber is told first. */
+  private readonly atrs = new Map<string, Uint8Array>();
+  /** The monitor host watches (from the first subscriber on, for the driver's life: no toggling of its monitor). */
+  private watching = false;
   private closed = false;
   private restartTimer: NodeJS.Timeout | null = null;
   /** The current monitor restart delay, ms; 0 while the monitor runs. */
@@ -64,10 +68,13 @@ export class IsolatedPcscDriver implements ReaderDriver {
   subscribe(listener: (event: ReaderEvent) => void): () => void {
     if (this.closed) throw new ReaderError('NOT_CONNECTED', 'the reader driver is closed');
     this.listeners.add(listener);
-    if (this.listeners.size === 1) this.watch();
+    if (!this.watching && !this.restartTimer) {
+      // The monitor's first events are the readers and cards present: every listener gets them.
+      this.watching = true;
+      this.watch();
+    } else this.replay(listener);
     return () => {
       this.listeners.delete(listener);
-      if (this.listeners.size === 0 && this.monitor?.alive) this.monitor.post({ op: 'unwatch' });
     };
   }
 
@@ -100,11 +107,15 @@ export class IsolatedPcscDriver implements ReaderDriver {
     if (e.type === 'reader-attached') this.present.set(e.reader, false);
     if (e.type === 'card-inserted') {
       this.present.set(e.reader, true);
+      this.atrs.set(e.reader, e.atr);
       // The payment connects right after an insertion: start the reader's host now, off the payment's path.
       if (!this.closed) this.readerHost(e.reader);
-    } else if (e.type === 'card-removed') this.present.set(e.reader, false);
-    else if (e.type === 'reader-detached') {
+    } else if (e.type === 'card-removed') {
+      this.present.set(e.reader, false);
+      this.atrs.delete(e.reader);
+    } else if (e.type === 'reader-detached') {
       this.present.delete(e.reader);
+      this.atrs.delete(e.reader);
       // An unplugged reader's host has nothing left to serve.
       const host = this.readerHosts.get(e.reader);
       this.readerHosts.delete(e.reader);
@@ -117,6 +128,19 @@ export class IsolatedPcscDriver implements ReaderDriver {
         this.options.logger?.error('a reader event listener failed', { err, event: e.type });
       }
     }
+  }
+
+  /** Tells a listener that joins later the readers and cards present now, as the monitor told the first one. */
+  private replay(listener: (event: ReaderEvent) => void): void {
+    queueMicrotask(() => {
+      if (!this.listeners.has(listener)) return;
+      const at = new Date();
+      for (const [reader, present] of [...this.present]) {
+        listener({ type: 'reader-attached', reader, at });
+        const atr = this.atrs.get(reader);
+        if (present && atr) listener({ type: 'card-inserted', reader, atr, at });
+      }
+    });
   }
 
   private watch(): void {
@@ -147,6 +171,7 @@ export class IsolatedPcscDriver implements ReaderDriver {
   private monitorGone(host: PcscHost, wedged: boolean): void {
     if (this.closed || this.monitor !== host) return;
     this.monitor = null;
+    this.watching = false;
     if (host.failedToStart) {
       this.options.logger?.error('the PC/SC binding cannot load: reader events stopped', { code: host.failedToStart.code, err: host.failedToStart });
       return;
@@ -163,6 +188,7 @@ export class IsolatedPcscDriver implements ReaderDriver {
         .then(() => this.resync())
         .then(
           () => {
+            this.watching = true;
             this.restartDelay = 0;
             this.emit({ type: 'service-back', at: new Date() });
           },

@@ -21,6 +21,8 @@ export class ReaderMonitor {
   private context: BindingContext | null = null;
   private loop: Promise<void> | null = null;
   private stopping = false;
+  /** A listener came while the loop was ending: start a new loop once it has. */
+  private restartAfterStop = false;
   private wake: (() => void) | null = null;
 
   /** Builds an idle monitor; it starts with the first subscriber. */
@@ -35,6 +37,10 @@ export class ReaderMonitor {
     if (!this.loop) {
       this.stopping = false;
       this.loop = this.run();
+    } else if (this.stopping) {
+      // The last listener left a moment ago and the loop is still ending: a new one starts once it has (else this
+      // listener would wait for events no loop sends).
+      this.restartAfterStop = true;
     }
     return () => {
       this.listeners.delete(listener);
@@ -53,6 +59,12 @@ export class ReaderMonitor {
     }
     await this.loop;
     this.loop = null;
+    if (this.restartAfterStop && this.listeners.size > 0) {
+      this.restartAfterStop = false;
+      this.stopping = false;
+      this.loop = this.run();
+    }
+    this.restartAfterStop = false;
   }
 
   private emit(e: ReaderEvent): void {
