@@ -55,6 +55,17 @@ export function parseAfl(bytes: Uint8Array): AflEntry[] {
   return out;
 }
 
+/** The GPO command's data: the card's PDOL (9F38) filled from the store; empty without a PDOL; EMV_CARD_DATA_INVALID when it is malformed. */
+export function pdolDataOf(store: EmvDataStore): Uint8Array {
+  const pdol = store.getCard(0x9f38);
+  if (!pdol) return new Uint8Array(0);
+  try {
+    return buildDolData(parseDol(pdol), (t) => store.get(t), dolFormatOf);
+  } catch (err) {
+    throw new EmvError('EMV_CARD_DATA_INVALID', 'initiate', `PDOL is malformed: ${err instanceof Error ? err.message : String(err)}`, {}, err);
+  }
+}
+
 /** The result of GET PROCESSING OPTIONS. */
 export type GpoResult = { readonly ok: true; readonly aip: Uint8Array; readonly afl: AflEntry[]; readonly pdolData: Uint8Array } | { readonly ok: false; readonly sw: string };
 
@@ -63,15 +74,7 @@ export type GpoResult = { readonly ok: true; readonly aip: Uint8Array; readonly 
  * 6985 (conditions not satisfied) resolves `{ok: false}`: the caller drops the application and selects again.
  */
 export async function getProcessingOptions(io: CardIo, store: EmvDataStore): Promise<GpoResult> {
-  const pdol = store.getCard(0x9f38);
-  let pdolData: Uint8Array = new Uint8Array(0);
-  if (pdol) {
-    try {
-      pdolData = buildDolData(parseDol(pdol), (t) => store.get(t), dolFormatOf);
-    } catch (err) {
-      throw new EmvError('EMV_CARD_DATA_INVALID', 'initiate', `PDOL is malformed: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
+  const pdolData = pdolDataOf(store);
   const gpo = CommandApdu.getProcessingOptions(pdolData);
   let r = await io.send('initiate', gpo);
   // Field quirk: some cards refuse GPO as case 4 with 6700 (wrong length); they take it without Le (case 3).

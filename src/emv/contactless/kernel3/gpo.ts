@@ -2,12 +2,11 @@
 // country, TVR, currency, date, type, UN…), the status words that are outcomes, and the format 2 answer. Kernel 2
 // sends its GPO through the same function (its PDOL has no TTQ; the status words are taken the same way).
 import { CommandApdu } from '../../../apdu/command-apdu.js';
-import { buildDolData, parseDol } from '../../../apdu/dol.js';
 import { findTlv } from '../../../apdu/tlv.js';
 import type { CardIo } from '../../card-io.js';
-import { dolFormatOf, type EmvDataStore } from '../../data-store.js';
+import type { EmvDataStore } from '../../data-store.js';
 import { EmvError } from '../../errors.js';
-import { parseAfl, type AflEntry } from '../../initiate.js';
+import { parseAfl, pdolDataOf, type AflEntry } from '../../initiate.js';
 
 /** GPO's result: the card's answer stored, or an outcome decided by the status word. */
 export type Kernel3Gpo =
@@ -21,15 +20,7 @@ export type Kernel3Gpo =
  * as AIP and AFL only.
  */
 export async function kernel3Gpo(io: CardIo, store: EmvDataStore): Promise<Kernel3Gpo> {
-  const pdol = store.getCard(0x9f38);
-  let pdolData: Uint8Array = new Uint8Array(0);
-  if (pdol) {
-    try {
-      pdolData = buildDolData(parseDol(pdol), (t) => store.get(t), dolFormatOf);
-    } catch (err) {
-      throw new EmvError('EMV_CARD_DATA_INVALID', 'initiate', `PDOL is malformed: ${err instanceof Error ? err.message : String(err)}`, {}, err);
-    }
-  }
+  const pdolData = pdolDataOf(store);
   const r = await io.send('initiate', CommandApdu.getProcessingOptions(pdolData));
   if (r.sw === 0x6985) return { ok: false, outcome: 'select-next', seePhone: false, sw: r.swHex };
   if (r.sw === 0x6984) return { ok: false, outcome: 'try-another-interface', seePhone: false, sw: r.swHex };
