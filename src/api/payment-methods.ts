@@ -71,7 +71,7 @@ export function paymentMethods(d: PaymentMethodDeps): Map<string, MethodSpec> {
       if (type === 'refund' && amount > d.refundLimitForCashier && session.client?.role === 'cashier') {
         throw new ApiError('FORBIDDEN', `refunds above ${d.refundLimitForCashier} need a supervisor token`);
       }
-      const r = lane.flow.start({ type, amount, currency, reference });
+      const r = lane.flow.start({ type, amount, currency, reference, cashier: session.client?.name ?? null });
       return { paymentId: r.payment.id, created: r.created, state: r.payment.state };
     }),
     defineMethod('payment.status', ({ paymentId, reference }) => {

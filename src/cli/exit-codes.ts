@@ -21,7 +21,7 @@ export function exitCodeFor(err: unknown): number {
   if (err instanceof PosbridgeError && err.code === 'CONFIG_INVALID') return EXIT.USAGE;
   // What keeps the daemon (or a command) from starting: a port in use, an unusable data directory, a locked journal.
   if (err instanceof DaemonError) return EXIT.USAGE;
-  if (err instanceof JournalError && (err.code === 'JOURNAL_LOCKED' || err.code === 'JOURNAL_OPEN_FAILED')) return EXIT.USAGE;
+  if (err instanceof JournalError && (err.code === 'JOURNAL_LOCKED' || err.code === 'JOURNAL_OPEN_FAILED' || err.code === 'JOURNAL_TOO_NEW')) return EXIT.USAGE;
   if (err instanceof ReaderError) {
     switch (err.code) {
       case 'PCSC_NO_SERVICE':

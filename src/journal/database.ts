@@ -149,6 +149,9 @@ export const MIGRATIONS: readonly string[] = [
   // A tap: entry_mode stays 'chip' (EMV data from the card; its CHECK predates contactless and SQLite cannot widen a
   // CHECK without rebuilding the table the receipts and events refer to), the interface says contactless.
   `ALTER TABLE payments ADD COLUMN card_interface TEXT CHECK (card_interface IN ('contact', 'contactless'));`,
+  // Who took the payment: the API client's name (the cashier) for reports and shifts; null for nexo and the CLI.
+  `ALTER TABLE payments ADD COLUMN cashier TEXT;
+   CREATE INDEX payments_lane_created ON payments (lane, created_at);`,
 ];
 
 /** Opens (creating) the journal database: WAL, full sync on commit, foreign keys, migrations applied. */
@@ -181,9 +184,22 @@ export function openDatabase(path: string): Db {
   return db;
 }
 
-/** Applies the migrations not yet applied, each in its own transaction. */
+/** The journal schema version this build writes (the number of migrations it knows). */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * Applies the migrations not yet applied, each in its own transaction. Migrations only go forward: a journal written
+ * by a newer posbridge (a higher schema version) stops with JOURNAL_TOO_NEW and is left untouched.
+ */
 export function migrate(db: Db): void {
   const current = Number(db.pragma('user_version', { simple: true }));
+  if (current > MIGRATIONS.length) {
+    throw new JournalError(
+      'JOURNAL_TOO_NEW',
+      `the journal has schema version ${current}, written by a newer posbridge; this one knows up to ${MIGRATIONS.length}: install that newer version again (never run an older one on it)`,
+      { schemaVersion: current, known: MIGRATIONS.length },
+    );
+  }
   for (let i = current; i < MIGRATIONS.length; i++) {
     try {
       db.transaction(() => {

@@ -1,7 +1,7 @@
 import { PosbridgeError } from '../errors.js';
 
 /** Every code a JournalError can carry (documented in docs/errors.md). */
-export const JOURNAL_ERROR_CODES = ['JOURNAL_OPEN_FAILED', 'JOURNAL_MIGRATION_FAILED', 'JOURNAL_SEAL_FAILED', 'JOURNAL_NOT_FOUND', 'JOURNAL_LOCKED'] as const;
+export const JOURNAL_ERROR_CODES = ['JOURNAL_OPEN_FAILED', 'JOURNAL_MIGRATION_FAILED', 'JOURNAL_SEAL_FAILED', 'JOURNAL_NOT_FOUND', 'JOURNAL_LOCKED', 'JOURNAL_TOO_NEW'] as const;
 
 /** A stable code of the journal. */
 export type JournalErrorCode = (typeof JOURNAL_ERROR_CODES)[number];

@@ -15,6 +15,8 @@ export interface NewPayment {
   readonly currency: string;
   /** The caller's unique id: the same reference twice is the same payment. */
   readonly reference: string;
+  /** The API client (cashier) that started it; null or absent for nexo and the CLI. */
+  readonly cashier?: string | null;
 }
 
 /** A payment as stored (no full PAN, ever). */
@@ -39,6 +41,8 @@ export interface Payment extends NewPayment {
   readonly entryMode: EntryMode | null;
   /** The terminal id (config merchant.terminalId) the payment ran under; null for rows from before it was kept. */
   readonly terminalId: string | null;
+  /** The API client's name that started it (the cashier); null when started another way. */
+  readonly cashier: string | null;
 }
 
 /** How a payment's card was read. */
@@ -106,6 +110,7 @@ interface Row {
   entry_mode: Exclude<EntryMode, 'contactless'> | null;
   card_interface: 'contact' | 'contactless' | null;
   terminal_id: string | null;
+  cashier: string | null;
 }
 
 /**
@@ -167,8 +172,8 @@ export class PaymentStore {
       if (busy) throw new PaymentError('PAYMENT_LANE_BUSY', `lane ${p.lane} has a payment in progress`, { lane: p.lane, paymentId: busy.id });
       const id = randomUUID();
       this.db
-        .prepare(`INSERT INTO payments (id, reference, lane, type, amount, currency, state, created_at, updated_at, terminal_id) VALUES (?, ?, ?, ?, ?, ?, 'created', ?, ?, ?)`)
-        .run(id, p.reference, p.lane, p.type, p.amount, p.currency, now, now, this.terminalId);
+        .prepare(`INSERT INTO payments (id, reference, lane, type, amount, currency, state, created_at, updated_at, terminal_id, cashier) VALUES (?, ?, ?, ?, ?, ?, 'created', ?, ?, ?, ?)`)
+        .run(id, p.reference, p.lane, p.type, p.amount, p.currency, now, now, this.terminalId, p.cashier ?? null);
       this.event(id, 'created', now, null);
       return { payment: this.get(id), created: true };
     })();
@@ -352,5 +357,6 @@ function toPayment(r: Row): Payment {
     tsi: r.tsi,
     entryMode: r.card_interface === 'contactless' ? 'contactless' : r.entry_mode,
     terminalId: r.terminal_id,
+    cashier: r.cashier,
   };
 }

@@ -46,6 +46,7 @@ const SALE: Payment = {
   tsi: 'E800',
   entryMode: 'chip',
   terminalId: 'POSB0001',
+  cashier: null,
 };
 
 interface Layout {
