@@ -22,6 +22,9 @@ export function exitCodeFor(err: unknown): number {
   // What keeps the daemon (or a command) from starting: a port in use, an unusable data directory, a locked journal.
   if (err instanceof DaemonError) return EXIT.USAGE;
   if (err instanceof JournalError && (err.code === 'JOURNAL_LOCKED' || err.code === 'JOURNAL_OPEN_FAILED' || err.code === 'JOURNAL_TOO_NEW')) return EXIT.USAGE;
+  // A backup refused for what the operator must change (the key, the posbridge version, a running daemon, --force);
+  // a damaged backup (BACKUP_CORRUPT) is a failure.
+  if (err instanceof JournalError && err.code.startsWith('BACKUP_') && err.code !== 'BACKUP_CORRUPT') return EXIT.USAGE;
   if (err instanceof ReaderError) {
     switch (err.code) {
       case 'PCSC_NO_SERVICE':

@@ -10,6 +10,7 @@ import { clientsCommand, pairCommand } from './commands/clients.js';
 import { daemonCommand } from './commands/daemon.js';
 import { payCommand, statusCommand, type ClientCliOptions } from './commands/client-commands.js';
 import { journalCommand, type JournalOptions } from './commands/journal.js';
+import { backupCommand, type BackupOptions } from './commands/backup.js';
 import { printerStatusCommand, printerTestCommand, type PrinterCliOptions } from './commands/printer.js';
 import type { SimPrinterOptions } from './commands/sim-printer.js';
 import type { SimPinPadOptions } from './commands/sim-pinpad.js';
@@ -195,7 +196,7 @@ export function buildProgram(ctx: CliContext, result: { code: number }, signal?:
 
   program
     .command('journal')
-    .description('the payments journal: list, show ID, export --csv, backup [--keep N] [--dir D] (masked PANs only)')
+    .description('the payments journal: list, show ID, export --csv (masked PANs only); backup = `posbridge backup now`')
     .argument('<action>', 'list | show | export | backup')
     .argument('[id]', 'payment id for show')
     .option('--from <date>', 'from (ISO 8601)')
@@ -205,6 +206,21 @@ export function buildProgram(ctx: CliContext, result: { code: number }, signal?:
     .option('--dir <dir>', 'backup directory (default <data dir>/backups)')
     .option('--json', 'machine-readable output')
     .action((action: string, id: string | undefined, opts: JournalOptions) => run(() => journalCommand(ctx, action, id, opts))());
+
+  program
+    .command('backup')
+    .description('encrypted backups of the data directory: now, verify FILE, restore FILE (docs/backups.md)')
+    .argument('<action>', 'now | verify | restore')
+    .argument('[file]', 'the backup file (verify, restore)')
+    .option('--config <file>', 'daemon configuration: its dataDir and "backup" section (keep, copyTo, keyFile)')
+    .option('--data-dir <dir>', 'data directory (default: the config\'s, else POSBRIDGE_DATA_DIR or the OS convention)')
+    .option('--key <file>', 'backup key file (default: the config\'s backup.keyFile, else <config dir>/backup.key)')
+    .option('--dir <dir>', 'now: where backups go (default <data dir>/backups)')
+    .option('--keep <n>', 'now: backups to keep there and in copyTo (default: the config\'s, else 7)')
+    .option('--copy-to <dir>', 'now: also copy the backup to this folder (default: the config\'s backup.copyTo)')
+    .option('--force', 'restore: restore over an existing journal (kept aside as journal.db.before-restore-<time>)')
+    .option('--json', 'machine-readable output')
+    .action((action: string, file: string | undefined, opts: BackupOptions) => run(() => backupCommand(ctx, action, file, opts))());
 
   program
     .command('pair')

@@ -24,3 +24,16 @@ export function defaultDataDir(p: PathEnv = currentPathEnv()): string {
   if (p.platform === 'darwin') return join(p.home, 'Library', 'Application Support', 'posbridge');
   return join(p.env.XDG_STATE_HOME ?? join(p.home, '.local', 'state'), 'posbridge');
 }
+
+/**
+ * posbridge's configuration directory by OS convention, where the backup key lives by default (outside the data
+ * directory, so a backup never holds its own key): POSBRIDGE_CONFIG_DIR when set; Windows %APPDATA%\posbridge;
+ * macOS ~/Library/Preferences/posbridge; elsewhere $XDG_CONFIG_HOME/posbridge or ~/.config/posbridge.
+ */
+export function defaultConfigDir(p: PathEnv = currentPathEnv()): string {
+  const override = p.env.POSBRIDGE_CONFIG_DIR;
+  if (override) return override;
+  if (p.platform === 'win32') return join(p.env.APPDATA ?? join(p.home, 'AppData', 'Roaming'), 'posbridge');
+  if (p.platform === 'darwin') return join(p.home, 'Library', 'Preferences', 'posbridge');
+  return join(p.env.XDG_CONFIG_HOME ?? join(p.home, '.config'), 'posbridge');
+}

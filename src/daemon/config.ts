@@ -89,8 +89,12 @@ export interface DaemonConfig {
    * the receipts (`en` by default, `zh`: Chinese labels).
    */
   readonly merchant: { readonly name: string; readonly address: readonly string[]; readonly terminalId: string; readonly merchantId: string; readonly language?: ReceiptLanguage };
-  /** Online journal backups on a schedule: every N hours, keeping `keep` copies in <dataDir>/backups. */
-  readonly backup: { readonly everyHours: number; readonly keep: number } | null;
+  /**
+   * Encrypted backups on a schedule (docs/backups.md): every N hours, keeping `keep` in <dataDir>/backups and in
+   * `copyTo` (a second folder, e.g. a mounted share) when set, sealed with the key in `keyFile` (default
+   * <config dir>/backup.key). Null: no scheduled backups (`posbridge backup now` still works).
+   */
+  readonly backup: BackupConfig | null;
   /** The lanes' contactless combinations and limits (`contactless` section); absent: the built-in defaults. */
   readonly contactless?: ContactlessConfig;
   /** The Adyen-compatible nexo endpoint (docs/nexo.md); off when absent. */
@@ -99,6 +103,25 @@ export interface DaemonConfig {
   readonly autoCard?: { readonly profile: string; readonly delayMs: number };
 }
 
+
+/** The `backup` section. */
+export interface BackupConfig {
+  readonly everyHours: number;
+  readonly keep: number;
+  /** A second folder receiving a copy of each backup (a mounted share). */
+  readonly copyTo?: string;
+  /** The backup key file (default <config dir>/backup.key); never inside the backups. */
+  readonly keyFile?: string;
+}
+
+function parseBackup(v: unknown): BackupConfig {
+  const b = v as Record<string, unknown>;
+  const shape = 'must be {"everyHours": N > 0, "keep": N >= 1, "copyTo"?: "/a/folder", "keyFile"?: "/a/file"}, or false';
+  if (typeof b !== 'object' || b === null || typeof b.everyHours !== 'number' || !(b.everyHours > 0) || typeof b.keep !== 'number' || !Number.isInteger(b.keep) || b.keep < 1) throw new ConfigError('backup', shape);
+  for (const k of Object.keys(b)) if (!['everyHours', 'keep', 'copyTo', 'keyFile'].includes(k)) throw new ConfigError(`backup.${k}`, `unknown key: ${shape}`);
+  for (const k of ['copyTo', 'keyFile'] as const) if (b[k] !== undefined && (typeof b[k] !== 'string' || b[k] === '')) throw new ConfigError(`backup.${k}`, 'must be a path');
+  return { everyHours: b.everyHours, keep: b.keep, ...(typeof b.copyTo === 'string' ? { copyTo: b.copyTo } : {}), ...(typeof b.keyFile === 'string' ? { keyFile: b.keyFile } : {}) };
+}
 
 const KEYS = new Set(['port', 'dataDir', 'allowedOrigins', 'host', 'readers', 'lanes', 'refundLimitForCashier', 'demo', 'diagTransmit', 'backup', 'merchant', 'printer', 'printerEncoding', 'printers', 'falsePinPadReaders', 'autoPrint', 'contactless', 'nexo']);
 
@@ -139,13 +162,7 @@ export function parseConfig(json: unknown): DaemonConfig {
   if (typeof diagTransmit !== 'boolean') throw new ConfigError('diagTransmit', 'must be true or false');
   let backup: DaemonConfig['backup'] = { everyHours: 24, keep: 7 };
   if (o.backup === null || o.backup === false) backup = null;
-  else if (o.backup !== undefined) {
-    const b = o.backup as Record<string, unknown>;
-    if (typeof b !== 'object' || typeof b.everyHours !== 'number' || !(b.everyHours > 0) || typeof b.keep !== 'number' || !Number.isInteger(b.keep) || b.keep < 1) {
-      throw new ConfigError('backup', 'must be {"everyHours": N > 0, "keep": N >= 1}, or false');
-    }
-    backup = { everyHours: b.everyHours, keep: b.keep };
-  }
+  else if (o.backup !== undefined) backup = parseBackup(o.backup);
   return {
     port,
     ...(typeof o.dataDir === 'string' ? { dataDir: o.dataDir } : {}),

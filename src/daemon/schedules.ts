@@ -1,7 +1,6 @@
 // The daemon's timed work, where no event can say when: journal backups, retries of queued receipts (a printer that
 // had no paper says nothing when it gets some), and the printers' status (read, never pushed by the printer).
-import { join } from 'node:path';
-import { backupJournal } from '../journal/backup.js';
+import { backupKeyPath, runBackup } from './backups.js';
 import type { Db } from '../journal/database.js';
 import type { Logger } from '../log/logger.js';
 import type { DaemonConfig } from './config.js';
@@ -37,9 +36,9 @@ export function startSchedules(o: ScheduleParts): Schedules {
   const backup = o.config.backup;
   const backups = backup
     ? setInterval(() => {
-        backupJournal(o.db, join(o.dataDir, 'backups'), backup.keep ?? 7, new Date(clock())).then(
-          (file) => logger.info('journal backed up', { file }),
-          (err: unknown) => logger.error('journal backup failed', { err }),
+        // Encrypted and copied as `posbridge backup now` does; runBackup logs the result and a failed copy.
+        runBackup({ db: o.db, dataDir: o.dataDir, keep: backup.keep, ...(backup.copyTo ? { copyTo: backup.copyTo } : {}), keyFile: backupKeyPath(backup), now: new Date(clock()), logger }).catch((err: unknown) =>
+          logger.error('backup failed', { err }),
         );
       }, backup.everyHours * 3600_000)
     : null;

@@ -78,6 +78,11 @@ export function sealKeyPath(dataDir: string): string {
   return join(dataDir, 'saf.key');
 }
 
+/** The lease file of `dataDir` held by the process that drives its host link (the daemon). */
+export function hostLeasePath(dataDir: string): string {
+  return join(dataDir, 'host-link.lock');
+}
+
 /** A codec bound to `spec`, as the matcher takes it. */
 export function codecFor(spec: Iso8583Spec): MessageCodec {
   return { pack: (m) => pack(spec, m), unpack: (b) => unpack(spec, b) };
@@ -92,7 +97,7 @@ export function createHostStack(o: HostStackOptions): HostStack {
   const matcher = new RequestMatcher(channel, codecFor(spec), o.logger);
   // One process at a time recovers and forwards the host queue of a data directory (see lease.ts).
   mkdirSync(o.dataDir, { recursive: true });
-  const lease = acquireLease(join(o.dataDir, 'host-link.lock'), o.purpose ?? 'host link');
+  const lease = acquireLease(hostLeasePath(o.dataDir), o.purpose ?? 'host link');
   let db: Db;
   try {
     db = openDatabase(journalPath(o.dataDir));

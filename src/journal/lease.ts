@@ -53,3 +53,15 @@ export function acquireLease(file: string, purpose: string): Lease {
   }
   throw new JournalError('JOURNAL_LOCKED', `could not take the journal lease ${file}`);
 }
+
+/** Who holds the lease `file` right now (a live process, this one included), or null when nobody does. */
+export function leaseHolder(file: string): { pid: number; purpose: string } | null {
+  let owner: { pid?: number; host?: string; purpose?: string };
+  try {
+    owner = JSON.parse(readFileSync(file, 'utf8')) as typeof owner;
+  } catch {
+    return null; // no lease file, or an unreadable one (which acquireLease treats as stale too)
+  }
+  const sameHost = owner.host === undefined || owner.host === hostname();
+  return typeof owner.pid === 'number' && sameHost && alive(owner.pid) ? { pid: owner.pid, purpose: owner.purpose ?? 'unknown' } : null;
+}

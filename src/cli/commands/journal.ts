@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { defaultDataDir } from '../../config/paths.js';
 import { journalPath } from '../../host/stack.js';
-import { backupJournal } from '../../journal/backup.js';
 import { openDatabase } from '../../journal/database.js';
 import { loadKeyFile } from '../../journal/sealed.js';
 import { paymentView } from '../../api/payment-methods.js';
 import { PaymentStore } from '../../payments/payment-store.js';
 import type { CliContext } from '../context.js';
+import { backupNow } from './backup.js';
 import { formatMinor } from '../../util/currency.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 
@@ -36,6 +36,8 @@ function range(opts: JournalOptions): [number, number] {
 
 /** `posbridge journal list|show ID|export --csv|backup`: the payments journal (masked PANs only). */
 export async function journalCommand(ctx: CliContext, action: string, id: string | undefined, opts: JournalOptions): Promise<number> {
+  // The older name of `posbridge backup now` (encrypted, docs/backups.md), with its --keep and --dir.
+  if (action === 'backup') return backupNow(ctx, { ...(opts.keep !== undefined ? { keep: opts.keep } : {}), ...(opts.dir ? { dir: opts.dir } : {}), ...(opts.json ? { json: true } : {}) });
   const dataDir = process.env.POSBRIDGE_DATA_DIR ?? defaultDataDir();
   const db = openDatabase(journalPath(dataDir));
   try {
@@ -61,13 +63,6 @@ export async function journalCommand(ctx: CliContext, action: string, id: string
           ctx.out('events:');
           for (const e of events) ctx.out(`  ${e.at}  ${e.state}${e.detail ? `  (${e.detail})` : ''}`);
         }
-        return EXIT.OK;
-      }
-      case 'backup': {
-        const keep = Number(opts.keep ?? '7');
-        if (!Number.isInteger(keep) || keep < 1) throw new UsageError('--keep must be a whole number of at least 1');
-        const file = await backupJournal(db, opts.dir ?? join(dataDir, 'backups'), keep, new Date());
-        ctx.out(opts.json ? JSON.stringify({ backup: file }) : `Journal backed up to ${file}`);
         return EXIT.OK;
       }
       default:
