@@ -197,9 +197,12 @@ function inUse(dataDir: string, pid: number, purpose: string): JournalError {
 /** A consistent copy of the journal as bytes (rollback-journal mode, so the file stands alone) and its schema version. */
 async function snapshot(db: Db, tmp: string): Promise<{ data: Buffer; schemaVersion: number }> {
   try {
-    // The backup API copies page by page between event-loop turns; a write by another connection meanwhile restarts
-    // it, and one by this same connection is carried into the copy: either way the result is one consistent state.
-    await db.backup(tmp);
+    // SQLite's backup API: a write by this same connection during the copy is carried into it, so the daemon's own
+    // connection copies 100 pages per event-loop turn and keeps serving. A write by another connection restarts the
+    // copy, so a read-only connection of another process (the CLI while the daemon runs) copies every remaining page
+    // in one step, inside one read transaction: WAL lets the daemon write meanwhile, and the copy cannot be restarted
+    // for ever by a busy daemon. Either way the result is one consistent state of the journal.
+    await (db.readonly ? db.backup(tmp, { progress: () => 0x7fffffff }) : db.backup(tmp));
     const copy = new Database(tmp);
     let schemaVersion: number;
     try {

@@ -1,11 +1,12 @@
-// `posbridge journal` on a real journal: list, show with events, CSV export (masked PANs only), online backup.
+// `posbridge journal` on a real journal: list, show with events, CSV export (masked PANs only), online backup (encrypted).
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { processContext } from '../../src/cli/context.js';
 import { runCli } from '../../src/cli/program.js';
+import { verifyBackup } from '../../src/journal/backup.js';
 import { openDatabase } from '../../src/journal/database.js';
 import { loadKeyFile } from '../../src/journal/sealed.js';
 import { PaymentStore } from '../../src/payments/payment-store.js';
@@ -16,6 +17,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 async function cli(argv: string[]): Promise<{ code: number; out: string[] }> {
   const out: string[] = [];
   process.env.POSBRIDGE_DATA_DIR = dir;
+  process.env.POSBRIDGE_CONFIG_DIR = join(dir, 'config'); // where `journal backup` makes its backup key
   const code = await runCli({ ...processContext(), out: (l) => out.push(l), err: (l) => out.push(`ERR ${l}`) }, argv);
   return { code, out };
 }
@@ -49,9 +51,9 @@ test('journal list, show, export --csv and backup', async () => {
   for (let i = 0; i < 3; i++) assert.equal((await cli(['journal', 'backup', '--keep', '2'])).code, 0);
   const backups = readdirSync(join(dir, 'backups'));
   assert.equal(backups.length, 2, 'only the newest two kept');
-  const copy = openDatabase(join(dir, 'backups', backups[1]));
-  assert.equal((copy.prepare('SELECT COUNT(*) AS n FROM payments').get() as { n: number }).n, 1);
-  copy.close();
+  // `journal backup` is `backup now`: encrypted, with the backup key outside the data directory (test/…/backup.test.ts).
+  const { report } = verifyBackup(readFileSync(join(dir, 'backups', backups[1])), readFileSync(join(dir, 'config', 'backup.key')));
+  assert.equal(report.counts.payments, 1);
   assert.equal((await cli(['journal', 'frobnicate'])).code, 2);
   assert.ok(existsSync(join(dir, 'journal.db')));
 });
