@@ -15,7 +15,7 @@ import { runCli } from '../../src/cli/program.js';
 import { hostLeasePath } from '../../src/host/stack.js';
 import { createBackup, openJournalForBackup, verifyBackup } from '../../src/journal/backup.js';
 import { Batches } from '../../src/journal/batches.js';
-import { openDatabase, SCHEMA_VERSION } from '../../src/journal/database.js';
+import { MIGRATIONS, openDatabase, SCHEMA_VERSION } from '../../src/journal/database.js';
 import { HostQueue } from '../../src/journal/host-queue.js';
 import { acquireLease } from '../../src/journal/lease.js';
 import { loadKeyFile, Sealer } from '../../src/journal/sealed.js';
@@ -179,6 +179,22 @@ describe('posbridge backup', () => {
     const r = await cli(['backup', 'restore', newerBackup.backup, '--data-dir', target]);
     assert.match(r.err.join('\n'), /BACKUP_TOO_NEW/);
     assert.equal(existsSync(join(target, 'journal.db')), false, 'nothing restored');
+  });
+
+  test('a backup of an older journal restores and is migrated forward', async () => {
+    const older = join(root, 'older');
+    mkdirSync(older);
+    const raw = new Database(join(older, 'journal.db'));
+    const at = SCHEMA_VERSION - 1;
+    for (const m of MIGRATIONS.slice(0, at)) raw.exec(m);
+    raw.pragma(`user_version = ${at}`);
+    raw.close();
+    const made = json<{ backup: string; schemaVersion: number }>(await cli(['backup', 'now', '--data-dir', older, '--json']));
+    assert.equal(made.schemaVersion, at);
+    const target = join(root, 'older-restored');
+    const r = await cli(['backup', 'restore', made.backup, '--data-dir', target, '--json']);
+    assert.equal(r.code, 0, r.err.join('\n'));
+    assert.deepEqual([json<{ backupSchemaVersion: number }>(r).backupSchemaVersion, json<{ schemaVersion: number }>(r).schemaVersion], [at, SCHEMA_VERSION]);
   });
 
   test('keep applies to the backups folder and to copyTo; a failed copy is reported and the local backup stands', async () => {
