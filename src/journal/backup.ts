@@ -223,13 +223,18 @@ function writeAtomically(file: string, data: Uint8Array): void {
   const tmp = join(dirname(file), `.${file.slice(dirname(file).length + 1)}.tmp`);
   const fd = openSync(tmp, 'w', 0o600);
   try {
-    if (process.platform !== 'win32') fchmodSync(fd, 0o600);
-    writeFileSync(fd, data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    try {
+      if (process.platform !== 'win32') fchmodSync(fd, 0o600);
+      writeFileSync(fd, data);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+  } catch (err) {
+    rmSync(tmp, { force: true }); // a full share keeps no half file under the temporary name either
+    throw err;
   }
-  renameSync(tmp, file);
 }
 
 /** Keeps the newest `keep` backups in `dir` (names sort by time). */
