@@ -193,7 +193,7 @@ export const METHODS = {
     role: 'cashier',
     params: params({ lane: LaneName }),
     result: ShiftShape,
-    errors: ['NOT_FOUND', 'INVALID_PARAMS'],
+    errors: ['NOT_FOUND', 'BUSY'],
   },
   'shift.close': {
     summary: "Closes the calling client's shift on a lane: returns its totals and prints them on the lane's printer.",
