@@ -137,3 +137,36 @@ test('CSV: RFC 4180 quoting, formula cells neutralised, stable header, CRLF reco
   assert.equal(record, "'+cmd,id-1,2026-12-05T09:00:00.000Z,A,ann,sale,completed,sales,approved,1234,JPY,0,1234,,visa,chip,476173******0119,A00001,TERM0001,3,true");
   assert.equal(end, '');
 });
+
+test('the printed report: totals per currency, the reconciliation named by reference, Chinese labels for zh', async () => {
+  const { reportDocument } = await import('../../src/reports/report-document.js');
+  const { renderText } = await import('../../src/drivers/printer/render.js');
+  const p = (over: Partial<ReportPayment>): ReportPayment => ({ id: 'x', reference: 'r', lane: 'A', cashier: 'ann', type: 'sale', state: 'completed', result: 'approved', amount: 1000, currency: '978', scheme: 'visa', entryMode: 'chip', createdAt: 0, ...over });
+  const payments = [p({ id: '1', amount: 1000 }), p({ id: '2', type: 'refund', amount: 300 }), p({ id: '3', state: 'declined', result: 'declined', amount: 1205 }), p({ id: '4', currency: '392', amount: 1500 })];
+  const totals = reportGroups(payments, [], ['currency']);
+  const eurTotals = { currency: '978', salesCount: 1, salesAmount: 1000, refundsCount: 1, refundsAmount: 300, salesReversedCount: 0, salesReversedAmount: 0, refundsReversedCount: 0, refundsReversedAmount: 0 };
+  const settlement = reconcile([
+    {
+      batchId: 3,
+      status: 'closed',
+      closedAt: 1,
+      totals: [eurTotals],
+      hostAnswers: [{ currency: '978', round: 'first', responseCode: '95', totals: { ...eurTotals, salesCount: 0, salesAmount: 0 }, net: null }],
+      itemAnswers: [{ ref: '1', kind: 'sale', responseCode: 'N1', hostAmount: null }],
+      items: [{ ref: '1', reference: 'order-1', kind: 'sale', amount: 1000, currency: '978' }],
+      agreed: new Set(['978']),
+    },
+  ]);
+  const report = { from: Date.UTC(2026, 11, 5), to: Date.UTC(2026, 11, 6), lane: null, cashier: null, groupBy: ['currency' as const], groups: totals, totals, settlement, payments: [] };
+  const merchant = { name: 'DEMO SHOP', address: ['1 Main St'], terminalId: 'TERM0001' };
+  const en = renderText(reportDocument(report, merchant, 'en'), { cpl: 42, encoding: 'cp858' }).join('\n');
+  assert.match(en, /DAY REPORT/);
+  assert.match(en, /Sales \(1\)\s+10\.00/);
+  assert.match(en, /Declined \(1\)\s+12\.05/);
+  assert.match(en, /NET\s+7\.00 EUR/);
+  assert.match(en, /Sales \(1\)\s+1500\b/, 'JPY has no decimals');
+  assert.match(en, /Batch 3 EUR\s+NOT AGREED/);
+  assert.match(en, /order-1\s+host missing 0\.00/);
+  const zh = renderText(reportDocument(report, { ...merchant, language: 'zh' }, 'zh', { cpl: 42 }), { cpl: 42, encoding: 'gb18030' }).join('\n');
+  for (const word of ['日结报表', '消费', '退货', '拒绝', '净额', '对账不平', '主机无此笔']) assert.ok(zh.includes(word), `${word} in\n${zh}`);
+});
