@@ -170,3 +170,13 @@ test('the printed report: totals per currency, the reconciliation named by refer
   const zh = renderText(reportDocument(report, { ...merchant, language: 'zh' }, 'zh', { cpl: 42 }), { cpl: 42, encoding: 'gb18030' }).join('\n');
   for (const word of ['日结报表', '消费', '退货', '拒绝', '净额', '对账不平', '主机无此笔']) assert.ok(zh.includes(word), `${word} in\n${zh}`);
 });
+
+test('posbridge report --day: midnight to midnight in local time, or in UTC with --utc; --from/--to override', async () => {
+  const { reportPeriod } = await import('../../src/cli/commands/report.js');
+  assert.deepEqual(reportPeriod({ day: '2026-12-05' }), [new Date(2026, 11, 5).getTime(), new Date(2026, 11, 6).getTime()]);
+  assert.deepEqual(reportPeriod({ day: '2026-12-05', utc: true }), [Date.UTC(2026, 11, 5), Date.UTC(2026, 11, 6)]);
+  assert.deepEqual(reportPeriod({ day: '2026-12-05', utc: true, from: '2026-12-05T08:00:00Z' }), [Date.UTC(2026, 11, 5, 8), Date.UTC(2026, 11, 6)]);
+  assert.throws(() => reportPeriod({ day: '2026-02-30', utc: true }), /not a date/);
+  assert.throws(() => reportPeriod({ day: '5.12.2026' }), /YYYY-MM-DD/);
+  assert.throws(() => reportPeriod({}), /--day/);
+});
