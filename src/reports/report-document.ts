@@ -22,6 +22,7 @@ interface ReportLabels {
   readonly difference: string;
   readonly agreed: string;
   readonly notAgreed: string;
+  readonly afterUpload: string;
   readonly unattributed: string;
   readonly issue: Readonly<Record<ItemIssue, string>>;
 }
@@ -42,6 +43,7 @@ const EN: ReportLabels = {
   difference: 'Difference',
   agreed: 'AGREED',
   notAgreed: 'NOT AGREED',
+  afterUpload: 'Agreed after the upload',
   unattributed: 'Unattributed',
   issue: { 'host-missing': 'host missing', 'amount-differs': 'host amount', 'host-reversed': 'host reversed' },
 };
@@ -62,6 +64,7 @@ const ZH: ReportLabels = {
   difference: '差额',
   agreed: '对账平',
   notAgreed: '对账不平',
+  afterUpload: '上送明细后对账平',
   unattributed: '未归属差额',
   issue: { 'host-missing': '主机无此笔', 'amount-differs': '主机金额', 'host-reversed': '主机已冲正' },
 };
@@ -108,6 +111,7 @@ export function reportDocument(r: Report, m: Merchant, language: ReceiptLanguage
         out.push(kv(w.ours, d(s.ours.net)), kv(w.host, d(s.host.net)), kv(w.difference, d(s.difference)));
         for (const i of s.items) out.push(kv(i.reference, `${w.issue[i.issue]} ${d(i.hostAmount)}`));
         if (s.unattributed !== 0) out.push(kv(w.unattributed, d(s.unattributed)));
+        if (s.agreed) out.push(centre(w.afterUpload));
       } else out.push(kv(w.ours, d(s.ours.net)));
     }
   }

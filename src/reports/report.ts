@@ -61,7 +61,7 @@ export interface ReportGroup {
   readonly net: ReportLine;
 }
 
-/** The line a payment counts in (never more than one), or null when it counts in none. */
+/** The one line a payment counts in, by its state (and, when completed, its result and type). */
 export function lineOf(p: Pick<ReportPayment, 'state' | 'result' | 'type'>): Exclude<LineKind, 'captures'> {
   switch (p.state) {
     case 'completed':
