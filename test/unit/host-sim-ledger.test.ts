@@ -3,7 +3,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Iso8583Message } from '../../src/host/iso8583/index.js';
+import { UPLOAD_CODES } from '../../src/host/settlement.js';
 import { SimLedger } from '../../src/sim/host/ledger.js';
+import { SIM_CODES } from '../../src/sim/host/rules.js';
+
+test("the simulator's batch upload codes are the terminal's convention (UPLOAD_CODES)", () => {
+  assert.deepEqual(
+    [SIM_CODES.approved, SIM_CODES.uploadNotCounted, SIM_CODES.uploadAmountDiffers, SIM_CODES.uploadCountedReversed],
+    [UPLOAD_CODES.matched, UPLOAD_CODES.hostMissing, UPLOAD_CODES.amountDiffers, UPLOAD_CODES.hostReversed],
+  );
+});
 
 const sale = (stan: string, amount: number, mti = '0200'): Iso8583Message =>
   Iso8583Message.of(mti, { 3: '000000', 4: String(amount).padStart(12, '0'), 11: stan, 41: 'TERM0001', 49: '978' });
