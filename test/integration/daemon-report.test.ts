@@ -197,6 +197,31 @@ describe('day and shift report', () => {
     assert.equal(await code(ann.call('report.print', { lane: 'A', from: new Date(start).toISOString(), to: new Date().toISOString() })), 'FORBIDDEN');
   });
 
+  test('out of paper: the report waits in the durable queue and prints once paper is loaded, before a receipt queued after it', async () => {
+    await sup.call('sim.setPrinter', { lane: 'A', status: 'paper-end' });
+    const before = printerA.events.length;
+    const queued = await sup.call('report.print', { lane: 'A', from: new Date(start).toISOString(), to: new Date(Date.now() + 1).toISOString() });
+    assert.deepEqual([queued.state, queued.waitingFor], ['queued', 'PRINTER_NOT_READY']);
+    const a4 = await sup.call('payment.status', { reference: 'r-a4' });
+    const receipt = await sup.printReceipt(a4.paymentId);
+    assert.equal(receipt.state, 'queued');
+    const done = new Promise<void>((resolve) => {
+      const off = sup.on('receipt.printed', (m) => {
+        if (m.jobId === receipt.jobId) {
+          off();
+          resolve();
+        }
+      });
+    });
+    await sup.call('sim.setPrinter', { lane: 'A', status: 'ready' });
+    await done;
+    const lines = printed(printerA, before);
+    const report = lines.findIndex((l) => l.includes('DAY REPORT'));
+    const slip = lines.findIndex((l) => l.includes('25.00 USD'));
+    assert.ok(report >= 0 && slip > report, lines.join('\n'));
+    assert.equal(lines.filter((l) => l.includes('DAY REPORT')).length, 1, 'printed once');
+  });
+
   test('posbridge report --json and --csv read the same journal while the daemon runs', async () => {
     const bin = join(process.cwd(), 'dist', 'bin', 'posbridge.js');
     const args = ['report', '--from', new Date(start).toISOString(), '--to', new Date(Date.now() + 1).toISOString(), '--data-dir', dir];
