@@ -9,6 +9,8 @@ import { ApiError } from './errors.js';
 import { paymentView } from './payment-methods.js';
 import type { MethodSpec } from './rpc.js';
 import { defineMethod } from './contract/define.js';
+import type { ShiftDesk } from '../reports/shift-desk.js';
+import { closedShiftView } from './report-methods.js';
 
 /** What the supervisor and admin methods need. */
 export interface AdminMethodDeps {
@@ -19,6 +21,8 @@ export interface AdminMethodDeps {
   /** diag.transmit is off unless the configuration turns it on. */
   readonly diagEnabled: boolean;
   readonly clock: () => number;
+  /** Shifts still open when the batch settles are closed (and printed) by the settlement. */
+  readonly desk?: ShiftDesk;
 }
 
 /** payment.capture (cashier), payment.reverse and settlement.close (supervisor), diag.transmit (admin, off by default). */
@@ -53,7 +57,11 @@ export function adminMethods(d: AdminMethodDeps): Map<string, MethodSpec> {
       const waiting = d.host.queue.list(['pending', 'in-flight']);
       if (waiting.length) throw new ApiError('BUSY', `${waiting.length} reversal(s)/advice(s) still wait for the host; close again once they are delivered`);
       const r = await d.host.settlement.settle();
-      return r ? { batchId: r.batchId, closed: r.closed, currencies: r.currencies.map((c) => ({ ...c.totals, responseCode: c.responseCode, uploaded: c.uploaded, agreed: c.agreed })) } : { batchId: null, closed: false, currencies: [] };
+      // The settlement ends the day: a shift left open is closed by it, and its printout says so.
+      const shiftsClosed = d.desk ? (await d.desk.closeAll(d.clock())).map(closedShiftView) : [];
+      return r
+        ? { batchId: r.batchId, closed: r.closed, currencies: r.currencies.map((c) => ({ ...c.totals, responseCode: c.responseCode, uploaded: c.uploaded, agreed: c.agreed })), shiftsClosed }
+        : { batchId: null, closed: false, currencies: [], shiftsClosed };
     }),
     defineMethod('diag.transmit', async ({ lane, apdu }) => {
       if (!d.diagEnabled) throw new ApiError('DISABLED', 'diag.transmit is off; turn it on with "diagTransmit": true in the configuration');

@@ -14,6 +14,7 @@ import { HostError } from '../host/errors.js';
 import { JournalError } from '../journal/errors.js';
 import { PaymentError } from '../payments/errors.js';
 import { ReceiptError } from '../receipts/receipt-printing.js';
+import { ShiftError } from '../reports/errors.js';
 import { redactString } from '../log/redact.js';
 import { ApiError } from './errors.js';
 
@@ -74,6 +75,9 @@ export function apiErrorOf(err: unknown): ApiError {
   if (err instanceof PaymentError) return fromPayment(err);
   if (err instanceof ReceiptError) return new ApiError('ALREADY_PRINTED', err.message, { ...err.details }, { cause: err });
   if (err instanceof JournalError) return fromJournal(err);
+  // A shift already open keeps the lane busy for that cashier (not retriable: close it first); closing one that is
+  // not open finds nothing.
+  if (err instanceof ShiftError) return new ApiError(err.code === 'SHIFT_NOT_OPEN' ? 'NOT_FOUND' : 'BUSY', err.message, { ...err.details, errorCode: err.code }, { retriable: false, cause: err });
   for (const [family, device] of DEVICE_FAMILIES) {
     if (!(err instanceof family)) continue;
     // A printer's details are its status (paper, cover): useful to show. Other parts' details may hold bytes from a

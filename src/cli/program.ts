@@ -11,6 +11,7 @@ import { daemonCommand } from './commands/daemon.js';
 import { payCommand, statusCommand, type ClientCliOptions } from './commands/client-commands.js';
 import { journalCommand, type JournalOptions } from './commands/journal.js';
 import { backupCommand, type BackupOptions } from './commands/backup.js';
+import { reportCommand, type ReportOptions } from './commands/report.js';
 import { printerStatusCommand, printerTestCommand, type PrinterCliOptions } from './commands/printer.js';
 import type { SimPrinterOptions } from './commands/sim-printer.js';
 import type { SimPinPadOptions } from './commands/sim-pinpad.js';
@@ -221,6 +222,21 @@ export function buildProgram(ctx: CliContext, result: { code: number }, signal?:
     .option('--force', 'restore: restore over an existing journal (kept aside as journal.db.before-restore-<time>)')
     .option('--json', 'machine-readable output')
     .action((action: string, file: string | undefined, opts: BackupOptions) => run(() => backupCommand(ctx, action, file, opts))());
+
+  program
+    .command('report')
+    .description("the day's (or a period's) totals per currency and group, and the settlement beside the host's totals (reads the journal)")
+    .option('--day <date>', 'YYYY-MM-DD, midnight to midnight in the local time zone')
+    .option('--from <time>', 'from (ISO 8601), overrides the day start')
+    .option('--to <time>', 'to (ISO 8601, exclusive), overrides the day end')
+    .option('--utc', 'day boundaries in UTC instead of local time')
+    .option('--lane <lane>', "only this lane's payments")
+    .option('--cashier <name>', "only this cashier's (API client's) payments")
+    .option('--group-by <keys>', 'comma list of currency, scheme, entryMode, cashier, lane')
+    .option('--json', 'machine-readable output (as report.get)')
+    .option('--csv', 'one CSV record per payment, for accounting (docs/reports.md)')
+    .option('--data-dir <dir>', 'data directory (default: POSBRIDGE_DATA_DIR or the platform default)')
+    .action((opts: ReportOptions) => run(async () => reportCommand(ctx, opts))());
 
   program
     .command('pair')

@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { ClientRegistry } from '../api/clients.js';
 import { paymentMethods } from '../api/payment-methods.js';
 import { adminMethods } from '../api/admin-methods.js';
+import { reportMethods } from '../api/report-methods.js';
+import { ShiftDesk } from '../reports/shift-desk.js';
 import type { MethodSpec } from '../api/rpc.js';
 import { ApiServer } from '../api/server.js';
 import { defaultDataDir } from '../config/paths.js';
@@ -136,9 +138,11 @@ async function buildDaemon(config: DaemonConfig, dataDir: string, logger: Logger
   // Demo on in-process readers: a lane with pinpad "reader" gets a class-3 reader whose keypad is sim.enterPin.
   if (virtual && config.demo) for (const l of config.lanes) if (lanePinPad(config, l) === 'reader') virtual.setPinPad(l.reader, (p) => pads.next(l.name, p.timeoutS * 1000, p.signal));
   const readersByLane = new Map(config.lanes.map((l) => [l.name, l.reader]));
+  const desk = new ShiftDesk(stack.db, stack.batches, config.merchant, (lane) => devices.printingFor(lane));
   const methods = new Map<string, MethodSpec>([
     ...paymentMethods({ store, lanes, driver, refundLimitForCashier: config.refundLimitForCashier, merchant: config.merchant, clock, printingFor: (lane) => devices.printingFor(lane) }),
-    ...adminMethods({ store, host: stack, driver, readers: readersByLane, diagEnabled: config.diagTransmit, clock }),
+    ...adminMethods({ store, host: stack, driver, readers: readersByLane, diagEnabled: config.diagTransmit, clock, desk }),
+    ...reportMethods({ db: stack.db, batches: stack.batches, merchant: config.merchant, lanes: config.lanes.map((l) => l.name), desk, printingFor: (lane) => devices.printingFor(lane), clock }),
     ...deviceMethods({
       driver,
       readers: readersByLane,
@@ -152,7 +156,14 @@ async function buildDaemon(config: DaemonConfig, dataDir: string, logger: Logger
   // Demo mode: cards go into the in-process readers, or into the vpcd slots the caller gives (real pcscd).
   const slots: ReadonlyMap<string, CardSlot> | undefined =
     demoSlots ?? (virtual && demo ? demo.virtualSlots(virtual, config.lanes) : undefined);
-  if (demo && slots) for (const [k, v] of demo.simMethods(slots, pads, sim, demoPrinter ?? null, () => schedules.pollPrinters(), new Map([...stripes].flatMap(([lane, st]) => (st.simulated ? [[lane, st.simulated] as const] : []))))) methods.set(k, v);
+  // sim.alterHost names a payment by its reference; the simulator knows it by terminal id and STAN.
+  const stanOf = (reference: string): { terminalId: string; stan: string } | null => {
+    const p = store.byReference(reference);
+    const stan = p ? stack.batches.stanOf(p.id) : null;
+    return stan ? { terminalId: identity.terminalId, stan } : null;
+  };
+  const simStripes = new Map([...stripes].flatMap(([lane, st]) => (st.simulated ? [[lane, st.simulated] as const] : [])));
+  if (demo && slots) for (const [k, v] of demo.simMethods(slots, pads, sim, demoPrinter ?? null, () => schedules.pollPrinters(), simStripes, stanOf)) methods.set(k, v);
   const server = new ApiServer({ port: config.port, allowedOrigins: config.allowedOrigins, clients, methods, logger, lanes: () => config.lanes.map((l) => ({ lane: l.name, reader: l.reader })) });
   started.add('printers and displays', () => devices.close());
   const port = await server.start();

@@ -49,7 +49,8 @@ export class LaneDevices {
     }
     // Before any job prints: what the last run was printing when it stopped is never resent by itself.
     for (const j of settleInterruptedJobs(db)) {
-      logger?.warn('a receipt was printing when the daemon stopped: unconfirmed, not resent (a reprint is marked COPY)', { job: j.id, paymentId: j.paymentId, copy: j.copy, printer: j.printer });
+      if (j.paymentId === null) logger?.warn('a document was printing when the daemon stopped: unconfirmed, not resent (print it again if it did not come out)', { job: j.id, title: j.title, printer: j.printer });
+      else logger?.warn('a receipt was printing when the daemon stopped: unconfirmed, not resent (a reprint is marked COPY)', { job: j.id, paymentId: j.paymentId, copy: j.copy, printer: j.printer });
     }
     this.adoptOrphanJobs(db, logger);
   }

@@ -24,6 +24,40 @@ export interface SettlementResult {
 const n = (v: number, len: number): string => String(v).padStart(len, '0');
 
 /**
+ * Our convention for the answer to a batch upload (0330, field 39), which acquirers word differently
+ * (docs/host.md): every one of these means the host now counts the item as the terminal sent it; the others refuse
+ * the upload. The host's amount before the upload goes in field 4 of an N2 answer.
+ */
+export const UPLOAD_CODES = {
+  /** The host had counted the item with the same amount. */
+  matched: '00',
+  /** The host had not counted the item. */
+  hostMissing: 'N1',
+  /** The host had counted it with another amount (its amount in field 4). */
+  amountDiffers: 'N2',
+  /** The host had counted it as reversed. */
+  hostReversed: 'N3',
+} as const;
+
+const UPLOAD_ACCEPTED: ReadonlySet<string> = new Set(Object.values(UPLOAD_CODES));
+
+/** The totals fields of a 0510 (74-77, 86-89) as our totals shape; null when the host sent none of them. */
+export function hostTotalsOf(r: Iso8583Message): Omit<CurrencyTotals, 'currency'> | null {
+  const f = (k: number): number => Number(r.text(k) ?? '0');
+  if ([74, 75, 76, 77, 86, 87, 88, 89].every((k) => r.text(k) === undefined)) return null;
+  return {
+    salesCount: f(76),
+    salesAmount: f(88),
+    refundsCount: f(74),
+    refundsAmount: f(86),
+    salesReversedCount: f(77),
+    salesReversedAmount: f(89),
+    refundsReversedCount: f(75),
+    refundsReversedAmount: f(87),
+  };
+}
+
+/**
  * The reconciliation request (0500) for one currency's totals (ISO 8583:1987): credits (refunds) 74/86, their
  * reversals 75/87, debits (sales) 76/88, their reversals 77/89, and 97 the net as C/D + 16 digits — C when what
  * stands of the sales is at least what stands of the refunds, i.e. the acquirer owes the merchant. The amounts are
@@ -108,10 +142,13 @@ export class Settlement {
     return { batchId: batch.id, closed, currencies };
   }
 
+  /** One 0500; the host's answer (its code and the totals it sent back) is recorded for the report's reconciliation. */
   private async reconcile(t: CurrencyTotals, batchId: number, afterUpload: boolean): Promise<string> {
     const msg = buildReconciliation(t, batchId, this.identity, nextStan(this.db), this.clock(), afterUpload);
     const r = await this.matcher.request(msg, this.policy.responseTimeoutMs);
-    return r.text(39) ?? '';
+    const code = r.text(39) ?? '';
+    this.batches.hostAnswer(batchId, t.currency, afterUpload ? 'final' : 'first', code, hostTotalsOf(r), r.text(97) ?? null, this.clock().getTime());
+    return code;
   }
 
   /** Sends each unreversed transaction of the currency as a batch upload (0320); returns how many went. */
@@ -123,7 +160,11 @@ export class Settlement {
       // The upload carries the original STAN, so the host recognises what it already counted.
       const msg = original.withMti('0320').with(38, (item.authCode ?? '').padEnd(6, ' ').slice(0, 6));
       const r = await this.matcher.request(msg, this.policy.responseTimeoutMs);
-      if ((r.text(39) ?? '') !== '00') throw new HostError('HOST_RESPONSE_INVALID', `batch upload of ${item.ref} refused (${r.text(39) ?? '?'})`, { ref: item.ref });
+      const code = r.text(39) ?? '';
+      if (!UPLOAD_ACCEPTED.has(code)) throw new HostError('HOST_RESPONSE_INVALID', `batch upload of ${item.ref} refused (${code || '?'})`, { ref: item.ref });
+      // What the host had of this item before: the report names each item it had otherwise (docs/host.md).
+      const hostAmount = code === UPLOAD_CODES.amountDiffers && r.text(4) !== undefined ? Number(r.text(4)) : null;
+      this.batches.itemAnswer(batchId, item.ref, item.kind, code, hostAmount, this.clock().getTime());
       count++;
     }
     return count;

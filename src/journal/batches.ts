@@ -29,6 +29,16 @@ export interface CurrencyTotals {
   readonly refundsReversedAmount: number;
 }
 
+/** The host's answer to a 0510 for one currency: its response code and the totals it sent back (null: none). */
+export interface HostAnswer {
+  readonly currency: string;
+  readonly round: 'first' | 'final';
+  readonly responseCode: string;
+  readonly totals: Omit<CurrencyTotals, 'currency'> | null;
+  /** Field 97 as the host sent it (C/D and 16 digits). */
+  readonly net: string | null;
+}
+
 /** A batch row. */
 export interface Batch {
   readonly id: number;
@@ -144,6 +154,71 @@ export class Batches {
   /** Records, as soon as the host answered, that it agreed to one currency's totals of a batch. */
   agree(batchId: number, currency: string, responseCode: string, now: number): void {
     this.db.prepare(`INSERT OR IGNORE INTO batch_currencies (batch_id, currency, response_code, agreed_at) VALUES (?, ?, ?, ?)`).run(batchId, currency, responseCode, now);
+  }
+
+  /**
+   * Records the totals the host answered in a 0510 for one currency of a batch: round 'first' (before a batch
+   * upload) or 'final' (after it); a later attempt's answer replaces an earlier one of the same round. `totals` null
+   * when the host sent no totals fields.
+   */
+  hostAnswer(batchId: number, currency: string, round: 'first' | 'final', responseCode: string, totals: Omit<CurrencyTotals, 'currency'> | null, net: string | null, now: number): void {
+    const t = totals;
+    this.db
+      .prepare(
+        `INSERT OR REPLACE INTO batch_host_totals (batch_id, currency, round, response_code, sales_count, sales_amount, refunds_count, refunds_amount,
+           sales_reversed_count, sales_reversed_amount, refunds_reversed_count, refunds_reversed_amount, net, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(batchId, currency, round, responseCode, t?.salesCount ?? null, t?.salesAmount ?? null, t?.refundsCount ?? null, t?.refundsAmount ?? null, t?.salesReversedCount ?? null, t?.salesReversedAmount ?? null, t?.refundsReversedCount ?? null, t?.refundsReversedAmount ?? null, net, now);
+  }
+
+  /** The host's recorded 0510 answers of a batch, by currency and round. */
+  hostAnswers(batchId: number): HostAnswer[] {
+    const rows = this.db.prepare(`SELECT * FROM batch_host_totals WHERE batch_id = ? ORDER BY currency, round`).all(batchId) as Record<string, number | string | null>[];
+    return rows.map((r) => ({
+      currency: String(r.currency),
+      round: r.round === 'final' ? 'final' : 'first',
+      responseCode: String(r.response_code),
+      totals:
+        r.sales_count === null
+          ? null
+          : {
+              salesCount: Number(r.sales_count),
+              salesAmount: Number(r.sales_amount),
+              refundsCount: Number(r.refunds_count),
+              refundsAmount: Number(r.refunds_amount),
+              salesReversedCount: Number(r.sales_reversed_count),
+              salesReversedAmount: Number(r.sales_reversed_amount),
+              refundsReversedCount: Number(r.refunds_reversed_count),
+              refundsReversedAmount: Number(r.refunds_reversed_amount),
+            },
+      net: r.net === null ? null : String(r.net),
+    }));
+  }
+
+  /** Records the host's answer to one uploaded item (0330): its response code and, when it said so, its own amount. */
+  itemAnswer(batchId: number, ref: string, kind: 'sale' | 'refund', responseCode: string, hostAmount: number | null, now: number): void {
+    this.db.prepare(`INSERT OR REPLACE INTO batch_item_answers (batch_id, ref, kind, response_code, host_amount, at) VALUES (?, ?, ?, ?, ?, ?)`).run(batchId, ref, kind, responseCode, hostAmount, now);
+  }
+
+  /** The host's answers to a batch's uploaded items. */
+  itemAnswers(batchId: number): { ref: string; kind: 'sale' | 'refund'; responseCode: string; hostAmount: number | null }[] {
+    return (this.db.prepare(`SELECT ref, kind, response_code, host_amount FROM batch_item_answers WHERE batch_id = ? ORDER BY rowid`).all(batchId) as { ref: string; kind: 'sale' | 'refund'; response_code: string; host_amount: number | null }[]).map((r) => ({
+      ref: r.ref,
+      kind: r.kind,
+      responseCode: r.response_code,
+      hostAmount: r.host_amount,
+    }));
+  }
+
+  /** Batches closed in [from, to), and the ones still settling, oldest first. */
+  settledIn(from: number, to: number): Batch[] {
+    return (this.db.prepare(`SELECT * FROM batches WHERE (status = 'closed' AND closed_at >= ? AND closed_at < ?) OR status = 'settling' ORDER BY id`).all(from, to) as BatchRow[]).map(toBatch);
+  }
+
+  /** The STAN the host knows the latest unreversed batch item of `ref` by (the simulator's ledger key); null when none. */
+  stanOf(ref: string): string | null {
+    const row = this.db.prepare(`SELECT stan FROM batch_items WHERE ref = ? AND reversed = 0 ORDER BY id DESC LIMIT 1`).get(ref) as { stan: string } | undefined;
+    return row?.stan ?? null;
   }
 
   /** Moves a batch to settling (new transactions go to a new open batch) and counts the attempt. */

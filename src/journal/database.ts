@@ -152,6 +152,68 @@ export const MIGRATIONS: readonly string[] = [
   // Who took the payment: the API client's name (the cashier) for reports and shifts; null for nexo and the CLI.
   `ALTER TABLE payments ADD COLUMN cashier TEXT;
    CREATE INDEX payments_lane_created ON payments (lane, created_at);`,
+  // Reconciliation, line by line: the totals the host answered in each 0510 (round 'first' before a batch upload,
+  // 'final' after it) and its answer to each uploaded item (0330), for the report (docs/reports.md, docs/host.md).
+  `CREATE TABLE batch_host_totals (
+     batch_id INTEGER NOT NULL REFERENCES batches (id),
+     currency TEXT NOT NULL,
+     round TEXT NOT NULL CHECK (round IN ('first', 'final')),
+     response_code TEXT NOT NULL,
+     sales_count INTEGER,
+     sales_amount INTEGER,
+     refunds_count INTEGER,
+     refunds_amount INTEGER,
+     sales_reversed_count INTEGER,
+     sales_reversed_amount INTEGER,
+     refunds_reversed_count INTEGER,
+     refunds_reversed_amount INTEGER,
+     net TEXT,
+     at INTEGER NOT NULL,
+     PRIMARY KEY (batch_id, currency, round)
+   );
+   CREATE TABLE batch_item_answers (
+     batch_id INTEGER NOT NULL REFERENCES batches (id),
+     ref TEXT NOT NULL,
+     kind TEXT NOT NULL CHECK (kind IN ('sale', 'refund')),
+     response_code TEXT NOT NULL,
+     host_amount INTEGER,
+     at INTEGER NOT NULL,
+     PRIMARY KEY (batch_id, ref, kind)
+   );`,
+  // The print queue prints documents that are not a payment's receipt (the day report, a shift's totals): a job is
+  // of kind 'receipt' (payment and copy) or 'document' (its receiptline text and a title). SQLite cannot drop a NOT
+  // NULL, so the table is rebuilt with every job kept as a receipt job.
+  `CREATE TABLE print_jobs_v2 (
+     id INTEGER PRIMARY KEY,
+     kind TEXT NOT NULL DEFAULT 'receipt' CHECK (kind IN ('receipt', 'document')),
+     payment_id TEXT REFERENCES payments (id),
+     copy TEXT CHECK (copy IN ('customer', 'merchant')),
+     document TEXT,
+     title TEXT,
+     state TEXT NOT NULL CHECK (state IN ('pending', 'printed', 'unconfirmed')),
+     attempts INTEGER NOT NULL DEFAULT 0,
+     last_error TEXT,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL,
+     printer TEXT NOT NULL DEFAULT 'default',
+     CHECK ((kind = 'receipt' AND payment_id IS NOT NULL AND copy IS NOT NULL) OR (kind = 'document' AND document IS NOT NULL))
+   );
+   INSERT INTO print_jobs_v2 (id, kind, payment_id, copy, state, attempts, last_error, created_at, updated_at, printer)
+     SELECT id, 'receipt', payment_id, copy, state, attempts, last_error, created_at, updated_at, printer FROM print_jobs;
+   DROP TABLE print_jobs;
+   ALTER TABLE print_jobs_v2 RENAME TO print_jobs;
+   CREATE INDEX print_jobs_pending ON print_jobs (state, id);
+   CREATE INDEX print_jobs_printer_pending ON print_jobs (printer, state, id);`,
+  // Shifts: a cashier (API client name) works a lane from open to close; one open shift per lane and cashier.
+  `CREATE TABLE shifts (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     lane TEXT NOT NULL,
+     cashier TEXT NOT NULL,
+     opened_at INTEGER NOT NULL,
+     closed_at INTEGER,
+     closed_by TEXT CHECK (closed_by IN ('cashier', 'settlement'))
+   );
+   CREATE UNIQUE INDEX shifts_one_open ON shifts (lane, cashier) WHERE closed_at IS NULL;`,
 ];
 
 /** Opens (creating) the journal database: WAL, full sync on commit, foreign keys, migrations applied. */

@@ -43,12 +43,13 @@ function columns(t: string): number {
 }
 
 /** A line of the receipt: text as it goes into the document, or a label and its value. */
-type Entry = string | { readonly label: string; readonly value: string };
+export type ReceiptEntry = string | { readonly label: string; readonly value: string };
+type Entry = ReceiptEntry;
 
 /** A centred line. */
-const centre = (t: string): string => escapeReceiptText(t.trim());
+export const centre = (t: string): string => escapeReceiptText(t.trim());
 /** Double height (text keeps its width, so the text form still reads), bold. */
-const big = (t: string): string => `^^"${t}`;
+export const big = (t: string): string => `^^"${t}`;
 /** Two columns, the first flush left and the second flush right, in receiptline's own widths (half and half). */
 const pair = (left: string, right: string): string => `${left} | ${right}`;
 
@@ -56,7 +57,7 @@ const pair = (left: string, right: string): string => `${left} | ${right}`;
  * The document's lines: each run of label/value lines in two columns, the labels' as wide as the widest label
  * (the values get the rest, so a date fits on one line), between receiptline width properties.
  */
-function markup(entries: readonly Entry[], cpl: number): string[] {
+export function markup(entries: readonly Entry[], cpl: number): string[] {
   const labels = entries.flatMap((e) => (typeof e === 'string' ? [] : [columns(e.label)]));
   const width = Math.min(Math.max(0, ...labels), Math.floor(cpl / 2));
   const out: string[] = [];

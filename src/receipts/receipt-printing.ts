@@ -37,12 +37,22 @@ const IN_FLIGHT = 'PRINTING';
 /** `last_error` of a job the daemon was printing when it stopped: some of its bytes may have left. */
 const INTERRUPTED = 'INTERRUPTED';
 
-/** A job found interrupted at start-up. */
+/** A job found interrupted at start-up (a document job has no payment or copy, only its title). */
 export interface InterruptedJob {
   readonly id: number;
-  readonly paymentId: string;
-  readonly copy: ReceiptCopy;
+  readonly paymentId: string | null;
+  readonly copy: ReceiptCopy | null;
+  readonly title: string | null;
   readonly printer: string;
+}
+
+/** What a document print request became (a report, a shift's totals): printed now, or queued until the printer can. */
+export interface DocumentPrintOutcome {
+  readonly jobId: number;
+  readonly title: string;
+  readonly state: 'printed' | 'queued' | 'unconfirmed';
+  /** Why the job waits: the printer's error code. */
+  readonly waitingFor?: string;
 }
 
 /**
@@ -53,7 +63,7 @@ export interface InterruptedJob {
  */
 export function settleInterruptedJobs(db: Db): InterruptedJob[] {
   return db.transaction(() => {
-    const select = `SELECT id, payment_id AS paymentId, copy, printer FROM print_jobs`;
+    const select = `SELECT id, payment_id AS paymentId, copy, title, printer FROM print_jobs`;
     const found = db.prepare(`${select} WHERE state = 'unconfirmed' AND last_error = '${IN_FLIGHT}' ORDER BY id`).all() as InterruptedJob[];
     // updated_at stays the time the job started printing.
     const mark = db.prepare(`UPDATE print_jobs SET state = 'unconfirmed', last_error = '${INTERRUPTED}' WHERE id = ?`);
@@ -63,7 +73,7 @@ export function settleInterruptedJobs(db: Db): InterruptedJob[] {
       `${select} j WHERE state = 'pending' AND attempts > 0 AND
          (SELECT prints FROM receipt_prints r WHERE r.payment_id = j.payment_id AND r.copy = j.copy) >
          (SELECT COUNT(*) FROM print_jobs k WHERE k.payment_id = j.payment_id AND k.copy = j.copy AND k.state IN ('printed', 'unconfirmed'))
-       ORDER BY id LIMIT 1`,
+       AND kind = 'receipt' ORDER BY id LIMIT 1`,
     );
     for (let j = legacy.get() as InterruptedJob | undefined; j; j = legacy.get() as InterruptedJob | undefined) {
       mark.run(j.id);
@@ -77,6 +87,12 @@ interface JobRow {
   readonly id: number;
   readonly payment_id: string;
   readonly copy: ReceiptCopy;
+}
+
+interface DocumentRow {
+  readonly id: number;
+  readonly document: string;
+  readonly title: string | null;
 }
 
 /**
@@ -137,18 +153,42 @@ export class ReceiptPrinting {
     })();
   }
 
+  /**
+   * Queues a receiptline document that is not a receipt (a report, a shift's totals) and tries it at once, behind
+   * the jobs already waiting; it is printed once (a job cut short after bytes left is unconfirmed, never resent).
+   */
+  printDocument(document: string, title: string, now: number): Promise<DocumentPrintOutcome> {
+    return this.serial(async () => {
+      const id = Number(this.db.prepare(`INSERT INTO print_jobs (kind, document, title, state, created_at, updated_at, printer) VALUES ('document', ?, ?, 'pending', ?, ?, ?)`).run(document, title, now, now, this.printerName).lastInsertRowid);
+      // The jobs queued before print first: the document keeps its place in the printer's queue.
+      await this.drain(now);
+      const row = this.db.prepare(`SELECT state, last_error FROM print_jobs WHERE id = ?`).get(id) as { state: 'pending' | 'printed' | 'unconfirmed'; last_error: string | null };
+      const state = row.state === 'pending' ? 'queued' : row.state;
+      return { jobId: id, title, state, ...(row.last_error !== null ? { waitingFor: row.last_error } : {}) };
+    });
+  }
+
   /** Retries the oldest queued jobs (the daemon calls it every few seconds); resolves with what printed. */
   tick(now: number): Promise<PrintOutcome[]> {
-    return this.serial(async () => {
-      const done: PrintOutcome[] = [];
-      for (const job of this.db.prepare(`SELECT id, payment_id, copy FROM print_jobs WHERE printer = ? AND state = 'pending' ORDER BY id`).all(this.printerName) as JobRow[]) {
+    return this.serial(() => this.drain(now));
+  }
+
+  /** Prints the pending jobs in order until the printer refuses one; the receipts printed are told to `onPrinted`. */
+  private async drain(now: number): Promise<PrintOutcome[]> {
+    const done: PrintOutcome[] = [];
+      const rows = this.db.prepare(`SELECT id, kind, payment_id, copy, document, title FROM print_jobs WHERE printer = ? AND state = 'pending' ORDER BY id`).all(this.printerName) as (JobRow & DocumentRow & { kind: 'receipt' | 'document' })[];
+      for (const job of rows) {
+        if (job.kind === 'document') {
+          const d = await this.attemptDocument(job, now);
+          if (d.state === 'queued') break;
+          continue;
+        }
         const o = await this.attempt(job, now);
         if (o.state === 'queued') break; // the printer still cannot print: keep the order
         done.push(o);
         this.onPrinted(o);
       }
       return done;
-    });
   }
 
   /** Jobs waiting for the printer. */
@@ -203,6 +243,33 @@ export class ReceiptPrinting {
         return { ...base, state: 'unconfirmed', waitingFor: err.code };
       }
       // Refused before any byte of the job left (offline, paper end, unreachable): still queued, nothing counted.
+      this.db.prepare(`UPDATE print_jobs SET attempts = attempts + 1, last_error = ?, updated_at = ? WHERE id = ?`).run(err.code, now, job.id);
+      return { ...base, state: 'queued', waitingFor: err.code };
+    }
+  }
+
+  /** One try of a document job, written ahead like a receipt's (`attempt`), without a print count. */
+  private async attemptDocument(job: DocumentRow, now: number): Promise<DocumentPrintOutcome> {
+    const base = { jobId: job.id, title: job.title ?? '' };
+    let wroteAhead = false;
+    const writeAhead = (): void => {
+      this.db.prepare(`UPDATE print_jobs SET state = 'unconfirmed', last_error = '${IN_FLIGHT}', attempts = attempts + 1, updated_at = ? WHERE id = ?`).run(now, job.id);
+      wroteAhead = true;
+    };
+    try {
+      const status = await this.printer.print(renderEscPos(job.document, this.profile), writeAhead);
+      if (status === null) {
+        this.db.prepare(`UPDATE print_jobs SET last_error = 'PRINTER_TIMEOUT', updated_at = ? WHERE id = ?`).run(now, job.id);
+        return { ...base, state: 'unconfirmed', waitingFor: 'PRINTER_TIMEOUT' };
+      }
+      this.db.prepare(`UPDATE print_jobs SET state = 'printed', last_error = NULL, updated_at = ? WHERE id = ?`).run(now, job.id);
+      return { ...base, state: 'printed' };
+    } catch (err) {
+      if (!(err instanceof PrinterError)) throw err;
+      if (wroteAhead) {
+        this.db.prepare(`UPDATE print_jobs SET last_error = ?, updated_at = ? WHERE id = ?`).run(err.code, now, job.id);
+        return { ...base, state: 'unconfirmed', waitingFor: err.code };
+      }
       this.db.prepare(`UPDATE print_jobs SET attempts = attempts + 1, last_error = ?, updated_at = ? WHERE id = ?`).run(err.code, now, job.id);
       return { ...base, state: 'queued', waitingFor: err.code };
     }

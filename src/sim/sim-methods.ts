@@ -27,6 +27,7 @@ export function simMethods(
   printer: EscPosEmulator | null = null,
   printerChanged: () => Promise<void> = async () => undefined,
   stripes: ReadonlyMap<string, HidBinding> = new Map(),
+  stanOf: (reference: string) => { readonly terminalId: string; readonly stan: string } | null = () => null,
 ): Map<string, MethodSpec> {
   const slotOf = (lane: string): CardSlot => {
     const slot = slots.get(lane);
@@ -74,6 +75,13 @@ export function simMethods(
       if (!(binding instanceof SimulatedHidBinding)) throw new ApiError('DISABLED', `lane ${lane} has no virtual stripe reader`);
       binding.swipe(SIM_STRIPE_CARDS[card], badRead ? { decodeErrors: [1, 2] } : {});
       return { swiped: card };
+    }),
+    defineMethod('sim.alterHost', ({ reference, amount, drop }) => {
+      if (!host) throw new ApiError('DISABLED', 'the daemon talks to a real host, not the simulator');
+      if ((amount === undefined) === (drop !== true)) throw new ApiError('INVALID_PARAMS', 'give either amount or drop: true', { param: 'amount' });
+      const at = stanOf(reference);
+      if (!at || !host.alter(at.terminalId, at.stan, amount !== undefined ? { amount } : { drop: true })) throw new ApiError('NOT_FOUND', `the host simulator counted no payment ${reference} in its open batch`, { param: 'reference' });
+      return { reference, stan: at.stan };
     }),
     defineMethod('sim.setHost', ({ mode }) => {
       if (!host) throw new ApiError('DISABLED', 'the daemon talks to a real host, not the simulator');

@@ -86,6 +86,19 @@ describe('the demo page in Chromium', { skip: chromiumSkip }, () => {
     await removeCard();
   });
 
+  test("the day report shows today's sale and prints on the lane's printer", { timeout: 30_000 }, async () => {
+    const sales = page.locator('#report-body tr[data-line="sales"][data-currency="EUR"]');
+    await sales.filter({ hasText: '12.34 EUR' }).waitFor({ timeout: T });
+    await page.locator('#report-body tr[data-line="net"][data-currency="EUR"]').waitFor({ timeout: T });
+    const before = daemon.printedLines().length;
+    await page.click('#print-report');
+    await page.locator('#report-status').filter({ hasText: 'Report printed.' }).waitFor({ timeout: T });
+    const lines = daemon.printedLines().slice(before);
+    assert.ok(lines.some((l) => l.includes('DAY REPORT')), lines.join('\n'));
+    assert.ok(lines.some((l) => /Sales \(1\)\s+12\.34/.test(l)), lines.join('\n'));
+    await screenshot(page, 'e2e-day-report.png');
+  });
+
   test('paper out and paper ok from the simulator panel show on the dashboard', { timeout: 30_000 }, async () => {
     await page.click('#paper-out');
     await page.locator('#lanes dd[data-tone="bad"]', { hasText: 'out of paper' }).waitFor({ timeout: T });

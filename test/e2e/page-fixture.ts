@@ -63,6 +63,11 @@ export class DemoDaemon {
     if (!this.token) this.token = this.daemon.pair('e2e page', 'supervisor');
   }
 
+  /** The text lines the emulated printer has printed so far. */
+  printedLines(): string[] {
+    return this.printer.events.flatMap((e) => (e.kind === 'line' ? [e.text] : []));
+  }
+
   /** The page's address with the token in the fragment, as `posbridge demo` prints it. */
   get pageUrl(): string {
     return `http://127.0.0.1:${this.port}/#token=${encodeURIComponent(this.token)}`;

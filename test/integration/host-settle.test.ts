@@ -34,6 +34,11 @@ test('totals the host does not agree with (95) are uploaded (0320) and settled a
     const result = await stack.settlement.settle();
     assert.ok(result);
     assert.deepEqual(result.currencies.map((c) => [c.responseCode, c.uploaded, c.agreed]), [['00', 2, true]]);
+    // The host's first answer (95) carried its own totals, without the sale it never saw; the upload's answers say
+    // which item it lacked (N1) and which it had (00); the final answer agrees.
+    const answers = stack.batches.hostAnswers(result.batchId);
+    assert.deepEqual(answers.map((h) => [h.round, h.responseCode, h.totals?.salesCount, h.totals?.salesAmount]), [['final', '00', 2, 1250], ['first', '95', 1, 1000]]);
+    assert.deepEqual(stack.batches.itemAnswers(result.batchId).map((i) => [i.responseCode, i.hostAmount]), [['00', null], ['N1', null]]);
     assert.equal(result.closed, true);
     assert.deepEqual(
       sim.received().filter((m) => m.mti !== null && /^0[35]/.test(m.mti)).map((m) => m.mti),

@@ -15,6 +15,8 @@ import { SIM_STRIPE_CARDS } from '../../src/sim/sim-methods.js';
 import { SIM_PRINTER_STATES } from '../../src/sim/printer/escpos-emulator.js';
 import { HOST_MODES } from '../../src/sim/host/rules.js';
 import { CURRENCY_CODES } from '../../src/util/currency.js';
+import { REPORT_GROUP_KEYS } from '../../src/api/contract/report-shapes.js';
+import { GROUP_KEYS } from '../../src/reports/report.js';
 
 test('docs/openrpc.json is the document generated from the contract (npm run openrpc rewrites it)', () => {
   const committed = readFileSync(join(process.cwd(), 'docs', 'openrpc.json'), 'utf8');
@@ -50,6 +52,7 @@ test("the contract's lists are the daemon's: currencies, printer states, host mo
   assert.deepEqual([...SIM_PRINTER_STATUSES], Object.keys(SIM_PRINTER_STATES));
   assert.deepEqual([...SIM_HOST_MODES], [...HOST_MODES]);
   assert.deepEqual([...SIM_STRIPE_CARD_NAMES].sort(), Object.keys(SIM_STRIPE_CARDS).sort());
+  assert.deepEqual([...REPORT_GROUP_KEYS], [...GROUP_KEYS]);
 });
 
 /** The INVALID_PARAMS `validateParams` throws for `params` of `method`, as [param, message]. */

@@ -25,6 +25,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['host'],
   ['payments'],
   ['receipts'],
+  ['reports'],
   ['api'],
   ['nexo'],
   ['daemon', 'client'],

@@ -3,6 +3,7 @@
 import type { PosbridgeClient } from '../client.js';
 import { Connection } from './connection.js';
 import { Dashboard } from './dashboard.js';
+import { DayReport } from './day-report.js';
 import { byId } from './dom.js';
 import { Notice } from './notice.js';
 import { PaymentsList } from './payments-list.js';
@@ -46,6 +47,7 @@ function boot(): void {
     },
   });
   sim = new SimPanel(notice, () => sale.selectedLane);
+  const report = new DayReport(byId('report-body', HTMLTableSectionElement), byId('report-status', HTMLElement), byId('print-report', HTMLButtonElement), notice, () => sale.selectedLane);
   receipt.clear();
 
   let attached: PosbridgeClient | null = null;
@@ -56,6 +58,7 @@ function boot(): void {
       dashboard.attach(client);
       receipt.attach(client);
       payments.attach(client);
+      report.attach(client);
     }
     connectPanel.hidden = true;
     app.hidden = false;
@@ -63,6 +66,7 @@ function boot(): void {
     dashboard.resetActivity();
     void dashboard.refresh();
     void payments.refresh();
+    void report.refresh();
     void sim?.detect(client);
     void sale.recover(again);
   });

@@ -6,6 +6,7 @@ import { Type, type Static, type TObject, type TProperties, type TSchema } from 
 import type { ApiErrorCode } from '../errors.js';
 import type { Role } from '../clients.js';
 import { API_CURRENCIES, LaneDevices, LaneName, Nullable, OneOf, Payment, PaymentId, PaymentType, ReceiptCopy } from './shapes.js';
+import { DocumentPrint, Report, REPORT_GROUP_KEYS, ShiftClosed, Shift as ShiftShape } from './report-shapes.js';
 
 /** One method's contract. */
 export interface MethodContract {
@@ -158,8 +159,48 @@ export const METHODS = {
           agreed: Type.Boolean(),
         }),
       ),
+      shiftsClosed: Type.Array(ShiftClosed, { description: 'the shifts still open, closed by this settlement (each printed on its lane)' }),
     }),
     errors: ['BUSY'],
+  },
+  'report.get': {
+    summary: 'Totals of a period per group and currency, and the settled batches beside the host’s totals (a cashier: its own payments only).',
+    role: 'cashier',
+    params: params({
+      from: Type.Optional(Type.String({ maxLength: 40, description: 'ISO 8601 time, inclusive; a cashier may leave from and to out: its latest shift' })),
+      to: Type.Optional(Type.String({ maxLength: 40, description: 'ISO 8601 time, exclusive' })),
+      groupBy: Type.Optional(Type.Array(OneOf(REPORT_GROUP_KEYS), { maxItems: 5, uniqueItems: true, description: 'besides the currency (always)' })),
+      lane: Type.Optional(LaneName),
+      cashier: Type.Optional(str(100, "an API client's name; a cashier token gets only its own")),
+    }),
+    result: Report,
+    errors: ['NOT_FOUND'],
+  },
+  'report.print': {
+    summary: "Prints the report of a period on the lane's printer through the print queue.",
+    role: 'supervisor',
+    params: params({
+      lane: LaneName,
+      from: Type.String({ maxLength: 40, description: 'ISO 8601 time, inclusive' }),
+      to: Type.String({ maxLength: 40, description: 'ISO 8601 time, exclusive' }),
+      onlyLane: Type.Optional(Type.Boolean({ description: "only the lane's payments (default: every lane's)" })),
+    }),
+    result: DocumentPrint,
+    errors: ['NOT_FOUND', 'DEVICE_UNAVAILABLE'],
+  },
+  'shift.open': {
+    summary: 'Opens a shift of the calling client (the cashier) on a lane.',
+    role: 'cashier',
+    params: params({ lane: LaneName }),
+    result: ShiftShape,
+    errors: ['NOT_FOUND', 'BUSY'],
+  },
+  'shift.close': {
+    summary: "Closes the calling client's shift on a lane: returns its totals and prints them on the lane's printer.",
+    role: 'cashier',
+    params: params({ lane: LaneName }),
+    result: ShiftClosed,
+    errors: ['NOT_FOUND'],
   },
   'diag.transmit': {
     summary: "Sends one APDU to the lane's card (off unless the configuration turns it on).",
@@ -222,6 +263,18 @@ export const METHODS = {
     demoOnly: true,
     params: params({ lane: LaneName, card: Type.Optional(OneOf(SIM_STRIPE_CARD_NAMES, { description: 'default mastercard-stripe' })), badRead: Type.Optional(Type.Boolean()) }),
     result: Type.Object({ swiped: Type.String() }),
+    errors: ['NOT_FOUND', 'DISABLED'],
+  },
+  'sim.alterHost': {
+    summary: "Alters what the host simulator counted of a payment (another amount, or dropped), so the next settlement disagrees.",
+    role: 'cashier',
+    demoOnly: true,
+    params: params({
+      reference: str(64, "the payment's reference"),
+      amount: Type.Optional(Type.Integer({ minimum: 1, maximum: 99_999_999, description: 'minor units: what the host now counts' })),
+      drop: Type.Optional(Type.Boolean({ description: 'the host no longer counts it' })),
+    }),
+    result: Type.Object({ reference: Type.String(), stan: Type.String() }),
     errors: ['NOT_FOUND', 'DISABLED'],
   },
   'sim.setHost': {

@@ -154,6 +154,14 @@ export class HostSimulator {
     });
   }
 
+  /**
+   * Alters what the ledger counted of one transaction (by terminal id and STAN): another amount, or dropped. For
+   * tests and the demo: the next settlement then disagrees. False when the transaction was not counted.
+   */
+  alter(terminalId: string, stan: string, change: { readonly amount: number } | { readonly drop: true }): boolean {
+    return this.ledger.alter(terminalId, stan, change);
+  }
+
   /** The open batch's totals as the simulator recorded them, in `currency` (ISO 4217 numeric) or all summed. */
   totals(currency?: string): SimTotals {
     return this.ledger.totals(currency);

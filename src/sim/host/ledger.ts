@@ -27,7 +27,7 @@ interface Original {
   readonly mti: string;
   /** Field 49 of the original (ISO 4217 numeric); '' when absent. */
   readonly currency: string;
-  readonly amount: number;
+  amount: number;
   readonly credit: boolean;
   readonly financial: boolean;
   approved: boolean;
@@ -151,6 +151,58 @@ export class SimLedger {
     return differ;
   }
 
+  /**
+   * A batch upload (0320) of a transaction the terminal counted, keyed by its field 41 and original STAN (11): the
+   * ledger then counts it as sent (approved, not reversed, the upload's amount), and says what it had before —
+   * 'matched', 'missing' (not counted), 'amount' (counted with `hostAmount`) or 'reversed' (counted as reversed).
+   */
+  upload(msg: Iso8583Message): { had: 'matched' | 'missing' | 'amount' | 'reversed'; hostAmount: number } {
+    const o = this.originals.get(originalKey(msg.text(41) ?? '', msg.text(11) ?? ''));
+    const amount = Number(msg.text(4) ?? '0');
+    if (!o || !o.approved) {
+      this.originals.delete(originalKey(msg.text(41) ?? '', msg.text(11) ?? ''));
+      this.record(msg, true);
+      return { had: 'missing', hostAmount: 0 };
+    }
+    const hostAmount = o.amount;
+    if (o.reversed && o.financial) {
+      this.unreverseCounts(o);
+      o.reversed = false;
+      this.setAmount(o, amount);
+      return { had: 'reversed', hostAmount };
+    }
+    if (o.amount !== amount) {
+      this.setAmount(o, amount);
+      return { had: 'amount', hostAmount };
+    }
+    return { had: 'matched', hostAmount };
+  }
+
+  /**
+   * Alters what the ledger counted of one original (demo and tests: a host that disagrees): a new amount, or
+   * dropped (no longer counted). False when the original is unknown or was not approved.
+   */
+  alter(terminalId: string, stan: string, change: { readonly amount: number } | { readonly drop: true }): boolean {
+    const o = this.originals.get(originalKey(terminalId, stan));
+    if (!o || !o.approved || !o.financial) return false;
+    if ('amount' in change) {
+      this.setAmount(o, change.amount);
+      return true;
+    }
+    const batch = this.batchOf(o.currency);
+    if (o.credit) {
+      batch.creditsNumber--;
+      batch.creditsAmount -= o.amount;
+    } else {
+      batch.debitsNumber--;
+      batch.debitsAmount -= o.amount;
+    }
+    if (o.reversed) this.unreverseCounts(o);
+    o.approved = false;
+    o.reversed = false;
+    return true;
+  }
+
   /** Closes the batch of `currency` after an agreed settlement: its totals start again at zero; other currencies stay. */
   closeBatch(currency: string): void {
     this.batches.delete(currency);
@@ -163,6 +215,31 @@ export class SimLedger {
       this.batches.set(currency, batch);
     }
     return batch;
+  }
+
+  /** Changes a counted original's amount, its batch totals (and its reversal's, when reversed) with it. */
+  private setAmount(o: Original, amount: number): void {
+    const batch = this.batchOf(o.currency);
+    const delta = amount - o.amount;
+    if (o.credit) {
+      batch.creditsAmount += delta;
+      if (o.reversed) batch.creditReversalsAmount += delta;
+    } else {
+      batch.debitsAmount += delta;
+      if (o.reversed) batch.debitReversalsAmount += delta;
+    }
+    o.amount = amount;
+  }
+
+  private unreverseCounts(o: Original): void {
+    const batch = this.batchOf(o.currency);
+    if (o.credit) {
+      batch.creditReversalsNumber--;
+      batch.creditReversalsAmount -= o.amount;
+    } else {
+      batch.debitReversalsNumber--;
+      batch.debitReversalsAmount -= o.amount;
+    }
   }
 
   private approve(o: Original): void {

@@ -3,7 +3,7 @@
 import { Iso8583Message, responseTpdu, TPDU_ID, type FieldValue } from '../../host/iso8583/index.js';
 import { responseMti } from '../../host/matcher.js';
 import { decideAuthorization, type ArqcVerdict, type IssuerLookup } from './issuer.js';
-import { originalStanOf, type SimLedger } from './ledger.js';
+import { netSettlement, originalStanOf, type SimLedger } from './ledger.js';
 import { isRequestMti, SIM_CODES } from './rules.js';
 
 /** What the simulator decided for one request. */
@@ -71,10 +71,18 @@ export class SimResponder {
     return this.answer(msg, SIM_CODES.approved, null);
   }
 
-  /** Batch upload (0320): a transaction the terminal counted; added to the batch unless already known. */
+  /**
+   * Batch upload (0320): a transaction the terminal counted; the ledger then counts it as sent, and the answer says
+   * what it had (SIM_CODES: 00 the same, N1 not counted, N2 another amount — the ledger's in field 4 —, N3 reversed).
+   */
   private batchUpload(msg: Iso8583Message): Decision {
-    this.ledger.record(msg, true);
-    return this.answer(msg, SIM_CODES.approved, null);
+    const r = this.ledger.upload(msg);
+    if (r.had === 'matched') return this.answer(msg, SIM_CODES.approved, null);
+    if (r.had === 'missing') return this.answer(msg, SIM_CODES.uploadNotCounted, 'uploaded item was not counted: added');
+    if (r.had === 'reversed') return this.answer(msg, SIM_CODES.uploadCountedReversed, 'uploaded item was counted as reversed: counted as sent');
+    const d = this.answer(msg, SIM_CODES.uploadAmountDiffers, `uploaded item was counted for ${r.hostAmount}: counted as sent`);
+    const response = d.response ? d.response.with(4, String(r.hostAmount).padStart(12, '0')) : null;
+    return { ...d, response };
   }
 
   private reversal(msg: Iso8583Message): Decision {
@@ -92,9 +100,22 @@ export class SimResponder {
     const currency = msg.text(50);
     if (!currency) return this.answer(msg, SIM_CODES.formatError, 'field 50 (currency code, settlement) missing: a reconciliation is per currency');
     const differ = this.ledger.compare(msg, currency);
-    if (differ.length) return this.answer(msg, SIM_CODES.totalsNotAgreed, `totals of ${currency} not agreed: field(s) ${differ.join(', ')}`);
+    // The answer carries the simulator's own totals of the currency (fields 74-77, 86-89, 97), agreed or not.
+    const t = this.ledger.totals(currency);
+    const own: [number, FieldValue][] = [
+      [74, String(t.creditsNumber).padStart(10, '0')],
+      [75, String(t.creditReversalsNumber).padStart(10, '0')],
+      [76, String(t.debitsNumber).padStart(10, '0')],
+      [77, String(t.debitReversalsNumber).padStart(10, '0')],
+      [86, String(t.creditsAmount).padStart(16, '0')],
+      [87, String(t.creditReversalsAmount).padStart(16, '0')],
+      [88, String(t.debitsAmount).padStart(16, '0')],
+      [89, String(t.debitReversalsAmount).padStart(16, '0')],
+      [97, netSettlement(t)],
+    ];
+    if (differ.length) return this.answer(msg, SIM_CODES.totalsNotAgreed, `totals of ${currency} not agreed: field(s) ${differ.join(', ')}`, own);
     this.ledger.closeBatch(currency);
-    return this.answer(msg, SIM_CODES.approved, `totals of ${currency} agreed: its batch closed`);
+    return this.answer(msg, SIM_CODES.approved, `totals of ${currency} agreed: its batch closed`, own);
   }
 
   private answer(msg: Iso8583Message, code: string, note: string | null, extra: ReadonlyArray<[number, FieldValue]> = []): Decision {

@@ -34,6 +34,10 @@ export const SIM_CODES = {
   /** Visa's "PIN cryptographic error found" (private-use range of ISO 8583:1987). */
   pinCryptoError: '81',
   totalsNotAgreed: '95',
+  /** Batch upload answers (our convention, docs/host.md; UPLOAD_CODES of src/host/settlement.ts). */
+  uploadNotCounted: 'N1',
+  uploadAmountDiffers: 'N2',
+  uploadCountedReversed: 'N3',
 } as const;
 
 const RULES: readonly SimRule[] = [
@@ -50,10 +54,14 @@ const RULES: readonly SimRule[] = [
   { request: '0400/0420/0421', when: 'original (field 90 STAN, field 41 TID) was received', answer: '0410/0430 code 00 (its approval is reversed once, however often repeated)' },
   { request: '0400/0420/0421', when: 'original unknown', answer: '0410/0430 code 25 (unable to locate original)' },
   { request: '0800', when: 'always', answer: '0810 code 00' },
-  { request: '0320', when: 'batch upload', answer: '0330 code 00; a transaction not yet counted is added to the batch of its currency (field 49)' },
+  { request: '0320', when: 'batch upload of a transaction counted with the same amount (by field 41 and the original STAN in field 11)', answer: '0330 code 00' },
+  { request: '0320', when: 'batch upload of a transaction not counted', answer: '0330 code N1; it is added to the batch of its currency (field 49)' },
+  { request: '0320', when: 'batch upload of a transaction counted with another amount', answer: '0330 code N2 with the amount it had in field 4; it now counts the uploaded amount' },
+  { request: '0320', when: 'batch upload of a transaction counted as reversed', answer: '0330 code N3; it now counts it unreversed' },
   { request: '0500', when: 'no field 50 (currency code, settlement)', answer: '0510 code 30 (format error): a reconciliation is per currency' },
   { request: '0500', when: 'totals fields 74-77, 81, 86-89 or 97 present in the request differ from what the simulator recorded in the currency of field 50', answer: '0510 code 95 (totals not agreed)' },
   { request: '0500', when: 'totals agree', answer: '0510 code 00; that currency\'s batch closes (its totals reset; other currencies stay open)' },
+  { request: '0500', when: 'any answer with code 00 or 95', answer: 'the 0510 carries the simulator\'s own totals of that currency in fields 74-77, 86-89 and 97' },
   { request: 'other requests', when: 'always', answer: 'response class MTI with code 12 (invalid transaction)' },
 ];
 
