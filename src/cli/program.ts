@@ -157,6 +157,7 @@ export function buildProgram(ctx: CliContext, result: { code: number }, signal?:
     .option('--nexo', 'also serve Adyen\'s local Terminal API on https://127.0.0.1:8443/nexo/ (docs/nexo.md)')
     .option('--nexo-port <n>', 'the nexo endpoint\'s port (default 8443, the one Adyen\'s libraries call; 0 picks a free one)')
     .option('--auto-card <profile[:delayMs]>', 'present this virtual card (and type its PIN) to every payment after the delay (default 1500 ms)')
+    .option('--metrics <port>', 'serve Prometheus /metrics, /healthz, /readyz on 127.0.0.1:PORT (0 picks a free one; docs/operations.md)')
     .action((opts: DemoOptions) => run(async () => (await import('./commands/demo.js')).demoCommand(ctx, opts, signal))());
 
   program

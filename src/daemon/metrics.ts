@@ -1,0 +1,219 @@
+// The Prometheus metrics of one till (docs/operations.md lists each name, type and label). Loaded by the daemon only
+// when `metrics` is configured (a dynamic import: prom-client costs start-up time otherwise). Counters move on events
+// (a payment's committed change, the host channel's state); depths, ages and device states are read at scrape time.
+// Label values come from closed sets only — lane and printer names from the config, outcome, entry mode, scheme,
+// payment type, device kind — never a reference, card number, token or client name.
+import { join } from 'node:path';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { ReaderDriver } from '../drivers/pcsc/types.js';
+import { KNOWN_SCHEMES, schemeOf, schemeOfBin } from '../emv/scheme.js';
+import type { HostChannel } from '../host/channel.js';
+import type { Db } from '../journal/database.js';
+import type { Logger } from '../log/logger.js';
+import type { PaymentChange, PaymentStore } from '../payments/payment-store.js';
+import { allPrinters, lanePrinter, type DaemonConfig } from './config.js';
+import type { LaneDevices } from './lane-devices.js';
+import type { LanePinPad } from './lane-pinpad.js';
+import { stripeStatus, type LaneStripe } from './lane-stripe.js';
+import { backupFacts, hostQueueFacts, journalSizeBytes, printQueueDepths, QUEUE_KINDS } from './metrics-facts.js';
+import { startMetricsServer, type MetricsServer } from './metrics-server.js';
+import { metricsExposed, type MetricsConfig } from './metrics-config.js';
+import { ReaderPresence, readiness } from './readiness.js';
+
+/** What the metrics watch: the daemon's parts, as its composition root built them. */
+export interface MetricsParts {
+  readonly metrics: MetricsConfig;
+  readonly config: DaemonConfig;
+  readonly dataDir: string;
+  readonly db: Db;
+  readonly store: PaymentStore;
+  readonly channel: HostChannel;
+  readonly driver: ReaderDriver;
+  readonly devices: LaneDevices;
+  readonly pinPads: ReadonlyMap<string, LanePinPad>;
+  readonly stripes: ReadonlyMap<string, LaneStripe>;
+  readonly logger: Logger;
+  readonly clock: () => number;
+}
+
+/** The running endpoint: where it listens; `stop` closes it and stops following events. */
+export interface RunningMetrics {
+  readonly url: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+/** How a payment's flow ended, as the `outcome` label says it. */
+type Outcome = 'approved' | 'declined' | 'cancelled' | 'failed' | 'reversed';
+
+/** The outcome a committed state change ends a payment's flow with, or null when it ends none. */
+function outcomeOf(c: PaymentChange): Outcome | null {
+  if (c.kind !== 'state') return null;
+  switch (c.payment.state) {
+    case 'completed':
+      return 'approved';
+    case 'declined':
+    case 'cancelled':
+    case 'failed':
+      return c.payment.state;
+    case 'reversal-pending':
+      // From the authorisation (no answer, or the card refused after approval); a completed sale's void is not an end.
+      return c.from === 'completed' ? null : 'reversed';
+    default:
+      return null;
+  }
+}
+
+/** Seconds an authorisation waits for the host: most answer within 1–3 s; 30 s is the link's timeout. */
+const AUTH_BUCKETS = [0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 20, 30, 60];
+
+/** Builds the registry, follows the daemon's events and starts the endpoint's own HTTP server. */
+export async function startMetrics(p: MetricsParts): Promise<RunningMetrics> {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry }); // process_* and nodejs_*: CPU, memory, event loop lag, handles
+  const lanes = p.config.lanes.map((l) => l.name);
+  const schemes = new Set(KNOWN_SCHEMES);
+
+  const payments = new Counter({ name: 'posbridge_payments_total', help: 'Payments whose flow ended, by outcome, entry mode, scheme, type and lane', labelNames: ['outcome', 'entry_mode', 'scheme', 'type', 'lane'], registers: [registry] });
+  const authDuration = new Histogram({ name: 'posbridge_authorisation_duration_seconds', help: 'Time from a payment entering authorizing to its next state (the host answer or its absence)', labelNames: ['lane'], buckets: AUTH_BUCKETS, registers: [registry] });
+  const authorizingSince = new Map<string, number>();
+  const unwatchPayments = p.store.onChange((c) => {
+    const pay = c.payment;
+    if (c.kind !== 'state') return;
+    if (pay.state === 'authorizing') authorizingSince.set(pay.id, pay.updatedAt);
+    else if (c.from === 'authorizing') {
+      const since = authorizingSince.get(pay.id);
+      authorizingSince.delete(pay.id);
+      // A payment found authorizing after a restart has no start here: not observed rather than observed wrong.
+      if (since !== undefined) authDuration.observe({ lane: pay.lane }, Math.max(0, (pay.updatedAt - since) / 1000));
+    }
+    const outcome = outcomeOf(c);
+    if (outcome) {
+      // The application's scheme (its AID), else the card number's range (a swipe): a closed set, else "other".
+      const found = pay.scheme ?? schemeOf(pay.aid) ?? schemeOfBin(pay.maskedPan);
+      const scheme = found === null ? (pay.maskedPan || pay.aid ? 'other' : 'none') : schemes.has(found) ? found : 'other';
+      payments.inc({ outcome, entry_mode: pay.entryMode ?? 'none', scheme, type: pay.type, lane: pay.lane });
+    }
+  });
+
+  const linkUp = new Gauge({ name: 'posbridge_host_link_up', help: '1 while the connection to the acquirer host is open', registers: [registry] });
+  const reconnects = new Counter({ name: 'posbridge_host_reconnects_total', help: 'Connections to the acquirer host made again after one was lost', registers: [registry] });
+  const disconnects = new Counter({ name: 'posbridge_host_disconnects_total', help: 'Connections to the acquirer host lost or closed', registers: [registry] });
+  linkUp.set(p.channel.connected ? 1 : 0);
+  let everConnected = p.channel.connected;
+  const unwatchLink = p.channel.onState((s) => {
+    linkUp.set(s === 'connected' ? 1 : 0);
+    if (s === 'disconnected') disconnects.inc();
+    else if (everConnected) reconnects.inc();
+    else everConnected = true;
+  });
+
+  const readers = new ReaderPresence(p.driver);
+  readers.seed((await p.driver.listReaders()).map((r) => r.name));
+  const readyParts = { db: p.db, channel: p.channel, readers, lanes: p.config.lanes };
+
+  new Gauge({
+    name: 'posbridge_host_queue_depth',
+    help: 'Host messages waiting to go (due or in flight), by kind: reversal, advice (store-and-forward)',
+    labelNames: ['kind'],
+    registers: [registry],
+    collect() {
+      if (!p.db.open) return;
+      const facts = hostQueueFacts(p.db, p.clock());
+      for (const k of QUEUE_KINDS) this.set({ kind: k }, facts[k].waiting);
+    },
+  });
+  new Gauge({
+    name: 'posbridge_host_queue_oldest_age_seconds',
+    help: 'Age of the oldest host message waiting to go, by kind (0 when none waits)',
+    labelNames: ['kind'],
+    registers: [registry],
+    collect() {
+      if (!p.db.open) return;
+      const facts = hostQueueFacts(p.db, p.clock());
+      for (const k of QUEUE_KINDS) this.set({ kind: k }, facts[k].oldestAgeSeconds);
+    },
+  });
+  new Gauge({
+    name: 'posbridge_host_queue_manual',
+    help: 'Host messages that expired or ran out of retries and wait for a person (posbridge host queue), by kind',
+    labelNames: ['kind'],
+    registers: [registry],
+    collect() {
+      if (!p.db.open) return;
+      const facts = hostQueueFacts(p.db, p.clock());
+      for (const k of QUEUE_KINDS) this.set({ kind: k }, facts[k].manual);
+    },
+  });
+  const printerNames = Object.keys(allPrinters(p.config));
+  new Gauge({
+    name: 'posbridge_print_queue_depth',
+    help: 'Receipts queued and not yet printed, by printer',
+    labelNames: ['printer'],
+    registers: [registry],
+    collect() {
+      if (!p.db.open) return;
+      for (const [printer, n] of printQueueDepths(p.db, printerNames)) this.set({ printer }, n);
+    },
+  });
+  new Gauge({
+    name: 'posbridge_device_up',
+    help: "1 when a lane's device is usable, by lane and device: reader, contactless, pinpad, printer, display, stripe",
+    labelNames: ['lane', 'device'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const l of p.config.lanes) {
+        this.set({ lane: l.name, device: 'reader' }, readers.has(l.reader) ? 1 : 0);
+        if (l.contactless) this.set({ lane: l.name, device: 'contactless' }, readers.has(l.contactless) ? 1 : 0);
+        const pad = p.pinPads.get(l.name);
+        if (pad) this.set({ lane: l.name, device: 'pinpad' }, (await pad.status()).connected ? 1 : 0);
+        const named = lanePrinter(p.config, l);
+        const printer = named ? p.devices.allPrinters().find((x) => x.name === named.name) : undefined;
+        const st = printer?.lastStatus;
+        // Until the first status read there is nothing to say: the series appears with the first read (5 s).
+        if (st) this.set({ lane: l.name, device: 'printer' }, 'error' in st || !st.online || st.coverOpen || st.paper === 'end' ? 0 : 1);
+        const display = p.devices.displayFor(l.name);
+        if (display) this.set({ lane: l.name, device: 'display' }, display.connected ? 1 : 0);
+        const stripe = p.stripes.get(l.name);
+        if (stripe) this.set({ lane: l.name, device: 'stripe' }, stripeStatus(stripe).connected ? 1 : 0);
+      }
+    },
+  });
+  const journalFile = join(p.dataDir, 'journal.db');
+  new Gauge({ name: 'posbridge_journal_size_bytes', help: 'Size of the journal database and its write-ahead log', registers: [registry], collect() { this.set(journalSizeBytes(journalFile)); } });
+  const backupDir = join(p.dataDir, 'backups');
+  new Gauge({ name: 'posbridge_backup_files', help: 'Journal backups kept in <dataDir>/backups', registers: [registry], collect() { this.set(backupFacts(backupDir).files); } });
+  new Gauge({
+    name: 'posbridge_backup_age_seconds',
+    help: 'Age of the newest journal backup (+Inf while there is none)',
+    registers: [registry],
+    collect() {
+      const { newestMs } = backupFacts(backupDir);
+      this.set(newestMs === null ? Infinity : Math.max(0, (p.clock() - newestMs) / 1000));
+    },
+  });
+  new Gauge({ name: 'posbridge_ready', help: '1 when /readyz answers 200 (journal open, host reachable or queueing, readers present)', registers: [registry], collect() { this.set(readiness(readyParts).ready ? 1 : 0); } });
+  new Gauge({ name: 'posbridge_lanes', help: 'Lanes configured', registers: [registry], collect() { this.set(lanes.length); } });
+
+  let server: MetricsServer;
+  try {
+    server = await startMetricsServer({ bind: p.metrics.bind, port: p.metrics.port, registry, readiness: () => readiness(readyParts), logger: p.logger });
+  } catch (err) {
+    unwatchPayments();
+    unwatchLink();
+    readers.close();
+    throw err;
+  }
+  if (metricsExposed(p.metrics)) p.logger.warn('metrics endpoint reachable from other machines: let only the Prometheus server reach it (firewall)', { bind: p.metrics.bind, port: server.port });
+  return {
+    url: server.url,
+    port: server.port,
+    async stop() {
+      unwatchPayments();
+      unwatchLink();
+      readers.close();
+      await server.close();
+    },
+  };
+}
