@@ -24,3 +24,16 @@ export function defaultDataDir(p: PathEnv = currentPathEnv()): string {
   if (p.platform === 'darwin') return join(p.home, 'Library', 'Application Support', 'posbridge');
   return join(p.env.XDG_STATE_HOME ?? join(p.home, '.local', 'state'), 'posbridge');
 }
+
+/**
+ * Where `posbridge init` writes the daemon's configuration by default: POSBRIDGE_CONFIG when set; Windows
+ * %PROGRAMDATA%\posbridge\config.json; macOS ~/Library/Application Support/posbridge/config.json; elsewhere
+ * $XDG_CONFIG_HOME/posbridge/config.json or ~/.config/posbridge/config.json.
+ */
+export function defaultConfigFile(p: PathEnv = currentPathEnv()): string {
+  const override = p.env.POSBRIDGE_CONFIG;
+  if (override) return override;
+  if (p.platform === 'win32') return join(p.env.PROGRAMDATA ?? p.env.ALLUSERSPROFILE ?? join(p.home, 'AppData', 'Local'), 'posbridge', 'config.json');
+  if (p.platform === 'darwin') return join(p.home, 'Library', 'Application Support', 'posbridge', 'config.json');
+  return join(p.env.XDG_CONFIG_HOME ?? join(p.home, '.config'), 'posbridge', 'config.json');
+}
