@@ -5,6 +5,7 @@
 // payment type, device kind — never a reference, card number, token or client name.
 import { join } from 'node:path';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { ReaderError } from '../drivers/pcsc/errors.js';
 import type { ReaderDriver } from '../drivers/pcsc/types.js';
 import { KNOWN_SCHEMES, schemeOf, schemeOfBin } from '../emv/scheme.js';
 import type { HostChannel } from '../host/channel.js';
@@ -109,7 +110,13 @@ export async function startMetrics(p: MetricsParts): Promise<RunningMetrics> {
   });
 
   const readers = new ReaderPresence(p.driver);
-  readers.seed((await p.driver.listReaders()).map((r) => r.name));
+  // Without the PC/SC service the list is empty: the readers check fails until the service is back and says so.
+  const listed = await p.driver.listReaders().catch((err: unknown) => {
+    if (!(err instanceof ReaderError)) throw err;
+    p.logger.warn('metrics: the readers could not be listed at start; following the service\'s events', { code: err.code });
+    return [];
+  });
+  readers.seed(listed.map((r) => r.name));
   const readyParts = { db: p.db, channel: p.channel, readers, lanes: p.config.lanes };
 
   new Gauge({
@@ -162,12 +169,15 @@ export async function startMetrics(p: MetricsParts): Promise<RunningMetrics> {
     labelNames: ['lane', 'device'],
     registers: [registry],
     async collect() {
+      // The PIN pads are asked at once (a serial pad answers within 1.5 s, or counts as down).
+      const pads = await Promise.all(p.config.lanes.map(async (l) => [l.name, (await p.pinPads.get(l.name)?.status())?.connected] as const));
+      const padUp = new Map(pads);
       this.reset();
       for (const l of p.config.lanes) {
         this.set({ lane: l.name, device: 'reader' }, readers.has(l.reader) ? 1 : 0);
         if (l.contactless) this.set({ lane: l.name, device: 'contactless' }, readers.has(l.contactless) ? 1 : 0);
-        const pad = p.pinPads.get(l.name);
-        if (pad) this.set({ lane: l.name, device: 'pinpad' }, (await pad.status()).connected ? 1 : 0);
+        const pad = padUp.get(l.name);
+        if (pad !== undefined) this.set({ lane: l.name, device: 'pinpad' }, pad ? 1 : 0);
         const named = lanePrinter(p.config, l);
         const printer = named ? p.devices.allPrinters().find((x) => x.name === named.name) : undefined;
         const st = printer?.lastStatus;
