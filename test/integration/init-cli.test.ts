@@ -119,6 +119,21 @@ describe('posbridge init', { skip: pcscSkip }, () => {
     assert.throws(() => statSync(out), /ENOENT/);
   });
 
+  test('TLS to the acquirer: --tls-ca\'s PEM text and --tls-pin go into host.tls; a file that is no PEM is refused', async () => {
+    const ca = join(dir, 'ca.pem');
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    writeFileSync(ca, pem);
+    const pin = 'ab'.repeat(32);
+    const out = join(dir, 'tls.json');
+    const r = await posbridge([...flags(out), '--tls-ca', ca, '--tls-pin', pin], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual((JSON.parse(readFileSync(out, 'utf8')) as { host: unknown }).host, { host: 'acquirer.example', port: 7001, tls: { ca: pem, pinSha256: pin } });
+    writeFileSync(ca, 'not a certificate');
+    const bad = await posbridge([...flags(join(dir, 'tls2.json')), '--tls-ca', ca], env);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--tls-ca: .* holds no PEM certificate/);
+  });
+
   test('interactive, answered on standard input: a wrong answer asked again; the default path; doctor accepts it', async () => {
     const answers = [
       'acquirer-no-port', // wrong: asked again
