@@ -111,11 +111,13 @@ describe('posbridge init', { skip: pcscSkip }, () => {
     assert.throws(() => statSync(out), /ENOENT/);
   });
 
-  test('a simulator is refused: --pinpad virtual writes nothing (exit 2, the key named)', async () => {
+  test('a simulator is refused: --pinpad virtual, --stripe virtual write nothing (exit 2, the option named); a bad printer URL too', async () => {
     const out = join(dir, 'virtual.json');
-    const r = await posbridge([...flags(out), '--pinpad', 'virtual'], env);
-    assert.equal(r.code, 2);
-    assert.match(r.stderr, /lanes\[0\]\.pinpad/);
+    for (const [flag, value, said] of [['--pinpad', 'virtual', /--pinpad: "virtual" is a simulator, for the demo only/], ['--stripe', 'virtual', /--stripe: "virtual" is a simulator/], ['--printer', 'http://printer', /--printer: must be one of/]] as const) {
+      const r = await posbridge([...flags(out), flag, value], env);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, said);
+    }
     assert.throws(() => statSync(out), /ENOENT/);
   });
 
@@ -145,6 +147,7 @@ describe('posbridge init', { skip: pcscSkip }, () => {
       '', // lane: A
       fx.readers[0],
       'none', // contactless
+      'virtual', // refused: asked again
       '', // PIN pad: reader
       'none', // printer
       'none', // stripe
@@ -154,6 +157,7 @@ describe('posbridge init', { skip: pcscSkip }, () => {
     const r = await posbridge(['init', '--json'], env, answers.join('\n') + '\n');
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /--host must be HOST:PORT, got "acquirer-no-port"/);
+    assert.match(r.stderr, /--pinpad: "virtual" is a simulator/);
     const out = join(dir, 'xdg', 'posbridge', 'config.json');
     const result = JSON.parse(r.stdout) as { file: string; config: { lanes: unknown[]; host: unknown; merchant: { terminalId: string } } };
     assert.equal(result.file, out);

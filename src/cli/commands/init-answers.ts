@@ -1,5 +1,10 @@
 // The answers `posbridge init` needs (from flags, or asked), checked one by one, and the configuration they make.
 import { readFileSync } from 'node:fs';
+import { ConfigError } from '../../config/config-error.js';
+import { kindOf, type DeviceKind } from '../../daemon/device-kind.js';
+import { PINPAD_KINDS } from '../../daemon/lane-pinpad.js';
+import { STRIPE_KINDS } from '../../daemon/lane-stripe.js';
+import { PRINTER_KINDS } from '../../daemon/printer-kinds.js';
 import { UsageError } from '../exit-codes.js';
 import { parseHostPort } from '../host-target.js';
 
@@ -70,6 +75,33 @@ export function checkLane(v: string): string {
   if (!/^[A-Za-z0-9_-]{1,40}$/.test(v)) throw new UsageError(`--lane must be 1–40 letters, digits, _ or -, got "${v}"`);
   return v;
 }
+
+/**
+ * A device setting checked by the registry kind that claims it (`docs/configuration.md`'s forms), as `option` names
+ * it in the message; a simulator's kind is refused: a production configuration never holds one.
+ */
+function checkDevice(kinds: readonly DeviceKind<unknown>[], value: string, option: string): string {
+  let kind: DeviceKind<unknown>;
+  let kept: string;
+  try {
+    kind = kindOf(kinds, value, option);
+    kept = kind.parse(value, option);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageError(err.message.replace(/^config: /, ''));
+    throw err;
+  }
+  if (kind.demoOnly) throw new UsageError(`${option}: "${value}" is a simulator, for the demo only: use ${kinds.filter((k) => !k.demoOnly).map((k) => k.form).join(' or ')}`);
+  return kept;
+}
+
+/** The PIN pad: "reader" or a serial pad's URL. */
+export const checkPinPad = (v: string): string => checkDevice(PINPAD_KINDS, v, '--pinpad');
+
+/** The receipt printer's URL. */
+export const checkPrinter = (v: string): string => checkDevice(PRINTER_KINDS, v, '--printer');
+
+/** The stripe reader: hid, hid:VVVV:PPPP or hid:PATH. */
+export const checkStripe = (v: string): string => checkDevice(STRIPE_KINDS, v, '--stripe');
 
 /** The metrics port (0..65535). */
 export function checkMetricsPort(v: string): number {

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline/promises';
 import { DEFAULT_MERCHANT_ID } from '../../config/terminal-identity.js';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../exit-codes.js';
-import { checkHost, checkLane, checkMerchantId, checkMerchantName, checkTerminalId, tlsOf, type InitAnswers, type InitOptions } from './init-answers.js';
+import { checkHost, checkLane, checkMerchantId, checkMerchantName, checkPinPad, checkPrinter, checkStripe, checkTerminalId, tlsOf, type InitAnswers, type InitOptions } from './init-answers.js';
 import { contactlessSlots, contactSlots, foundStripe, type Found } from './init-discover.js';
 
 /** Answers that leave an optional device out. */
@@ -47,7 +47,12 @@ class Prompter {
   }
 }
 
-const optional = (v: string): string | undefined => (v === '' || NONE.has(v.toLowerCase()) ? undefined : v);
+const isNone = (v: string): boolean => v === '' || NONE.has(v.toLowerCase());
+const optional = (v: string): string | undefined => (isNone(v) ? undefined : v);
+/** An optional device's answer: none, or what `check` accepts. */
+const orNone =
+  (check: (v: string) => string) =>
+  (v: string): string => (isNone(v) ? '' : check(v));
 
 /** Asks for every answer, offering the flags' values and what was found as defaults. */
 export async function askAnswers(ctx: CliContext, opts: InitOptions, found: Found, defaultOut: string, input: NodeJS.ReadableStream): Promise<{ answers: InitAnswers; out: string }> {
@@ -72,9 +77,9 @@ export async function askAnswers(ctx: CliContext, opts: InitOptions, found: Foun
       return v;
     });
     const contactless = optional(await p.ask('Contactless reader (none: no taps)', opts.contactlessReader ?? tap[0] ?? 'none', (v) => v));
-    const pinpad = await p.ask('PIN pad ("reader": the reader\'s keypad; serial:///dev/ttyUSB0?baud=9600)', opts.pinpad ?? 'reader', (v) => v);
-    const printer = optional(await p.ask('Receipt printer URL (tcp://HOST:9100, serial:///dev/ttyS0?baud=19200, file:///dev/usb/lp0; none)', opts.printer ?? 'none', (v) => v));
-    const stripe = optional(await p.ask('Stripe reader (hid, hid:VVVV:PPPP; none)', opts.stripe ?? foundStripe(found) ?? 'none', (v) => v));
+    const pinpad = await p.ask('PIN pad ("reader": the reader\'s keypad; serial:///dev/ttyUSB0?baud=9600)', opts.pinpad ?? 'reader', checkPinPad);
+    const printer = optional(await p.ask('Receipt printer URL (tcp://HOST:9100, serial:///dev/ttyS0?baud=19200, file:///dev/usb/lp0; none)', opts.printer ?? 'none', orNone(checkPrinter)));
+    const stripe = optional(await p.ask('Stripe reader (hid, hid:VVVV:PPPP; none)', opts.stripe ?? foundStripe(found) ?? 'none', orNone(checkStripe)));
     const dataDir = optional(await p.ask('Data directory (empty: the default)', opts.dataDir ?? '', (v) => v));
     const out = await p.ask('Write the configuration to', opts.out ?? defaultOut, (v) => {
       if (v === '') throw new UsageError('give a file name');

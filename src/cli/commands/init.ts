@@ -8,7 +8,7 @@ import { parseConfig } from '../../daemon/config.js';
 import { refuseSimulators } from '../../daemon/demo-only.js';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
-import { checkHost, checkLane, checkMerchantId, checkMerchantName, checkMetricsPort, checkTerminalId, configOf, tlsOf, type InitAnswers, type InitOptions } from './init-answers.js';
+import { checkHost, checkLane, checkMerchantId, checkMerchantName, checkMetricsPort, checkPinPad, checkPrinter, checkStripe, checkTerminalId, configOf, tlsOf, type InitAnswers, type InitOptions } from './init-answers.js';
 import { contactlessSlots, contactSlots, discover, foundStripe, type Found } from './init-discover.js';
 import { askAnswers } from './init-prompts.js';
 
@@ -39,9 +39,9 @@ function answersFromFlags(opts: InitOptions, found: Found): InitAnswers {
     lane: checkLane(opts.lane ?? 'A'),
     reader,
     ...(contactless && contactless !== reader ? { contactless } : {}),
-    ...(opts.pinpad ? { pinpad: opts.pinpad } : {}),
-    ...(opts.printer ? { printer: opts.printer } : {}),
-    ...(stripe ? { stripe } : {}),
+    ...(opts.pinpad ? { pinpad: checkPinPad(opts.pinpad) } : {}),
+    ...(opts.printer ? { printer: checkPrinter(opts.printer) } : {}),
+    ...(stripe ? { stripe: checkStripe(stripe) } : {}),
     ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
     ...(opts.metrics !== undefined ? { metricsPort: checkMetricsPort(opts.metrics) } : {}),
   };
