@@ -142,13 +142,19 @@ describe('metrics endpoint of a daemon on pcscd + vpcd', { skip: pcscSkip }, () 
   });
 
   test('/readyz is 503 naming the readers once pcscd stops', async () => {
+    // The driver reports each reader detached, then the service lost; the daemon tells its clients (device.changed)
+    // after the metrics' own listener, registered before, heard it.
+    const lost = new Promise<void>((resolve) => {
+      const off = client.on('device.changed', (m) => {
+        if (m.event === 'service-lost') {
+          off();
+          resolve();
+        }
+      });
+    });
     await fx.stack.stopDaemon();
-    // The driver reports the service lost within its retry; wait for it on the endpoint itself (bounded).
-    let last = { status: 0, type: '', body: '' };
-    for (let i = 0; i < 200 && last.status !== 503; i++) {
-      last = await get(`${base}/readyz`);
-      if (last.status !== 503) await new Promise((r) => setTimeout(r, 50));
-    }
+    await lost;
+    const last = await get(`${base}/readyz`);
     assert.equal(last.status, 503, last.body);
     const body = JSON.parse(last.body) as { ready: boolean; checks: { readers: { ok: boolean; detail: string }; journal: { ok: boolean } } };
     assert.equal(body.ready, false);
