@@ -7,7 +7,7 @@ import { test } from 'node:test';
 
 const doc = readFileSync(join(process.cwd(), 'docs', 'operations.md'), 'utf8');
 const source = readFileSync(join(process.cwd(), 'src', 'daemon', 'metrics.ts'), 'utf8');
-const registered = new Set([...source.matchAll(/name: '(posbridge_[a-z_]+)'/g)].map((m) => m[1]));
+const registered = new Set([...source.matchAll(/'(posbridge_[a-z_]+)'/g)].map((m) => m[1]));
 const HISTOGRAM_SUFFIXES = /_(bucket|count|sum)$/;
 
 /** The posbridge_* names an expression text uses, histogram series mapped to their metric. */
