@@ -3,7 +3,7 @@
 // entry mode and scheme; the authorisation histogram counts the authorisations; the scrape holds no card number,
 // reference, token or key; /healthz answers, /readyz is 200, then 503 naming the readers once pcscd stops.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -139,6 +139,19 @@ describe('metrics endpoint of a daemon on pcscd + vpcd', { skip: pcscSkip }, () 
     for (const secret of [...pans, ...pans.map((p) => p.slice(-4).padStart(p.length, '*')), ...references, token, ...keys]) assert.ok(!m.includes(secret), `the scrape holds "${secret.slice(0, 8)}…"`);
     assert.doesNotMatch(m, /(?=[0-9A-Fa-f]*[A-Fa-f])[0-9A-Fa-f]{16,}/, 'no long hex string (a key, a cryptogram)');
     assert.doesNotMatch(m, /(?<![.\d])\d{13,19}(?!\d)/, 'no card-number-length digit run (fractions of a float aside)');
+  });
+
+  test('the backup age is the newest journal-* file\'s in <dataDir>/backups, whatever its extension', async () => {
+    mkdirSync(join(dir, 'backups'), { recursive: true });
+    const hours = (h: number): Date => new Date(Date.now() - h * 3600_000);
+    for (const [name, age] of [['journal-old.db', 30], ['journal-new.db.enc', 3], ['notes.txt', 1]] as const) {
+      writeFileSync(join(dir, 'backups', name), 'x');
+      utimesSync(join(dir, 'backups', name), hours(age), hours(age));
+    }
+    const m = (await get(`${base}/metrics`)).body;
+    assert.equal(sample(m, 'posbridge_backup_files'), 2);
+    const age = sample(m, 'posbridge_backup_age_seconds') ?? NaN;
+    assert.ok(age >= 3 * 3600 && age < 3 * 3600 + 600, `age ${age}`);
   });
 
   test('/readyz is 503 naming the readers once pcscd stops', async () => {
