@@ -18,6 +18,7 @@ import type { SimPinPadOptions } from './commands/sim-pinpad.js';
 import { printCommand, type PrintOptions } from './commands/print.js';
 import { devicesCommand } from './commands/devices.js';
 import { readersCommand } from './commands/readers.js';
+import { initCommand, type InitOptions } from './commands/init.js';
 import { tlvCommand } from './commands/tlv.js';
 import { nexoCertCommand, type NexoCertOptions } from './commands/nexo-cert.js';
 import type { DemoOptions } from './commands/demo-options.js';
@@ -151,6 +152,30 @@ export function buildProgram(ctx: CliContext, result: { code: number }, signal?:
     .action((opts: { config?: string }) => run(() => daemonCommand(ctx, opts, signal))());
 
   program
+    .command('init')
+    .description('first-run set-up: find the readers, serial ports and stripe readers, ask for the rest, write a daemon configuration')
+    .option('--non-interactive', 'ask nothing: take every answer from the flags (--host, --terminal-id, --merchant-name required)')
+    .option('--json', 'one line {"found","file","config"} on standard output (questions go to standard error)')
+    .option('--host <host:port>', "the acquirer's host")
+    .option('--tls', 'TLS to the acquirer (the system CAs)')
+    .option('--tls-ca <file>', "TLS, trusting this PEM CA (its text is written into the configuration)")
+    .option('--tls-pin <sha256>', "TLS, pinned to the SHA-256 of the host's public key")
+    .option('--terminal-id <id>', 'the terminal ID (1–8 characters, ISO 8583 field 41)')
+    .option('--merchant-id <id>', 'the merchant ID (1–15 characters, ISO 8583 field 42)')
+    .option('--merchant-name <name>', 'the shop name printed on receipts')
+    .option('--lane <name>', 'the lane name (default A)')
+    .option('--reader <name>', 'the contact (chip) reader (default: the only contact slot found)')
+    .option('--contactless-reader <name>', 'the contactless reader (default: the only contactless slot found)')
+    .option('--pinpad <value>', '"reader" (default) or serial:///dev/ttyUSB0?baud=9600')
+    .option('--printer <url>', 'the receipt printer: tcp://HOST:9100, serial:///dev/ttyS0?baud=19200 or file:///dev/usb/lp0')
+    .option('--stripe <value>', 'the stripe reader: hid, hid:VVVV:PPPP or hid:PATH (default: the stripe reader found, if any)')
+    .option('--data-dir <dir>', 'the data directory (default per OS convention)')
+    .option('--metrics <port>', 'turn the Prometheus endpoint on, on 127.0.0.1:PORT')
+    .option('--out <file>', 'where to write (default per OS convention, see docs/cli.md)')
+    .option('--force', 'replace an existing file')
+    .action((opts: InitOptions) => run(() => initCommand(ctx, opts))());
+
+  program
     .command('demo')
     .description('the daemon on simulated devices (virtual card, PIN pad, host) with a demo token')
     .option('--port <n>', 'API port (default 17620; 0 picks a free one)')
@@ -159,6 +184,7 @@ export function buildProgram(ctx: CliContext, result: { code: number }, signal?:
     .option('--nexo', 'also serve Adyen\'s local Terminal API on https://127.0.0.1:8443/nexo/ (docs/nexo.md)')
     .option('--nexo-port <n>', 'the nexo endpoint\'s port (default 8443, the one Adyen\'s libraries call; 0 picks a free one)')
     .option('--auto-card <profile[:delayMs]>', 'present this virtual card (and type its PIN) to every payment after the delay (default 1500 ms)')
+    .option('--metrics <port>', 'serve Prometheus /metrics, /healthz, /readyz on 127.0.0.1:PORT (0 picks a free one; docs/operations.md)')
     .action((opts: DemoOptions) => run(async () => (await import('./commands/demo.js')).demoCommand(ctx, opts, signal))());
 
   program

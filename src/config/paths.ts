@@ -26,14 +26,20 @@ export function defaultDataDir(p: PathEnv = currentPathEnv()): string {
 }
 
 /**
- * posbridge's configuration directory by OS convention, where the backup key lives by default (outside the data
- * directory, so a backup never holds its own key): POSBRIDGE_CONFIG_DIR when set; Windows %APPDATA%\posbridge;
- * macOS ~/Library/Preferences/posbridge; elsewhere $XDG_CONFIG_HOME/posbridge or ~/.config/posbridge.
+ * posbridge's configuration directory by OS convention, where `posbridge init` writes config.json and the backup key
+ * lives by default (outside the data directory, so a backup never holds its own key): POSBRIDGE_CONFIG_DIR when set;
+ * Windows %PROGRAMDATA%\\posbridge\\config; macOS ~/Library/Preferences/posbridge; elsewhere $XDG_CONFIG_HOME/posbridge
+ * or ~/.config/posbridge. Never the data directory (on Windows and macOS that is the folder above or beside it).
  */
 export function defaultConfigDir(p: PathEnv = currentPathEnv()): string {
   const override = p.env.POSBRIDGE_CONFIG_DIR;
   if (override) return override;
-  if (p.platform === 'win32') return join(p.env.APPDATA ?? join(p.home, 'AppData', 'Roaming'), 'posbridge');
+  if (p.platform === 'win32') return join(p.env.PROGRAMDATA ?? p.env.ALLUSERSPROFILE ?? join(p.home, 'AppData', 'Local'), 'posbridge', 'config');
   if (p.platform === 'darwin') return join(p.home, 'Library', 'Preferences', 'posbridge');
   return join(p.env.XDG_CONFIG_HOME ?? join(p.home, '.config'), 'posbridge');
+}
+
+/** Where `posbridge init` writes the daemon's configuration by default: POSBRIDGE_CONFIG, else config.json in defaultConfigDir. */
+export function defaultConfigFile(p: PathEnv = currentPathEnv()): string {
+  return p.env.POSBRIDGE_CONFIG || join(defaultConfigDir(p), 'config.json');
 }

@@ -12,6 +12,7 @@ import { PINPAD_KINDS, type PinPadConfig } from './lane-pinpad.js';
 import { STRIPE_KINDS } from './lane-stripe.js';
 import { PRINTER_KINDS } from './printer-kinds.js';
 import { parseNexoConfig, type NexoConfig } from '../nexo/nexo-config.js';
+import { parseMetricsConfig, type MetricsConfig } from './metrics-config.js';
 
 export type { PinPadConfig } from './lane-pinpad.js';
 
@@ -99,6 +100,8 @@ export interface DaemonConfig {
   readonly contactless?: ContactlessConfig;
   /** The Adyen-compatible nexo endpoint (docs/nexo.md); off when absent. */
   readonly nexo?: NexoConfig;
+  /** The Prometheus endpoint (/metrics, /healthz, /readyz; docs/operations.md); off when absent. */
+  readonly metrics?: MetricsConfig;
   /** Demo only (`posbridge demo --auto-card`): a virtual card presented, its PIN typed, to every payment. */
   readonly autoCard?: { readonly profile: string; readonly delayMs: number };
 }
@@ -123,7 +126,7 @@ function parseBackup(v: unknown): BackupConfig {
   return { everyHours: b.everyHours, keep: b.keep, ...(typeof b.copyTo === 'string' ? { copyTo: b.copyTo } : {}), ...(typeof b.keyFile === 'string' ? { keyFile: b.keyFile } : {}) };
 }
 
-const KEYS = new Set(['port', 'dataDir', 'allowedOrigins', 'host', 'readers', 'lanes', 'refundLimitForCashier', 'demo', 'diagTransmit', 'backup', 'merchant', 'printer', 'printerEncoding', 'printers', 'falsePinPadReaders', 'autoPrint', 'contactless', 'nexo']);
+const KEYS = new Set(['port', 'dataDir', 'allowedOrigins', 'host', 'readers', 'lanes', 'refundLimitForCashier', 'demo', 'diagTransmit', 'backup', 'merchant', 'printer', 'printerEncoding', 'printers', 'falsePinPadReaders', 'autoPrint', 'contactless', 'nexo', 'metrics']);
 
 /** Validates a parsed JSON config, filling defaults; ConfigError names the bad key and why. */
 export function parseConfig(json: unknown): DaemonConfig {
@@ -180,6 +183,7 @@ export function parseConfig(json: unknown): DaemonConfig {
     autoPrint: parseAutoPrint(o.autoPrint),
     ...(o.contactless !== undefined ? { contactless: parseContactlessSection(o.contactless) } : {}),
     ...nexoSection(o.nexo, parsedLanes),
+    ...metricsSection(o.metrics, port),
   };
 }
 
@@ -192,6 +196,11 @@ function nexoSection(v: unknown, lanes: readonly LaneConfig[]): { nexo?: NexoCon
     seen.add(id);
   }
   return nexo ? { nexo } : {};
+}
+
+function metricsSection(v: unknown, apiPort: number): { metrics?: MetricsConfig } {
+  const metrics = parseMetricsConfig(v, apiPort);
+  return metrics ? { metrics } : {};
 }
 
 function parseAutoPrint(v: unknown): 'none' | 'customer' | 'both' {

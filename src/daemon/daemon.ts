@@ -36,6 +36,7 @@ import { field41, field42 } from '../config/terminal-identity.js';
 import type { RunningNexo } from '../nexo/nexo-endpoint.js';
 import { lanePoiId } from '../nexo/nexo-config.js';
 import { autoCard } from './auto-card.js';
+import type { RunningMetrics } from './metrics.js';
 
 /** A running daemon. */
 export interface RunningDaemon {
@@ -44,6 +45,8 @@ export interface RunningDaemon {
   readonly dataDir: string;
   /** The nexo endpoint (Adyen Terminal API, local mode), when configured: its URL, certificate and lanes' POIIDs. */
   readonly nexo: { readonly url: string; readonly port: number; readonly certificatePath: string; readonly poiIds: readonly string[] } | null;
+  /** The Prometheus endpoint (/metrics, /healthz, /readyz), when configured: its URL and port. */
+  readonly metrics: { readonly url: string; readonly port: number } | null;
   /** Pairs an API client (the demo prints a token this way). */
   pair(name: string, role: 'cashier' | 'supervisor' | 'admin'): string;
   /** Stops in reverse order: API, lanes (finishing or parking the running payments), host link, driver, journal. */
@@ -177,6 +180,11 @@ async function buildDaemon(config: DaemonConfig, dataDir: string, logger: Logger
   const auto = demo && config.autoCard ? autoCard({ methods, profile: config.autoCard.profile, pin: demo.profileInfo(config.autoCard.profile).pin, delayMs: config.autoCard.delayMs, logger }) : null;
   const untap = auto ? notifier.tap(auto.listener) : () => undefined;
   const unsubscribe = forwardReaderEvents(driver, config.lanes, notifier);
+  // The Prometheus endpoint, on a server of its own; prom-client is loaded only when it is configured.
+  const metrics: RunningMetrics | null = config.metrics
+    ? await (await import('./metrics.js')).startMetrics({ metrics: config.metrics, config, dataDir, db: stack.db, store, channel: stack.channel, driver, devices, pinPads, stripes, logger, clock })
+    : null;
+  if (metrics) started.add('metrics endpoint', () => metrics.stop());
   devices.resumePrinting(clock()); // receipts queued before a restart print at once
   // Every change after a payment's end is told (payment.updated).
   const stopUpdates = notifyPaymentUpdates(store, (p) => lanes.get(p.lane)?.flow.owns(p.id) === true, (m, params) => notifier.notify(m, params));
@@ -185,6 +193,7 @@ async function buildDaemon(config: DaemonConfig, dataDir: string, logger: Logger
     port,
     url: `ws://127.0.0.1:${port}/v1`,
     dataDir,
+    metrics: metrics ? { url: metrics.url, port: metrics.port } : null,
     nexo: nexo ? { url: nexo.url, port: nexo.port, certificatePath: nexo.certificatePath, poiIds: config.lanes.map(lanePoiId) } : null,
     pair: (name, role) => clients.pair(name, role, clock()).token,
     async stop() {
@@ -194,6 +203,7 @@ async function buildDaemon(config: DaemonConfig, dataDir: string, logger: Logger
       unwatchCards();
       untap();
       auto?.stop();
+      await metrics?.stop();
       await nexo?.stop(); // before the API: no new payment comes in by either face
       await server.stop();
       // SIGTERM: payments not yet at the host are cancelled; the others finish (bounded by the kernel's own timeouts).

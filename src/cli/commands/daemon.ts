@@ -34,6 +34,7 @@ export async function daemonCommand(ctx: CliContext, opts: { config?: string }, 
   const logger = createLogger({ dataDir, consoleLevel: 'info' });
   const d = await startDaemon({ ...config, dataDir }, logger);
   ctx.out(`posbridge daemon on ${d.url} (data: ${d.dataDir}). Ctrl-C stops it.`);
+  if (d.metrics) ctx.out(`metrics: ${d.metrics.url}/metrics, /healthz, /readyz`);
   await waitForStop(signal);
   await d.stop();
   return EXIT.OK;

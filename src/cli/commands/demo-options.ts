@@ -9,6 +9,7 @@ export interface DemoOptions {
   readonly nexo?: boolean;
   readonly nexoPort?: string;
   readonly autoCard?: string;
+  readonly metrics?: string;
 }
 
 /** The demo's nexo key, POIID and port (8443 unless --nexo-port). */
@@ -30,4 +31,12 @@ export function parseAutoCard(v: string | undefined, profiles: readonly string[]
   const delayMs = delay === undefined ? 1500 : Number(delay);
   if (!Number.isInteger(delayMs) || delayMs < 0 || delayMs > 600_000) throw new UsageError(`--auto-card: the delay must be 0..600000 ms, got "${delay ?? ''}"`);
   return { profile, delayMs };
+}
+
+/** --metrics PORT as the `metrics` section (on 127.0.0.1), or undefined without the option. */
+export function demoMetrics(v: string | undefined): { bind: string; port: number } | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!/^[0-9]+$/.test(v) || !Number.isInteger(n) || n > 65535) throw new UsageError(`--metrics must be a port 0..65535, got "${v}"`);
+  return { bind: '127.0.0.1', port: n };
 }

@@ -14,7 +14,7 @@ import { WorkerCardSlot } from '../../sim/worker-card-slot.js';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { waitForStop } from './daemon.js';
-import { DEMO_NEXO, nexoPort, parseAutoCard, type DemoOptions } from './demo-options.js';
+import { DEMO_NEXO, demoMetrics, nexoPort, parseAutoCard, type DemoOptions } from './demo-options.js';
 import { listProfiles } from '../../sim/emv/catalog.js';
 
 /** A free TCP port whose successor is free too (vpcd opens two slots: port and port+1). */
@@ -84,14 +84,15 @@ async function runDemoDaemon(ctx: CliContext, opts: DemoOptions, port: number, d
   const autoCard = parseAutoCard(opts.autoCard, listProfiles());
   // --nexo: Adyen's local Terminal API beside the WebSocket API, with the demo's published key (never for a shop).
   const nexo = opts.nexo ? { port: nexoPort(opts.nexoPort), bind: '127.0.0.1', keyIdentifier: DEMO_NEXO.keyIdentifier, keyVersion: DEMO_NEXO.keyVersion, passphrase: DEMO_NEXO.passphrase } : undefined;
-  const config: DaemonConfig = { ...(nexo ? { nexo } : {}), ...(autoCard ? { autoCard } : {}), port, dataDir, allowedOrigins: [], host: 'simulator', readers: stack ? 'pcsc' : 'virtual', lanes: [{ name: 'A', reader, contactless, poiId: DEMO_NEXO.poiId }], refundLimitForCashier: 5000, demo: true, diagTransmit: true, backup: null, printer: printerUrl, printerEncoding: 'cp858', merchant: { name: 'posbridge demo shop', address: ['1 Demo Street', '75001 Paris'], terminalId: DEFAULT_TERMINAL_ID, merchantId: DEFAULT_MERCHANT_ID } };
+  const metrics = demoMetrics(opts.metrics);
+  const config: DaemonConfig = { ...(metrics ? { metrics } : {}), ...(nexo ? { nexo } : {}), ...(autoCard ? { autoCard } : {}), port, dataDir, allowedOrigins: [], host: 'simulator', readers: stack ? 'pcsc' : 'virtual', lanes: [{ name: 'A', reader, contactless, poiId: DEMO_NEXO.poiId }], refundLimitForCashier: 5000, demo: true, diagTransmit: true, backup: null, printer: printerUrl, printerEncoding: 'cp858', merchant: { name: 'posbridge demo shop', address: ['1 Demo Street', '75001 Paris'], terminalId: DEFAULT_TERMINAL_ID, merchantId: DEFAULT_MERCHANT_ID } };
   const logger = createLogger({ dataDir, consoleLevel: opts.json ? 'silent' : 'warn' });
   const slots = vpcd && vpcdTap ? new Map([['A', { insert: (p: string) => vpcd.insert(p), remove: () => vpcd.remove(), contactless: vpcdTap }]]) : undefined;
   const d = await startDaemon(config, logger, Date.now, slots, printer);
   parts.push(() => d.stop());
   const token = d.pair('demo', 'supervisor');
   const nexoInfo = d.nexo ? { url: d.nexo.url, poiId: DEMO_NEXO.poiId, keyIdentifier: DEMO_NEXO.keyIdentifier, keyVersion: DEMO_NEXO.keyVersion, passphrase: DEMO_NEXO.passphrase, certificate: d.nexo.certificatePath } : null;
-  const info = { url: d.url, token, page: `http://127.0.0.1:${d.port}/`, dataDir, pid: process.pid, ...(nexoInfo ? { nexo: nexoInfo } : {}) };
+  const info = { url: d.url, token, page: `http://127.0.0.1:${d.port}/`, dataDir, pid: process.pid, ...(nexoInfo ? { nexo: nexoInfo } : {}), ...(d.metrics ? { metrics: d.metrics.url } : {}) };
   if (opts.json) ctx.out(JSON.stringify(info));
   else {
     ctx.out(`posbridge demo ready: ${info.url} (card reader: ${stack ? 'pcscd + vpcd' : 'in-process'})`);
@@ -103,6 +104,7 @@ async function runDemoDaemon(ctx: CliContext, opts: DemoOptions, port: number, d
     ctx.out('  try: sim.insertCard {lane:"A", profile:"visa-sda-pse"}, payment.start {lane:"A", type:"sale", amount:1234, currency:"EUR", reference:"r1"}, sim.enterPin {lane:"A", pin:"1234"}');
     ctx.out('  or tap: payment.start {…}, then sim.tapCard {lane:"A", profile:"visa-qvsdc-fdda"} (a phone: "visa-qvsdc-phone")');
     if (nexoInfo) ctx.out(`  nexo (Adyen local Terminal API): ${nexoInfo.url} POIID ${nexoInfo.poiId}, key ${nexoInfo.keyIdentifier} v${nexoInfo.keyVersion} passphrase "${nexoInfo.passphrase}", certificate ${nexoInfo.certificate} (docs/nexo.md)`);
+    if (d.metrics) ctx.out(`  metrics (Prometheus): ${d.metrics.url}/metrics, ${d.metrics.url}/healthz, ${d.metrics.url}/readyz (docs/operations.md)`);
     if (autoCard) ctx.out(`  auto card: ${autoCard.profile} presented ${autoCard.delayMs} ms after each payment starts waiting for a card`);
     ctx.out('  Ctrl-C stops it.');
   }
