@@ -5,6 +5,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../journal/database.js';
 import type { QueueKind } from '../journal/host-queue.js';
+import { isBackupFileName } from '../journal/backup.js';
 
 /** The host queue's kinds: reversals, and advices (store-and-forward). */
 export const QUEUE_KINDS: readonly QueueKind[] = ['reversal', 'advice'];
@@ -56,13 +57,13 @@ export function journalSizeBytes(journalFile: string): number {
 }
 
 /**
- * The backups in `dir` (files named `journal-*`, whatever their extension: `.db`, an encrypted `.db.enc`…): how many,
+ * The backups in `dir` (files named `posbridge-<time>.backup`, as `posbridge backup now` and the schedule write them): how many,
  * and the newest one's modification time in ms (null when there is none or no directory).
  */
 export function backupFacts(dir: string): { readonly files: number; readonly newestMs: number | null } {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => n.startsWith('journal-'));
+    names = readdirSync(dir).filter(isBackupFileName);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { files: 0, newestMs: null };
     throw err;

@@ -14,6 +14,11 @@ import { acquireLease, leaseHolder } from './lease.js';
 export const JOURNAL_ENTRY = 'journal.db';
 const BACKUP_NAME = /^posbridge-.*\.backup$/;
 
+/** Whether a file name is one of our backups (`posbridge-<UTC time>.backup`). */
+export function isBackupFileName(name: string): boolean {
+  return BACKUP_NAME.test(name);
+}
+
 /** Where a backup goes and what else it carries. */
 export interface CreateBackupOptions {
   /** The data directory's files besides the journal, relative names (`saf.key`); a missing one is left out. */

@@ -141,10 +141,10 @@ describe('metrics endpoint of a daemon on pcscd + vpcd', { skip: pcscSkip }, () 
     assert.doesNotMatch(m, /(?<![.\d])\d{13,19}(?!\d)/, 'no card-number-length digit run (fractions of a float aside)');
   });
 
-  test('the backup age is the newest journal-* file\'s in <dataDir>/backups, whatever its extension', async () => {
+  test('the backup age is the newest posbridge-*.backup file\'s in <dataDir>/backups', async () => {
     mkdirSync(join(dir, 'backups'), { recursive: true });
     const hours = (h: number): Date => new Date(Date.now() - h * 3600_000);
-    for (const [name, age] of [['journal-old.db', 30], ['journal-new.db.enc', 3], ['notes.txt', 1]] as const) {
+    for (const [name, age] of [['posbridge-2026-12-01T00-00-00-000Z.backup', 30], ['posbridge-2026-12-02T00-00-00-000Z.backup', 3], ['journal-old-plain.db', 2], ['notes.txt', 1]] as const) {
       writeFileSync(join(dir, 'backups', name), 'x');
       utimesSync(join(dir, 'backups', name), hours(age), hours(age));
     }
