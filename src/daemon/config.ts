@@ -6,6 +6,7 @@ import { RECEIPT_LANGUAGES, type ReceiptLanguage } from '../receipts/receipt-lab
 
 import type { ContactlessConfig } from '../emv/contactless/index.js';
 import { parseContactlessSection } from './contactless-config.js';
+import { parseLogSection, type LogConfig } from './log-config.js';
 import { parseKind } from './device-kind.js';
 import { DISPLAY_KINDS } from './lane-display.js';
 import { PINPAD_KINDS, type PinPadConfig } from './lane-pinpad.js';
@@ -95,12 +96,14 @@ export interface DaemonConfig {
   readonly contactless?: ContactlessConfig;
   /** The Adyen-compatible nexo endpoint (docs/nexo.md); off when absent. */
   readonly nexo?: NexoConfig;
+  /** The log file, its rotation and level (`log` section); defaults when absent. */
+  readonly log?: LogConfig;
   /** Demo only (`posbridge demo --auto-card`): a virtual card presented, its PIN typed, to every payment. */
   readonly autoCard?: { readonly profile: string; readonly delayMs: number };
 }
 
 
-const KEYS = new Set(['port', 'dataDir', 'allowedOrigins', 'host', 'readers', 'lanes', 'refundLimitForCashier', 'demo', 'diagTransmit', 'backup', 'merchant', 'printer', 'printerEncoding', 'printers', 'falsePinPadReaders', 'autoPrint', 'contactless', 'nexo']);
+const KEYS = new Set(['port', 'dataDir', 'allowedOrigins', 'host', 'readers', 'lanes', 'refundLimitForCashier', 'demo', 'diagTransmit', 'backup', 'merchant', 'printer', 'printerEncoding', 'printers', 'falsePinPadReaders', 'autoPrint', 'contactless', 'nexo', 'log']);
 
 /** Validates a parsed JSON config, filling defaults; ConfigError names the bad key and why. */
 export function parseConfig(json: unknown): DaemonConfig {
@@ -161,6 +164,7 @@ export function parseConfig(json: unknown): DaemonConfig {
     printers,
     falsePinPadReaders: falsePinPads as string[],
     autoPrint: parseAutoPrint(o.autoPrint),
+    log: parseLogSection(o.log),
     ...(o.contactless !== undefined ? { contactless: parseContactlessSection(o.contactless) } : {}),
     ...nexoSection(o.nexo, parsedLanes),
   };
