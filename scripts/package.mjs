@@ -161,6 +161,7 @@ function place(from, to, mode) {
 place(join(packaging, 'posbridge.sh'), 'usr/bin/posbridge', 0o755);
 place(join(packaging, 'posbridge.service'), 'usr/lib/systemd/system/posbridge.service', 0o644);
 place(join(packaging, '60-posbridge.rules'), 'usr/lib/udev/rules.d/60-posbridge.rules', 0o644);
+place(join(packaging, 'posbridge.polkit.rules'), 'usr/share/polkit-1/rules.d/60-posbridge.rules', 0o644);
 place(join(packaging, 'config.example.json'), 'etc/posbridge/config.example.json', 0o640);
 place(join(packaging, 'copyright'), 'usr/share/doc/posbridge/copyright', 0o644);
 for (const d of ['install.md', 'configuration.md', 'cli.md', 'errors.md']) place(join(root, 'docs', d), `usr/share/doc/posbridge/${d}`, 0o644);
