@@ -11,7 +11,7 @@
 // `debootstrap --variant=minbase bookworm DIR`, with no Node at all): apt-get and every command run there by chroot;
 // the unit's `systemd-analyze verify` is then the package test's (a minimal root holds no systemd).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,7 +25,14 @@ const sysroot = arg('root') ? resolve(arg('root')) : undefined;
 /** A path of the system checked (this machine's, or under --root). */
 const at = (p) => (sysroot ? join(sysroot, p) : p);
 const BARE = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' };
-const APT_ENV = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+const APT_ENV = { ...process.env, DEBIAN_FRONTEND: 'noninteractive', PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' };
+/**
+ * Under --root (a root without systemd): what the maintainer scripts ask of systemd, recorded by a stand-in
+ * systemctl that answers "enabled"; the real deb-systemd-invoke calls it (dpkg runs the scripts without /usr/local).
+ */
+const SYSTEMD_CALLS = '/var/log/posbridge-check-systemd.log';
+const SYSTEMCTL = '/usr/bin/systemctl';
+const SYSTEMCTL_STUB = `#!/bin/sh\necho "systemctl $*" >> ${SYSTEMD_CALLS}\ncase "$*" in *is-enabled*) echo enabled ;; *--version*) echo "systemd 252" ;; esac\nexit 0\n`;
 const results = [];
 
 function fail(message) {
@@ -93,7 +100,18 @@ try {
     if (!existsSync(at('/etc/resolv.conf'))) writeFileSync(at('/etc/resolv.conf'), readFileSync('/etc/resolv.conf'));
     const update = must('apt-get', ['update', '-q'], { env: APT_ENV });
     check(`apt-get update in ${sysroot}`, true, `${update.seconds.toFixed(1)} s`);
+    // The root looks booted with systemd to the maintainer scripts; what they ask of it is recorded, not done.
+    if (existsSync(at(SYSTEMCTL)) || existsSync(at('/run/systemd'))) fail(`${sysroot} has systemd: give a root without it (debootstrap --variant=minbase)`);
+    mkdirSync(at('/run/systemd/system'), { recursive: true });
+    writeFileSync(at(SYSTEMCTL), SYSTEMCTL_STUB, { mode: 0o755 });
   }
+  /** The posbridge lines the stand-ins recorded since the last call (under --root). */
+  const systemdCalls = () => {
+    if (!sysroot || !existsSync(at(SYSTEMD_CALLS))) return [];
+    const lines = readFileSync(at(SYSTEMD_CALLS), 'utf8').trim().split('\n');
+    rmSync(at(SYSTEMD_CALLS));
+    return lines.filter((l) => l.includes('posbridge') || l.includes('daemon-reload'));
+  };
   // 1. Two builds: the version of package.json, and a higher one for the upgrade.
   const builds = {};
   for (const [name, version] of [['first', v1], ['second', v2]]) {
@@ -109,6 +127,10 @@ try {
   const install = must('apt-get', ['install', '-y', '-q', builds.first], { env: APT_ENV });
   installed = true;
   check('apt-get install ./posbridge_*.deb', true, `${install.seconds.toFixed(1)} s`);
+  if (sysroot) {
+    const calls = systemdCalls();
+    check('install without config.json: enabled, not started', calls.some((l) => /daemon-reload/.test(l) || /posbridge/.test(l)) && !calls.some((l) => /\b(start|restart) posbridge/.test(l)), calls.join('; ') || 'nothing asked');
+  }
   const which = must('sh', ['-c', 'command -v posbridge'], { env: BARE }).stdout.trim();
   check('posbridge on the PATH', which === '/usr/bin/posbridge', which);
   const version = must('posbridge', ['--version'], { env: BARE }).stdout.trim();
@@ -153,11 +175,19 @@ try {
   check('upgrade (apt-get install the higher version)', must('posbridge', ['--version'], { env: BARE }).stdout.trim() === v2, `${upgrade.seconds.toFixed(1)} s`);
   check('upgrade keeps the config', readFileSync(at('/etc/posbridge/config.json'), 'utf8') === configBefore && ownership('/etc/posbridge/config.json') === 'root:posbridge 640');
   check('upgrade keeps the data', readFileSync(at('/var/lib/posbridge/marker'), 'utf8') === 'kept\n' && ownership('/var/lib/posbridge') === 'posbridge:posbridge 700');
-  const restarted = /restart|not running/.test(upgrade.stdout + upgrade.stderr);
-  check('postinst on upgrade: restart (here: systemd not running, said so)', existsSync(at('/run/systemd/system')) || restarted, existsSync(at('/run/systemd/system')) ? 'systemd runs' : 'systemd is not running here');
+  if (sysroot) {
+    const calls = systemdCalls();
+    const stop = calls.findIndex((l) => /\bstop posbridge\.service$/.test(l));
+    const restart = calls.findIndex((l) => /\brestart posbridge\.service$/.test(l));
+    check('upgrade: the old daemon stopped before the unpack, the new one restarted', stop >= 0 && restart > stop, calls.join('; '));
+  } else {
+    const said = /systemd is not running/.test(upgrade.stdout + upgrade.stderr);
+    check('upgrade: postinst restarts the service where systemd runs', existsSync('/run/systemd/system') || said, existsSync('/run/systemd/system') ? 'systemd runs' : 'systemd is not running here: postinst said so (--root tries the restart)');
+  }
 
   // 7. Remove: the program goes, the config and data stay.
   must('apt-get', ['remove', '-y', '-q', 'posbridge'], { env: APT_ENV });
+  if (sysroot) check('remove: the service stopped', systemdCalls().some((l) => /\bstop posbridge\.service$/.test(l)));
   check('remove: /usr/bin/posbridge and /usr/lib/posbridge gone', !existsSync(at('/usr/bin/posbridge')) && !existsSync(at('/usr/lib/posbridge')));
   check('remove: config and data kept', existsSync(at('/etc/posbridge/config.json')) && existsSync(at('/etc/posbridge/config.example.json')) && existsSync(at('/var/lib/posbridge/marker')));
 
@@ -176,5 +206,6 @@ try {
   if (!userExisted && sys('getent', ['group', 'posbridge']).status === 0) sys('groupdel', ['posbridge']);
   rmSync(work, { recursive: true, force: true });
   if (procMounted) run('umount', [at('/proc')]);
+  if (sysroot) for (const f of [SYSTEMCTL, SYSTEMD_CALLS, '/run/systemd']) rmSync(at(f), { recursive: true, force: true });
 }
 console.error(`package:check: ${results.filter((r) => r.ok).length}/${results.length} checks passed`);
