@@ -25,6 +25,7 @@ import type { DemoOptions } from './commands/demo-options.js';
 import { watchCommand } from './commands/watch.js';
 import type { CliContext } from './context.js';
 import { errorLine, EXIT, exitCodeFor } from './exit-codes.js';
+import { packageVersion } from './version.js';
 
 function positiveInt(name: string): (v: string) => number {
   return (v) => {
@@ -46,7 +47,7 @@ function positiveNumber(name: string): (v: string) => number {
 export function buildProgram(ctx: CliContext, result: { code: number }, signal?: AbortSignal): Command {
   const program = new Command('posbridge')
     .description('posbridge: hardware bridge for shop checkouts — diagnose readers, cards and devices')
-    .version('0.1.0')
+    .version(packageVersion())
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.out(s.replace(/\n$/, '')), writeErr: (s) => ctx.err(s.replace(/\n$/, '')) });

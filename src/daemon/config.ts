@@ -6,6 +6,8 @@ import { RECEIPT_LANGUAGES, type ReceiptLanguage } from '../receipts/receipt-lab
 
 import type { ContactlessConfig } from '../emv/contactless/index.js';
 import { parseContactlessSection } from './contactless-config.js';
+import { parseLogSection, type LogConfig } from './log-config.js';
+import { parseHostTls, type HostTlsConfig } from './host-tls.js';
 import { parseKind } from './device-kind.js';
 import { DISPLAY_KINDS } from './lane-display.js';
 import { PINPAD_KINDS, type PinPadConfig } from './lane-pinpad.js';
@@ -61,7 +63,7 @@ export interface DaemonConfig {
   /** Origins (besides the daemon's own page) allowed to open the API. */
   readonly allowedOrigins: readonly string[];
   /** The acquirer host, or "simulator" for the built-in one. */
-  readonly host: { readonly host: string; readonly port: number; readonly tls?: { readonly ca?: string; readonly pinSha256?: string } } | 'simulator';
+  readonly host: { readonly host: string; readonly port: number; readonly tls?: HostTlsConfig } | 'simulator';
   /** Reader driver: the real PC/SC service, or in-process virtual readers (demo). */
   readonly readers: 'pcsc' | 'virtual';
   readonly lanes: readonly LaneConfig[];
@@ -102,6 +104,8 @@ export interface DaemonConfig {
   readonly nexo?: NexoConfig;
   /** The Prometheus endpoint (/metrics, /healthz, /readyz; docs/operations.md); off when absent. */
   readonly metrics?: MetricsConfig;
+  /** The log file, its rotation and level (`log` section); defaults when absent. */
+  readonly log?: LogConfig;
   /** Demo only (`posbridge demo --auto-card`): a virtual card presented, its PIN typed, to every payment. */
   readonly autoCard?: { readonly profile: string; readonly delayMs: number };
 }
@@ -126,7 +130,7 @@ function parseBackup(v: unknown): BackupConfig {
   return { everyHours: b.everyHours, keep: b.keep, ...(typeof b.copyTo === 'string' ? { copyTo: b.copyTo } : {}), ...(typeof b.keyFile === 'string' ? { keyFile: b.keyFile } : {}) };
 }
 
-const KEYS = new Set(['port', 'dataDir', 'allowedOrigins', 'host', 'readers', 'lanes', 'refundLimitForCashier', 'demo', 'diagTransmit', 'backup', 'merchant', 'printer', 'printerEncoding', 'printers', 'falsePinPadReaders', 'autoPrint', 'contactless', 'nexo', 'metrics']);
+const KEYS = new Set(['port', 'dataDir', 'allowedOrigins', 'host', 'readers', 'lanes', 'refundLimitForCashier', 'demo', 'diagTransmit', 'backup', 'merchant', 'printer', 'printerEncoding', 'printers', 'falsePinPadReaders', 'autoPrint', 'contactless', 'nexo', 'metrics', 'log']);
 
 /** Validates a parsed JSON config, filling defaults; ConfigError names the bad key and why. */
 export function parseConfig(json: unknown): DaemonConfig {
@@ -142,7 +146,7 @@ export function parseConfig(json: unknown): DaemonConfig {
   if (o.host !== undefined && o.host !== 'simulator') {
     const h = o.host as Record<string, unknown>;
     if (typeof h !== 'object' || h === null || typeof h.host !== 'string' || typeof h.port !== 'number') throw new ConfigError('host', 'must be "simulator" or {"host": "…", "port": N, "tls"?: {…}}');
-    host = { host: h.host, port: h.port, ...(h.tls ? { tls: h.tls as { ca?: string; pinSha256?: string } } : {}) };
+    host = { host: h.host, port: h.port, ...(h.tls !== undefined ? { tls: parseHostTls(h.tls) } : {}) };
   }
   const readers = o.readers ?? 'pcsc';
   if (readers !== 'pcsc' && readers !== 'virtual') throw new ConfigError('readers', 'must be "pcsc" or "virtual"');
@@ -181,6 +185,7 @@ export function parseConfig(json: unknown): DaemonConfig {
     printers,
     falsePinPadReaders: falsePinPads as string[],
     autoPrint: parseAutoPrint(o.autoPrint),
+    log: parseLogSection(o.log),
     ...(o.contactless !== undefined ? { contactless: parseContactlessSection(o.contactless) } : {}),
     ...nexoSection(o.nexo, parsedLanes),
     ...metricsSection(o.metrics, port),

@@ -37,6 +37,7 @@ import type { RunningNexo } from '../nexo/nexo-endpoint.js';
 import { lanePoiId } from '../nexo/nexo-config.js';
 import { autoCard } from './auto-card.js';
 import type { RunningMetrics } from './metrics.js';
+import { resolveHostTls } from './host-tls.js';
 
 /** A running daemon. */
 export interface RunningDaemon {
@@ -82,7 +83,7 @@ async function buildDaemon(config: DaemonConfig, dataDir: string, logger: Logger
   const target = config.host === 'simulator' ? { host: '127.0.0.1', port: simPort } : config.host;
   // One terminal identity, from the config: fields 41/42 here, 9F1C in the kernel below, the receipt and the journal.
   const identity = { terminalId: field41(config.merchant.terminalId), merchantId: field42(config.merchant.merchantId) };
-  const stack: HostStack = createHostStack({ host: target.host, port: target.port, dataDir, logger, autoForward: true, purpose: 'posbridge daemon', identity, ...(config.host !== 'simulator' && config.host.tls ? { channel: { tls: config.host.tls } } : {}) });
+  const stack: HostStack = createHostStack({ host: target.host, port: target.port, dataDir, logger, autoForward: true, purpose: 'posbridge daemon', identity, ...(config.host !== 'simulator' && config.host.tls ? { channel: { tls: resolveHostTls(config.host.tls) } } : {}) });
   started.add('host link and journal', () => stack.close());
   // The PAN look-up hash is keyed with a secret of the shop's own (HMAC), so the hashes are useless elsewhere.
   const store = new PaymentStore(stack.db, new Uint8Array(loadKeyFile(join(dataDir, 'pan-hash.key'))), config.merchant.terminalId);

@@ -18,6 +18,6 @@ test('docs/config.example.json parses, with two lanes and their devices', () => 
 
 test('docs/configuration.md documents every top-level and lane key', () => {
   const doc = readFileSync(join(process.cwd(), 'docs', 'configuration.md'), 'utf8');
-  const keys = ['port', 'dataDir', 'allowedOrigins', 'host', 'readers', 'lanes', 'printers', 'printer', 'printerEncoding', 'falsePinPadReaders', 'autoPrint', 'refundLimitForCashier', 'merchant', 'backup', 'demo', 'diagTransmit', 'contactless', 'zone', 'combinations', 'transactionLimit', 'floorLimit', 'cvmRequiredLimit', 'ttq', 'pinpad', 'display', 'stripe', 'commandSet', 'chineseFont', 'charactersPerLine', 'encoding'];
+  const keys = ['port', 'dataDir', 'allowedOrigins', 'host', 'readers', 'lanes', 'printers', 'printer', 'printerEncoding', 'falsePinPadReaders', 'autoPrint', 'refundLimitForCashier', 'merchant', 'backup', 'demo', 'diagTransmit', 'contactless', 'zone', 'combinations', 'transactionLimit', 'floorLimit', 'cvmRequiredLimit', 'ttq', 'pinpad', 'display', 'stripe', 'commandSet', 'chineseFont', 'charactersPerLine', 'encoding', 'log', 'maxSizeMB', 'keep'];
   assert.deepEqual(keys.filter((k) => !doc.includes(`\`${k}\``)), []);
 });

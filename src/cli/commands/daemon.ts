@@ -4,6 +4,8 @@ import { startDaemon } from '../../daemon/daemon.js';
 import { checkDataDir } from '../../daemon/preflight.js';
 import { refuseSimulators } from '../../daemon/demo-only.js';
 import { createLogger } from '../../log/logger.js';
+import { stderrIsJournal } from '../../log/journald.js';
+import { daemonLoggerOptions, parseLogSection } from '../../daemon/log-config.js';
 import { defaultDataDir } from '../../config/paths.js';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
@@ -31,7 +33,8 @@ export async function daemonCommand(ctx: CliContext, opts: { config?: string }, 
   refuseSimulators(config); // before anything is created in the data directory
   const dataDir = config.dataDir ?? defaultDataDir();
   checkDataDir(dataDir); // before the log file goes there: an unusable directory is one clear line
-  const logger = createLogger({ dataDir, consoleLevel: 'info' });
+  // Run by systemd: the journal keeps the records (no file unless the config's `log.file` asks for one).
+  const logger = createLogger(daemonLoggerOptions(config.log ?? parseLogSection(undefined), dataDir, stderrIsJournal()));
   const d = await startDaemon({ ...config, dataDir }, logger);
   ctx.out(`posbridge daemon on ${d.url} (data: ${d.dataDir}). Ctrl-C stops it.`);
   if (d.metrics) ctx.out(`metrics: ${d.metrics.url}/metrics, /healthz, /readyz`);
