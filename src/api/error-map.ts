@@ -12,6 +12,7 @@ import { PrinterError } from '../drivers/printer/errors.js';
 import { EmvError } from '../emv/errors.js';
 import { HostError } from '../host/errors.js';
 import { JournalError } from '../journal/errors.js';
+import { InvoiceError } from '../invoices/errors.js';
 import { PaymentError } from '../payments/errors.js';
 import { ReceiptError } from '../receipts/receipt-printing.js';
 import { redactString } from '../log/redact.js';
@@ -56,6 +57,19 @@ function fromPayment(err: PaymentError): ApiError {
   }
 }
 
+function fromInvoice(err: InvoiceError): ApiError {
+  switch (err.code) {
+    case 'INVOICE_NOT_INVOICEABLE':
+      return new ApiError('NOT_INVOICEABLE', err.message, { ...err.details, errorCode: err.code }, { cause: err });
+    case 'INVOICE_DISABLED':
+      return new ApiError('DISABLED', err.message, { errorCode: err.code }, { cause: err });
+    case 'INVOICE_BUYER_INVALID':
+      return new ApiError('INVALID_PARAMS', err.message, { param: err.details.field, errorCode: err.code }, { cause: err });
+    case 'INVOICE_NOT_FOUND':
+      return new ApiError('NOT_FOUND', err.message, { errorCode: err.code }, { cause: err });
+  }
+}
+
 function fromJournal(err: JournalError): ApiError {
   if (err.code === 'JOURNAL_NOT_FOUND') return new ApiError('NOT_FOUND', err.message, {}, { cause: err });
   if (err.code === 'JOURNAL_LOCKED') return new ApiError('BUSY', err.message, { errorCode: err.code }, { cause: err });
@@ -74,6 +88,7 @@ export function apiErrorOf(err: unknown): ApiError {
   if (err instanceof PaymentError) return fromPayment(err);
   if (err instanceof ReceiptError) return new ApiError('ALREADY_PRINTED', err.message, { ...err.details }, { cause: err });
   if (err instanceof JournalError) return fromJournal(err);
+  if (err instanceof InvoiceError) return fromInvoice(err);
   for (const [family, device] of DEVICE_FAMILIES) {
     if (!(err instanceof family)) continue;
     // A printer's details are its status (paper, cover): useful to show. Other parts' details may hold bytes from a

@@ -12,6 +12,7 @@ import { PINPAD_KINDS, type PinPadConfig } from './lane-pinpad.js';
 import { STRIPE_KINDS } from './lane-stripe.js';
 import { PRINTER_KINDS } from './printer-kinds.js';
 import { parseNexoConfig, type NexoConfig } from '../nexo/nexo-config.js';
+import { parseInvoiceConfig, type InvoiceConfig } from '../invoices/invoice-config.js';
 
 export type { PinPadConfig } from './lane-pinpad.js';
 
@@ -88,19 +89,29 @@ export interface DaemonConfig {
    * the receipt and each journal row; `merchantId` to field 42 (src/config/terminal-identity.ts); `language` words
    * the receipts (`en` by default, `zh`: Chinese labels).
    */
-  readonly merchant: { readonly name: string; readonly address: readonly string[]; readonly terminalId: string; readonly merchantId: string; readonly language?: ReceiptLanguage };
+  readonly merchant: {
+    readonly name: string;
+    readonly address: readonly string[];
+    readonly terminalId: string;
+    readonly merchantId: string;
+    readonly language?: ReceiptLanguage;
+    /** Not a key of the file: the daemon copies `invoice.qrUrl` here so every receipt it builds carries the QR code. */
+    readonly invoiceQrUrl?: string;
+  };
   /** Online journal backups on a schedule: every N hours, keeping `keep` copies in <dataDir>/backups. */
   readonly backup: { readonly everyHours: number; readonly keep: number } | null;
   /** The lanes' contactless combinations and limits (`contactless` section); absent: the built-in defaults. */
   readonly contactless?: ContactlessConfig;
   /** The Adyen-compatible nexo endpoint (docs/nexo.md); off when absent. */
   readonly nexo?: NexoConfig;
+  /** Invoice requests (docs/invoices.md): the receipt's QR code template and the endpoint requests go to; off when absent. */
+  readonly invoice?: InvoiceConfig;
   /** Demo only (`posbridge demo --auto-card`): a virtual card presented, its PIN typed, to every payment. */
   readonly autoCard?: { readonly profile: string; readonly delayMs: number };
 }
 
 
-const KEYS = new Set(['port', 'dataDir', 'allowedOrigins', 'host', 'readers', 'lanes', 'refundLimitForCashier', 'demo', 'diagTransmit', 'backup', 'merchant', 'printer', 'printerEncoding', 'printers', 'falsePinPadReaders', 'autoPrint', 'contactless', 'nexo']);
+const KEYS = new Set(['port', 'dataDir', 'allowedOrigins', 'host', 'readers', 'lanes', 'refundLimitForCashier', 'demo', 'diagTransmit', 'backup', 'merchant', 'printer', 'printerEncoding', 'printers', 'falsePinPadReaders', 'autoPrint', 'contactless', 'nexo', 'invoice']);
 
 /** Validates a parsed JSON config, filling defaults; ConfigError names the bad key and why. */
 export function parseConfig(json: unknown): DaemonConfig {
@@ -163,7 +174,13 @@ export function parseConfig(json: unknown): DaemonConfig {
     autoPrint: parseAutoPrint(o.autoPrint),
     ...(o.contactless !== undefined ? { contactless: parseContactlessSection(o.contactless) } : {}),
     ...nexoSection(o.nexo, parsedLanes),
+    ...invoiceSection(o.invoice, demo),
   };
+}
+
+function invoiceSection(v: unknown, demo: boolean): { invoice?: InvoiceConfig } {
+  const invoice = parseInvoiceConfig(v, demo);
+  return invoice ? { invoice } : {};
 }
 
 function nexoSection(v: unknown, lanes: readonly LaneConfig[]): { nexo?: NexoConfig } {

@@ -34,6 +34,7 @@ import { field41, field42 } from '../config/terminal-identity.js';
 import type { RunningNexo } from '../nexo/nexo-endpoint.js';
 import { lanePoiId } from '../nexo/nexo-config.js';
 import { autoCard } from './auto-card.js';
+import { startInvoicing } from './invoicing.js';
 
 /** A running daemon. */
 export interface RunningDaemon {
@@ -60,6 +61,8 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
   checkDataDir(dataDir);
   await checkPortFree(config.port);
   const started = new StartedParts();
+  // The invoice QR template rides with the shop's details to every receipt (printed, previewed, sent as text).
+  if (config.invoice?.qrUrl) config = { ...config, merchant: { ...config.merchant, invoiceQrUrl: config.invoice.qrUrl } };
   try {
     return await buildDaemon(config, dataDir, logger, clock, started, demoSlots, demoPrinter);
   } catch (err) {
@@ -131,6 +134,11 @@ async function buildDaemon(config: DaemonConfig, dataDir: string, logger: Logger
     started: (what, close) => started.add(what, close),
     ...(demo ? { simulatedEntry: (supplier) => new demo.SimulatedPinEntry(supplier) } : {}),
   });
+  const invoiceSim = demo && config.invoice?.endpoint === 'simulator' ? new demo.InvoiceEndpointSimulator() : null;
+  const invoiceSimUrl = invoiceSim ? await invoiceSim.start() : undefined;
+  if (invoiceSim) started.add('invoicing-service simulator', () => invoiceSim.stop());
+  const invoicing = startInvoicing({ config, db: stack.db, payments: store, notifier, logger, clock, ...(invoiceSimUrl ? { simulatorUrl: invoiceSimUrl } : {}) });
+  started.add('invoice delivery', () => invoicing.stop());
   const schedules = startSchedules({ config, dataDir, db: stack.db, devices, notifier, logger, clock });
   started.add('schedules', async () => schedules.stop());
   // Demo on in-process readers: a lane with pinpad "reader" gets a class-3 reader whose keypad is sim.enterPin.
@@ -139,6 +147,7 @@ async function buildDaemon(config: DaemonConfig, dataDir: string, logger: Logger
   const methods = new Map<string, MethodSpec>([
     ...paymentMethods({ store, lanes, driver, refundLimitForCashier: config.refundLimitForCashier, merchant: config.merchant, clock, printingFor: (lane) => devices.printingFor(lane) }),
     ...adminMethods({ store, host: stack, driver, readers: readersByLane, diagEnabled: config.diagTransmit, clock }),
+    ...invoicing.methods,
     ...deviceMethods({
       driver,
       readers: readersByLane,
@@ -152,6 +161,7 @@ async function buildDaemon(config: DaemonConfig, dataDir: string, logger: Logger
   // Demo mode: cards go into the in-process readers, or into the vpcd slots the caller gives (real pcscd).
   const slots: ReadonlyMap<string, CardSlot> | undefined =
     demoSlots ?? (virtual && demo ? demo.virtualSlots(virtual, config.lanes) : undefined);
+  if (demo) for (const [k, v] of demo.invoiceSimMethods(invoiceSim)) methods.set(k, v);
   if (demo && slots) for (const [k, v] of demo.simMethods(slots, pads, sim, demoPrinter ?? null, () => schedules.pollPrinters(), new Map([...stripes].flatMap(([lane, st]) => (st.simulated ? [[lane, st.simulated] as const] : []))))) methods.set(k, v);
   const server = new ApiServer({ port: config.port, allowedOrigins: config.allowedOrigins, clients, methods, logger, lanes: () => config.lanes.map((l) => ({ lane: l.name, reader: l.reader })) });
   started.add('printers and displays', () => devices.close());
@@ -194,8 +204,10 @@ async function buildDaemon(config: DaemonConfig, dataDir: string, logger: Logger
         ...[...stripes].map(([lane, st]): [string, () => Promise<void>] => [`stripe reader of lane ${lane}`, async () => st.reader?.close()]),
         ['printers and displays', () => devices.close()],
         ['reader driver', () => driver.close()],
+        ['invoice delivery', () => invoicing.stop()],
         ['host link and journal', () => stack.close()],
         ['host simulator', async () => sim?.stop()],
+        ['invoicing-service simulator', async () => invoiceSim?.stop()],
       ];
       for (const [what, close] of closing) {
         try {

@@ -25,6 +25,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['host'],
   ['payments'],
   ['receipts'],
+  ['invoices'],
   ['api'],
   ['nexo'],
   ['daemon', 'client'],
