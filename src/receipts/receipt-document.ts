@@ -128,7 +128,7 @@ export function receiptDocument(p: Payment, m: Merchant, copy: ReceiptCopy, opti
   // form shows only the words: receiptline's text layout has no images).
   if (copy === 'customer' && m.invoiceQrUrl && hasInvoiceQr(p)) {
     const url = invoiceQrUrl(m.invoiceQrUrl, p, m.terminalId);
-    out.push('-', centre(words.invoice), qrCode(url), centre(url));
+    out.push('-', centre(words.invoice), '', qrCode(url), centre(url));
   }
   if (options.copyMark) out.push('', mark);
   // No trailing "=": receiptline already ends every job with a cut (and GS r 1); "=" would cut twice.
