@@ -1,0 +1,110 @@
+// Invoice requests through a real daemon process (demo mode on virtual readers, the host simulator): the customer
+// receipt carries the invoice QR code; invoice.request is refused for a declined payment; a request whose answer is
+// lost when the daemon is SIGKILLed is sent again by the restarted daemon with the same key, and the invoicing
+// service (the simulator, in this process) issues exactly one invoice for it.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import WebSocket from 'ws';
+import { PosbridgeApiError, PosbridgeClient, type WebSocketFactory } from '../../src/client/index.js';
+import { HostSimulator } from '../../src/sim/host/host-simulator.js';
+import { InvoiceEndpointSimulator, type ReceivedRequest } from '../../src/sim/invoice/invoice-endpoint-simulator.js';
+import { freePort, killDaemonProcess, pairToken, startDaemonProcess } from '../helpers/daemon-process.js';
+
+const dirs: string[] = [];
+after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** A client connected to the daemon on `port`. */
+async function connect(port: number, token: string): Promise<PosbridgeClient> {
+  const c = new PosbridgeClient({ url: `ws://127.0.0.1:${port}/v1`, token, WebSocket: WebSocket as unknown as WebSocketFactory, reconnect: false });
+  await c.connect();
+  return c;
+}
+
+/** One payment on lane A with a virtual card of `profile` (its PIN typed when asked). */
+async function sale(c: PosbridgeClient, profile: string, reference: string): Promise<{ paymentId: string; result: string | null }> {
+  await c.call('sim.insertCard', { lane: 'A', profile });
+  const off = c.on('payment.progress', (m) => m.step === 'pin-entry' && void c.call('sim.enterPin', { lane: 'A', pin: '1234' }));
+  try {
+    const p = await c.pay({ lane: 'A', type: 'sale', amount: 8800, currency: 'CNY', reference });
+    return { paymentId: p.paymentId, result: p.result };
+  } finally {
+    off();
+    await c.call('sim.removeCard', { lane: 'A' });
+  }
+}
+
+/** Resolves with the next request the simulator handles that `pick` accepts. */
+function nextRequest(sim: InvoiceEndpointSimulator, pick: (r: ReceivedRequest) => boolean): Promise<ReceivedRequest> {
+  return new Promise((resolve) => {
+    const off = sim.onRequest((r) => {
+      if (!pick(r)) return;
+      off();
+      resolve(r);
+    });
+  });
+}
+
+test('SIGKILL with an invoice request in flight: the restarted daemon sends it again with the same key, and one invoice is issued', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'posbridge-invoice-daemon-'));
+  dirs.push(dir);
+  const host = new HostSimulator({ port: 0 });
+  const hostPort = await host.start();
+  const invoices = new InvoiceEndpointSimulator();
+  const endpoint = await invoices.start();
+  const port = await freePort();
+  const configPath = join(dir, 'config.json');
+  const qrUrl = 'https://fapiao.example/issue?ref={reference}&amount={amount}&tid={terminalId}';
+  writeFileSync(configPath, JSON.stringify({ port, dataDir: dir, readers: 'virtual', demo: true, host: { host: '127.0.0.1', port: hostPort }, lanes: [{ name: 'A', reader: 'Virtual A' }], invoice: { qrUrl, endpoint: { url: endpoint, token: 't0ken', firstRetryMs: 50, maxRetryMs: 200 } } }));
+  let daemon = await startDaemonProcess(configPath, dir);
+  const token = pairToken(dir);
+  try {
+    const c = await connect(port, token);
+    const declined = await sale(c, 'visa-decline-offline', 'inv-declined');
+    assert.equal(declined.result, 'declined');
+    await assert.rejects(c.call('invoice.request', { paymentId: declined.paymentId, buyer: { name: 'Li Lei' } }), (e: unknown) => e instanceof PosbridgeApiError && e.code === 'NOT_INVOICEABLE');
+    const approved = await sale(c, 'visa-sda-pse', 'inv-approved');
+    assert.equal(approved.result, 'approved');
+    const customer = await c.call('receipt.get', { paymentId: approved.paymentId, copy: 'customer' });
+    assert.ok(customer.text.includes('Scan to request your invoice') && customer.text.replace(/\s+/g, '').includes('https://fapiao.example/issue?ref=inv-approved&amount=88.00'), customer.text);
+    const merchant = await c.call('receipt.get', { paymentId: approved.paymentId, copy: 'merchant' });
+    assert.ok(!merchant.text.includes('fapiao.example'), 'no QR code on the merchant copy');
+    // The service issues the invoice but its answer never comes back; the daemon dies while waiting for it.
+    invoices.holdNext(1);
+    const held = nextRequest(invoices, (r) => r.answer === 'held');
+    const asked = await c.call('invoice.request', { paymentId: approved.paymentId, buyer: { name: '上海示例科技有限公司', taxId: '91310000ma1fl8xq2b', email: 'finance@example.cn' } });
+    assert.deepEqual([asked.created, asked.buyer.taxId], [true, '91310000MA1FL8XQ2B']);
+    const first = await held;
+    assert.equal(first.idempotencyKey, asked.idempotencyKey);
+    c.close();
+    await killDaemonProcess(daemon);
+    const repeated = nextRequest(invoices, (r) => r.answer === 200);
+    daemon = await startDaemonProcess(configPath, dir);
+    const again = await repeated;
+    assert.equal(again.idempotencyKey, asked.idempotencyKey, 'the same key after the restart');
+    assert.equal(again.body, first.body, 'the same body after the restart');
+    assert.deepEqual(invoices.invoices().map((i) => [i.paymentId, i.deliveries]), [[approved.paymentId, 2]], 'one invoice for the key, repeats included');
+    assert.match(invoices.invoices()[0].maskedPan ?? '', /^\d{6}\*{6}\d{4}$/);
+    const c2 = await connect(port, token);
+    // The journal's commit follows the answer: listen for its notification before asking, then wait for it if needed.
+    const delivered = new Promise<void>((resolve) => c2.on('invoice.delivered', (m) => m.requestId === asked.requestId && resolve()));
+    let status = await c2.call('invoice.status', { paymentId: approved.paymentId });
+    if (status.requests[0]?.state !== 'delivered') {
+      await delivered;
+      status = await c2.call('invoice.status', { paymentId: approved.paymentId });
+    }
+    assert.deepEqual(status.requests.map((r) => [r.state, r.attempts, r.invoiceNumber, r.idempotencyKey]), [['delivered', 2, 'SIM-00000001', asked.idempotencyKey]]);
+    const again2 = await c2.call('invoice.request', { paymentId: approved.paymentId, buyer: { name: 'someone else' } });
+    assert.deepEqual([again2.created, again2.requestId], [false, asked.requestId]);
+    const listed = await c2.call('invoice.list', { state: 'delivered' });
+    assert.deepEqual(listed.requests.map((r) => r.requestId), [asked.requestId]);
+    assert.ok(invoices.received().every((r) => r.authorization === 'Bearer t0ken' && !/4761739001010010|\d{13,19}/.test(r.body)), 'the token on each, and no full card number in any body');
+    c2.close();
+  } finally {
+    await killDaemonProcess(daemon);
+    await invoices.stop();
+    await host.stop();
+  }
+});
