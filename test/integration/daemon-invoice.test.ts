@@ -12,6 +12,9 @@ import { PosbridgeApiError, PosbridgeClient, type WebSocketFactory } from '../..
 import { HostSimulator } from '../../src/sim/host/host-simulator.js';
 import { InvoiceEndpointSimulator, type ReceivedRequest } from '../../src/sim/invoice/invoice-endpoint-simulator.js';
 import { freePort, killDaemonProcess, pairToken, startDaemonProcess } from '../helpers/daemon-process.js';
+import { startDaemon } from '../../src/daemon/daemon.js';
+import { parseConfig } from '../../src/daemon/config.js';
+import { createLogger } from '../../src/log/logger.js';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -100,11 +103,48 @@ test('SIGKILL with an invoice request in flight: the restarted daemon sends it a
     assert.deepEqual([again2.created, again2.requestId], [false, asked.requestId]);
     const listed = await c2.call('invoice.list', { state: 'delivered' });
     assert.deepEqual(listed.requests.map((r) => r.requestId), [asked.requestId]);
-    assert.ok(invoices.received().every((r) => r.authorization === 'Bearer t0ken' && !/4761739001010010|\d{13,19}/.test(r.body)), 'the token on each, and no full card number in any body');
+    // Refused for good (422): told to every client and kept visible; asking again makes a new request, delivered.
+    const third = await sale(c2, 'visa-sda-pse', 'inv-refused');
+    invoices.rejectNext(1);
+    const failedNote = new Promise<string | null>((resolve) => c2.on('invoice.failed', (m) => m.paymentId === third.paymentId && resolve(m.lastError)));
+    const refused = await c2.call('invoice.request', { paymentId: third.paymentId, buyer: { name: 'Han Meimei' } });
+    assert.match((await failedNote) ?? '', /^HTTP 422/);
+    const failedList = await c2.call('invoice.list', { state: 'failed-permanent' });
+    assert.deepEqual(failedList.requests.map((r) => [r.requestId, r.attempts]), [[refused.requestId, 1]]);
+    const deliveredNote = new Promise<string | null>((resolve) => c2.on('invoice.delivered', (m) => m.paymentId === third.paymentId && resolve(m.invoiceNumber)));
+    const retried = await c2.call('invoice.request', { paymentId: third.paymentId, buyer: { name: 'Han Meimei Ltd' } });
+    assert.ok(retried.created && retried.idempotencyKey !== refused.idempotencyKey, 'a new request with a new key');
+    assert.equal(await deliveredNote, 'SIM-00000002');
+    assert.deepEqual((await c2.call('invoice.status', { paymentId: third.paymentId })).requests.map((r) => r.state), ['delivered', 'failed-permanent']);
+    assert.ok(invoices.received().every((r) => r.authorization === 'Bearer t0ken' && !/\d{13,19}/.test(r.body)), 'the token on each, and no full card number in any body');
     c2.close();
   } finally {
     await killDaemonProcess(daemon);
     await invoices.stop();
     await host.stop();
+  }
+});
+
+test('demo mode with "endpoint": "simulator": the daemon runs the invoicing-service simulator, and sim.invoiceEndpoint shows what it received', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'posbridge-invoice-demo-'));
+  dirs.push(dir);
+  const config = parseConfig({ port: 0, dataDir: dir, readers: 'virtual', demo: true, backup: false, lanes: [{ name: 'A', reader: 'Virtual A' }], invoice: { endpoint: 'simulator' } });
+  const d = await startDaemon(config, createLogger({ dataDir: dir, consoleLevel: 'silent' }));
+  try {
+    const c = await connect(d.port, d.pair('till', 'cashier'));
+    const paid = await sale(c, 'visa-sda-pse', 'demo-invoice');
+    const delivered = new Promise<void>((resolve) => c.on('invoice.delivered', (m) => m.paymentId === paid.paymentId && resolve()));
+    await c.call('invoice.request', { paymentId: paid.paymentId, buyer: { name: 'Demo Buyer' } });
+    await delivered;
+    const seen = await c.call('sim.invoiceEndpoint', {});
+    assert.equal(seen.requests, 1);
+    assert.deepEqual(seen.invoices.map((i) => [i.paymentId, i.reference, i.amount, i.currency, i.buyer, i.deliveries]), [[paid.paymentId, 'demo-invoice', '88.00', 'CNY', 'Demo Buyer', 1]]);
+    assert.match(seen.invoices[0].maskedPan ?? '', /^\d{6}\*{6}\d{4}$/);
+    // No QR template configured: the customer receipt has no code.
+    const text = (await c.call('receipt.get', { paymentId: paid.paymentId })).text;
+    assert.ok(!text.includes('Scan to request'), text);
+    c.close();
+  } finally {
+    await d.stop();
   }
 });
