@@ -28,6 +28,7 @@ export class InvoiceDelivery {
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  private readonly stopping = new AbortController();
   private readonly enders = new Set<(e: InvoiceEnd) => void>();
 
   /** Binds the worker to the store, the sender, the retry delays and the clock. */
@@ -70,9 +71,13 @@ export class InvoiceDelivery {
     });
   }
 
-  /** Stops after the attempt in flight (which stays `delivering` only if the process dies: recovered on start). */
+  /**
+   * Stops: an attempt in flight is abandoned (pending again, due at once: sent again with its key at the next start);
+   * a request is left `delivering` only when the process dies, and is recovered on start.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.running;
@@ -105,7 +110,7 @@ export class InvoiceDelivery {
 
   private async attempt(r: InvoiceRequest, body: string): Promise<void> {
     this.store.begin(r.id);
-    const out = await this.send(r.idempotencyKey, body);
+    const out = await this.send(r.idempotencyKey, body, this.stopping.signal);
     const now = this.clock();
     if (out.kind === 'delivered') {
       this.ended({ request: this.store.delivered(r.id, now, out.invoiceNumber), outcome: 'delivered' });

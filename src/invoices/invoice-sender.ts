@@ -21,8 +21,8 @@ export type SendOutcome =
   | { readonly kind: 'retry'; readonly error: string; readonly retryAfterMs: number | null }
   | { readonly kind: 'permanent'; readonly error: string };
 
-/** Sends one attempt; never rejects (every failure is an outcome). */
-export type SendAttempt = (idempotencyKey: string, body: string) => Promise<SendOutcome>;
+/** Sends one attempt; never rejects (every failure is an outcome; an abort is a 'retry'). */
+export type SendAttempt = (idempotencyKey: string, body: string, signal?: AbortSignal) => Promise<SendOutcome>;
 
 /** The most of an answer's body read (for its invoice number or error words). */
 const MAX_ANSWER = 64 * 1024;
@@ -63,13 +63,14 @@ export function invoiceSender(o: SenderOptions, clock: () => number = Date.now):
   const url = new URL(o.url);
   const secure = url.protocol === 'https:';
   const agent = secure ? new Agent({ keepAlive: false, ...(o.caPem ? { ca: [...rootCertificates, o.caPem] } : {}) }) : undefined;
-  return (idempotencyKey, body) =>
+  return (idempotencyKey, body, signal) =>
     new Promise<SendOutcome>((resolve) => {
       let settled = false;
       const done = (out: SendOutcome): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        signal?.removeEventListener('abort', abort);
         resolve(out);
       };
       const headers = {
@@ -94,6 +95,13 @@ export function invoiceSender(o: SenderOptions, clock: () => number = Date.now):
         req.destroy();
       }, o.timeoutMs);
       req.on('error', (err) => done({ kind: 'retry', error: `cannot reach the endpoint: ${err.message}`, retryAfterMs: null }));
+      // The daemon stopping does not wait for a slow answer: the attempt is dropped and sent again at the next start.
+      const abort = (): void => {
+        done({ kind: 'retry', error: 'the daemon stopped before the answer', retryAfterMs: 0 });
+        req.destroy();
+      };
+      if (signal?.aborted) abort();
+      else signal?.addEventListener('abort', abort, { once: true });
       req.end(body);
     });
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { openDatabase, type Db } from '../../src/journal/database.js';
 import { InvoiceDelivery, type InvoiceEnd } from '../../src/invoices/invoice-delivery.js';
-import { invoiceSender, retryAfterMs } from '../../src/invoices/invoice-sender.js';
+import { invoiceSender, retryAfterMs, type SendAttempt } from '../../src/invoices/invoice-sender.js';
 import { InvoiceStore } from '../../src/invoices/invoice-store.js';
 import { isPosbridgeError } from '../../src/errors.js';
 import { selfSignedCertificate } from '../../src/nexo/self-signed.js';
@@ -27,6 +27,7 @@ interface Rig {
   readonly store: InvoiceStore;
   readonly sim: InvoiceEndpointSimulator;
   readonly delivery: InvoiceDelivery;
+  readonly send: SendAttempt;
   /** Resolves with the next request end. */
   ended(): Promise<InvoiceEnd>;
   close(): Promise<void>;
@@ -53,6 +54,7 @@ async function rig(): Promise<Rig> {
     store,
     sim,
     delivery,
+    send,
     ended: () => new Promise((r) => waiting.push(r)),
     async close() {
       await delivery.stop();
@@ -168,6 +170,28 @@ describe('invoice requests delivered through the durable queue', () => {
     r.delivery.wake();
     assert.equal((await next).outcome, 'delivered');
     assert.deepEqual(r.store.forPayment(p.id).map((x) => x.state), ['delivered', 'failed-permanent']);
+  });
+
+  test('a stop abandons the attempt in flight (pending, due at once); the next worker sends it again with the same key: one invoice', async () => {
+    const r = await rig();
+    rigs.push(r);
+    const p = payment(r.payments);
+    r.sim.holdNext(1);
+    const held = new Promise<void>((resolve) => r.sim.onRequest((x) => x.answer === 'held' && resolve()));
+    const { request } = r.store.request(p.id, { name: 'Li Lei' }, Date.now());
+    r.delivery.wake();
+    await held;
+    assert.equal(r.store.get(request.id).state, 'delivering');
+    await r.delivery.stop();
+    const stopped = r.store.get(request.id);
+    assert.deepEqual([stopped.state, stopped.attempts, stopped.lastError], ['pending', 1, 'the daemon stopped before the answer']);
+    const next = new InvoiceDelivery(r.store, r.send, { firstRetryMs: 10, maxRetryMs: 40 }, Date.now);
+    const ended = new Promise<InvoiceEnd>((resolve) => next.onEnd(resolve));
+    next.start();
+    const end = await ended;
+    await next.stop();
+    assert.deepEqual([end.outcome, end.request.attempts, end.request.idempotencyKey], ['delivered', 2, request.idempotencyKey]);
+    assert.deepEqual(r.sim.invoices().map((i) => i.deliveries), [2], 'one invoice, its key delivered twice');
   });
 
   test('only an approved sale or a captured pre-authorisation can be invoiced', async () => {
