@@ -78,7 +78,7 @@ function fromJournal(err: JournalError): ApiError {
 }
 
 /**
- * The API error `err` is answered with: an ApiError as it is; a payment, receipt or journal error as its API code;
+ * The API error `err` is answered with: an ApiError as it is; a payment, receipt, journal or invoice error as its API code;
  * a device's (reader, card, PIN pad, printer, display, stripe reader and its tracks) or the host's as DEVICE_UNAVAILABLE naming the
  * part and its own code, with its own `retriable`; any other PosbridgeError as INTERNAL_ERROR naming only its code (`details.errorCode`)
  * (retriable as it says); anything else as INTERNAL_ERROR, retriable, with nothing of it sent.
