@@ -1,7 +1,7 @@
 // The JSON body an invoice request is delivered with (docs/invoices.md, "What the endpoint receives"): built once,
 // when the request is recorded, and sent byte for byte the same on every attempt. The card appears only masked.
 import { schemeOf } from '../emv/scheme.js';
-import { currencyAlpha, currencyExponent } from '../util/currency.js';
+import { alphaOf, currencyExponent } from '../util/currency.js';
 import type { Payment } from '../payments/payment-store.js';
 import { decimalAmount, invoiceDate } from '../receipts/invoice-qr.js';
 import { receiptPan } from '../receipts/receipt-pan.js';
@@ -43,7 +43,7 @@ export interface InvoiceBody {
 /** The body of one request (the PAN masked again to first 6 / last 4, whatever the payment holds). */
 export function invoiceBody(ids: { readonly requestId: string; readonly idempotencyKey: string }, what: Invoiceable, merchant: InvoiceMerchant, buyer: Buyer, now: number): InvoiceBody {
   const p = what.payment;
-  const currency = /^\d{3}$/.test(p.currency) ? currencyAlpha(p.currency) : p.currency;
+  const currency = alphaOf(p.currency);
   return {
     requestId: ids.requestId,
     idempotencyKey: ids.idempotencyKey,

@@ -1,7 +1,7 @@
 // The invoice-request link a customer receipt carries as a QR code (docs/invoices.md): the shop's URL template with
 // the sale's values put in. Pure: the template, the payment and the terminal id in, the URL out. There is no
 // placeholder for the card number: only these values can ever reach the URL.
-import { currencyAlpha, currencyExponent } from '../util/currency.js';
+import { alphaOf, decimalMinor } from '../util/currency.js';
 import type { Payment } from '../payments/payment-store.js';
 
 /** The placeholders an invoice QR template may use; any other `{…}` is refused by the configuration. */
@@ -17,13 +17,7 @@ export function templateParts(template: string): { readonly names: readonly stri
 }
 
 /** An amount in minor units as a decimal with the currency's exponent: 1234 CNY → "12.34", 1234 JPY → "1234". */
-export function decimalAmount(minor: number, currency: string): string {
-  const alpha = /^\d{3}$/.test(currency) ? currencyAlpha(currency) : currency;
-  const decimals = currencyExponent(alpha);
-  const abs = Math.abs(minor).toString().padStart(decimals + 1, '0');
-  const whole = decimals === 0 ? abs : `${abs.slice(0, -decimals)}.${abs.slice(-decimals)}`;
-  return `${minor < 0 ? '-' : ''}${whole}`;
-}
+export const decimalAmount = decimalMinor;
 
 /** A time as the invoice's date: ISO 8601 UTC to the second ("2026-01-02T10:04:09Z"). */
 export function invoiceDate(ms: number): string {
@@ -40,7 +34,7 @@ export function invoiceQrUrl(template: string, p: Payment, terminalId: string): 
   const values: Record<InvoicePlaceholder, string> = {
     reference: p.reference,
     amount: decimalAmount(p.amount, p.currency),
-    currency: /^\d{3}$/.test(p.currency) ? currencyAlpha(p.currency) : p.currency,
+    currency: alphaOf(p.currency),
     date: invoiceDate(p.updatedAt),
     terminalId: p.terminalId ?? terminalId,
     paymentId: p.id,
