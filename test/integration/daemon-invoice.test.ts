@@ -15,6 +15,7 @@ import { freePort, killDaemonProcess, pairToken, startDaemonProcess } from '../h
 import { startDaemon } from '../../src/daemon/daemon.js';
 import { parseConfig } from '../../src/daemon/config.js';
 import { createLogger } from '../../src/log/logger.js';
+import { EscPosEmulator } from '../../src/sim/printer/escpos-emulator.js';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -146,5 +147,35 @@ test('demo mode with "endpoint": "simulator": the daemon runs the invoicing-serv
     c.close();
   } finally {
     await d.stop();
+  }
+});
+
+test('the invoice QR code prints through the print queue on an ESC/POS printer: the code as a graphic, the URL below it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'posbridge-invoice-print-'));
+  dirs.push(dir);
+  const printer = new EscPosEmulator();
+  const printerPort = await printer.listen();
+  const qrUrl = 'https://fapiao.example/i?r={reference}&a={amount}';
+  const config = parseConfig({ port: 0, dataDir: dir, readers: 'virtual', demo: true, backup: false, printer: `tcp://127.0.0.1:${printerPort}`, lanes: [{ name: 'A', reader: 'Virtual A' }], invoice: { qrUrl } });
+  const d = await startDaemon(config, createLogger({ dataDir: dir, consoleLevel: 'silent' }), Date.now, undefined, printer);
+  try {
+    const c = await connect(d.port, d.pair('till', 'cashier'));
+    const paid = await sale(c, 'visa-sda-pse', 'print-qr');
+    const printed = new Promise<void>((resolve) => c.on('receipt.printed', (m) => m.paymentId === paid.paymentId && resolve()));
+    const job = await c.call('receipt.print', { paymentId: paid.paymentId, copy: 'customer' });
+    if (job.state !== 'printed') await printed;
+    const images = printer.events.flatMap((e) => (e.kind === 'image' ? [e] : []));
+    assert.equal(images.length, 1, 'the code, as one graphic');
+    // The URL in words below the code (wrapped at the paper's 42 characters).
+    const below = printer.lines.slice(printer.lines.findIndex((l) => l.trim() === 'Scan to request your invoice') + 1);
+    assert.equal(below.map((l) => l.trim()).join(''), 'https://fapiao.example/i?r=print-qr&a=88.00', printer.lines.join('\n'));
+    // The merchant copy: no code.
+    const merchantJob = await c.call('receipt.print', { paymentId: paid.paymentId, copy: 'merchant' });
+    assert.equal(merchantJob.state, 'printed');
+    assert.equal(printer.events.filter((e) => e.kind === 'image').length, 1, 'no second graphic');
+    c.close();
+  } finally {
+    await d.stop();
+    await printer.close();
   }
 });
