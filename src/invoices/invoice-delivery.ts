@@ -3,7 +3,7 @@
 // At least once on the wire; the Idempotency-Key makes it once at the receiver.
 import type { Logger } from '../log/logger.js';
 import type { SendAttempt } from './invoice-sender.js';
-import type { InvoiceRequest, InvoiceStore } from './invoice-store.js';
+import type { DueRequest, InvoiceRequest, InvoiceStore } from './invoice-store.js';
 
 /** The retry delays: the first, doubled after each failed attempt up to the cap, ms. */
 export interface RetryPolicy {
@@ -28,6 +28,8 @@ export class InvoiceDelivery {
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  /** The journal failed under the worker: it stops sending until the next start (no busy loop of failures). */
+  private broken = false;
   private readonly stopping = new AbortController();
   private readonly enders = new Set<(e: InvoiceEnd) => void>();
 
@@ -55,7 +57,7 @@ export class InvoiceDelivery {
 
   /** Looks for due requests now (a new one was recorded, or a retry's time came). */
   wake(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.broken) return;
     if (this.running) {
       this.again = true;
       return;
@@ -85,8 +87,15 @@ export class InvoiceDelivery {
 
   /** Sets the one timer for the next due retry. */
   private arm(): void {
-    if (this.stopped) return;
-    const at = this.store.nextDueAt();
+    if (this.stopped || this.broken) return;
+    let at: number | null;
+    try {
+      at = this.store.nextDueAt();
+    } catch (err) {
+      this.broken = true;
+      this.logger?.error('invoice delivery cannot read the journal: it stops until the daemon starts again', { err });
+      return;
+    }
     if (at === null) return;
     this.timer = setTimeout(() => {
       this.timer = null;
@@ -95,14 +104,22 @@ export class InvoiceDelivery {
   }
 
   private async drain(): Promise<void> {
-    while (!this.stopped) {
-      const due = this.store.nextDue(this.clock());
+    while (!this.stopped && !this.broken) {
+      let due: DueRequest | null;
+      try {
+        due = this.store.nextDue(this.clock());
+      } catch (err) {
+        this.broken = true;
+        this.logger?.error('invoice delivery cannot read the journal: it stops until the daemon starts again', { err });
+        return;
+      }
       if (!due) return;
       try {
         await this.attempt(due.request, due.body);
       } catch (err) {
-        // The journal failed under us: logged, and the loop stops; the request stays where it was (recovered on start).
-        this.logger?.error('invoice delivery failed to update the journal', { requestId: due.request.id, err });
+        // The journal failed under us: logged, and delivery stops until the next start, which recovers the request.
+        this.broken = true;
+        this.logger?.error('invoice delivery failed to update the journal: it stops until the daemon starts again', { requestId: due.request.id, err });
         return;
       }
     }

@@ -15,6 +15,7 @@ import { selfSignedCertificate } from '../../src/nexo/self-signed.js';
 import { PaymentStore, type Payment } from '../../src/payments/payment-store.js';
 import { InvoiceEndpointSimulator, type ReceivedRequest } from '../../src/sim/invoice/invoice-endpoint-simulator.js';
 import { TEST_CARDS } from '../../src/sim/stripe/test-cards.js';
+import type { Logger } from '../../src/log/logger.js';
 
 const PAN = TEST_CARDS.visaChip.pan;
 const MERCHANT = { merchantId: 'SHOP0000001', name: '街角小店', terminalId: 'POSB0001' };
@@ -217,6 +218,29 @@ describe('invoice requests delivered through the durable queue', () => {
     const body = bodies(r.sim.received())[0];
     assert.deepEqual([body.kind, body.amount, body.date], ['capture', { minor: 5000, currency: 'CNY', exponent: 2, value: '50.00' }, '2026-12-06T07:00:00Z']);
     assert.throws(() => r.store.request('no-such-payment', { name: 'x' }, Date.now()), (e: unknown) => isPosbridgeError(e, 'PAYMENT_NOT_FOUND'));
+  });
+
+  test('a journal that fails under the worker stops delivery with one logged error (no busy loop); nothing is lost', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'posbridge-invoice-broken-'));
+    const db = openDatabase(join(dir, 'journal.db'));
+    const payments = new PaymentStore(db, new Uint8Array(32).fill(7), 'POSB0001');
+    const store = new InvoiceStore(db, payments, MERCHANT);
+    store.request(payment(payments).id, { name: 'Li Lei' }, Date.now());
+    const errors: string[] = [];
+    const logger = { error: (m: string) => errors.push(m), warn: () => undefined, info: () => undefined } as unknown as Logger;
+    let sent = 0;
+    const worker = new InvoiceDelivery(store, async () => ({ kind: 'delivered', status: 200, invoiceNumber: String(++sent) }), { firstRetryMs: 10, maxRetryMs: 40 }, Date.now, logger);
+    db.close();
+    assert.throws(() => worker.start(), /not open/, 'recovery itself needs the journal');
+    worker.wake();
+    worker.wake();
+    await worker.stop();
+    assert.deepEqual([errors.length, sent], [1, 0]);
+    assert.match(errors[0], /stops until the daemon starts again/);
+    const reopened = openDatabase(join(dir, 'journal.db'));
+    assert.equal((reopened.prepare(`SELECT state FROM invoice_requests`).get() as { state: string }).state, 'pending', 'the request waits for the next start');
+    reopened.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   test('Retry-After is read as seconds or an HTTP date', () => {
