@@ -69,6 +69,7 @@ const LAYOUTS: readonly Layout[] = [
   { name: 'chinese', payment: { ...SALE, currency: '156', amount: 8800 }, merchant: CHINESE_SHOP, copy: 'merchant', profile: { cpl: 42, encoding: 'gb18030' } },
   { name: 'sale-58mm', payment: SALE, merchant: SHOP, copy: 'customer', profile: { cpl: 32, encoding: 'cp858' } },
   { name: 'sale-invoice-qr', payment: { ...SALE, reference: 'order 1/2', currency: '156' }, merchant: INVOICE_SHOP, copy: 'customer', profile: EN },
+  { name: 'chinese-invoice-qr', payment: { ...SALE, currency: '156', amount: 8800 }, merchant: { ...CHINESE_SHOP, invoiceQrUrl: INVOICE_SHOP.invoiceQrUrl }, copy: 'customer', profile: { cpl: 42, encoding: 'gb18030' } },
 ];
 
 /** The layout's three forms, from one document. */
