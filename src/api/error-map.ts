@@ -12,6 +12,7 @@ import { PrinterError } from '../drivers/printer/errors.js';
 import { EmvError } from '../emv/errors.js';
 import { HostError } from '../host/errors.js';
 import { JournalError } from '../journal/errors.js';
+import { InvoiceError } from '../invoices/errors.js';
 import { PaymentError } from '../payments/errors.js';
 import { ReceiptError } from '../receipts/receipt-printing.js';
 import { ShiftError } from '../reports/errors.js';
@@ -57,6 +58,19 @@ function fromPayment(err: PaymentError): ApiError {
   }
 }
 
+function fromInvoice(err: InvoiceError): ApiError {
+  switch (err.code) {
+    case 'INVOICE_NOT_INVOICEABLE':
+      return new ApiError('NOT_INVOICEABLE', err.message, { ...err.details, errorCode: err.code }, { cause: err });
+    case 'INVOICE_DISABLED':
+      return new ApiError('DISABLED', err.message, { errorCode: err.code }, { cause: err });
+    case 'INVOICE_BUYER_INVALID':
+      return new ApiError('INVALID_PARAMS', err.message, { param: err.details.field, errorCode: err.code }, { cause: err });
+    case 'INVOICE_NOT_FOUND':
+      return new ApiError('NOT_FOUND', err.message, { errorCode: err.code }, { cause: err });
+  }
+}
+
 function fromJournal(err: JournalError): ApiError {
   if (err.code === 'JOURNAL_NOT_FOUND') return new ApiError('NOT_FOUND', err.message, {}, { cause: err });
   if (err.code === 'JOURNAL_LOCKED') return new ApiError('BUSY', err.message, { errorCode: err.code }, { cause: err });
@@ -65,7 +79,7 @@ function fromJournal(err: JournalError): ApiError {
 }
 
 /**
- * The API error `err` is answered with: an ApiError as it is; a payment, receipt or journal error as its API code;
+ * The API error `err` is answered with: an ApiError as it is; a payment, receipt, journal or invoice error as its API code;
  * a device's (reader, card, PIN pad, printer, display, stripe reader and its tracks) or the host's as DEVICE_UNAVAILABLE naming the
  * part and its own code, with its own `retriable`; any other PosbridgeError as INTERNAL_ERROR naming only its code (`details.errorCode`)
  * (retriable as it says); anything else as INTERNAL_ERROR, retriable, with nothing of it sent.
@@ -78,6 +92,7 @@ export function apiErrorOf(err: unknown): ApiError {
   // A shift already open keeps the lane busy for that cashier (not retriable: close it first); closing one that is
   // not open finds nothing.
   if (err instanceof ShiftError) return new ApiError(err.code === 'SHIFT_NOT_OPEN' ? 'NOT_FOUND' : 'BUSY', err.message, { ...err.details, errorCode: err.code }, { retriable: false, cause: err });
+  if (err instanceof InvoiceError) return fromInvoice(err);
   for (const [family, device] of DEVICE_FAMILIES) {
     if (!(err instanceof family)) continue;
     // A printer's details are its status (paper, cover): useful to show. Other parts' details may hold bytes from a

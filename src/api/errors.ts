@@ -25,6 +25,7 @@ export const API_ERRORS = {
   DEVICE_UNAVAILABLE: { rpc: -32007, retriable: true },
   DISABLED: { rpc: -32008, retriable: false },
   ALREADY_PRINTED: { rpc: -32009, retriable: false },
+  NOT_INVOICEABLE: { rpc: -32010, retriable: false },
 } as const satisfies Record<string, ApiErrorSpec>;
 
 /** A stable API error code. */

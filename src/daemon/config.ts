@@ -15,6 +15,7 @@ import { STRIPE_KINDS } from './lane-stripe.js';
 import { PRINTER_KINDS } from './printer-kinds.js';
 import { parseNexoConfig, type NexoConfig } from '../nexo/nexo-config.js';
 import { parseMetricsConfig, type MetricsConfig } from './metrics-config.js';
+import { parseInvoiceConfig, type InvoiceConfig } from '../invoices/invoice-config.js';
 
 export type { PinPadConfig } from './lane-pinpad.js';
 
@@ -91,7 +92,15 @@ export interface DaemonConfig {
    * the receipt and each journal row; `merchantId` to field 42 (src/config/terminal-identity.ts); `language` words
    * the receipts (`en` by default, `zh`: Chinese labels).
    */
-  readonly merchant: { readonly name: string; readonly address: readonly string[]; readonly terminalId: string; readonly merchantId: string; readonly language?: ReceiptLanguage };
+  readonly merchant: {
+    readonly name: string;
+    readonly address: readonly string[];
+    readonly terminalId: string;
+    readonly merchantId: string;
+    readonly language?: ReceiptLanguage;
+    /** Not a key of the file: the daemon copies `invoice.qrUrl` here so every receipt it builds carries the QR code. */
+    readonly invoiceQrUrl?: string;
+  };
   /**
    * Encrypted backups on a schedule (docs/backups.md): every N hours, keeping `keep` in <dataDir>/backups and in
    * `copyTo` (a second folder, e.g. a mounted share) when set, sealed with the key in `keyFile` (default
@@ -106,6 +115,8 @@ export interface DaemonConfig {
   readonly metrics?: MetricsConfig;
   /** The log file, its rotation and level (`log` section); defaults when absent. */
   readonly log?: LogConfig;
+  /** Invoice requests (docs/invoices.md): the receipt's QR code template and the endpoint requests go to; off when absent. */
+  readonly invoice?: InvoiceConfig;
   /** Demo only (`posbridge demo --auto-card`): a virtual card presented, its PIN typed, to every payment. */
   readonly autoCard?: { readonly profile: string; readonly delayMs: number };
 }
@@ -130,7 +141,7 @@ function parseBackup(v: unknown): BackupConfig {
   return { everyHours: b.everyHours, keep: b.keep, ...(typeof b.copyTo === 'string' ? { copyTo: b.copyTo } : {}), ...(typeof b.keyFile === 'string' ? { keyFile: b.keyFile } : {}) };
 }
 
-const KEYS = new Set(['port', 'dataDir', 'allowedOrigins', 'host', 'readers', 'lanes', 'refundLimitForCashier', 'demo', 'diagTransmit', 'backup', 'merchant', 'printer', 'printerEncoding', 'printers', 'falsePinPadReaders', 'autoPrint', 'contactless', 'nexo', 'metrics', 'log']);
+const KEYS = new Set(['port', 'dataDir', 'allowedOrigins', 'host', 'readers', 'lanes', 'refundLimitForCashier', 'demo', 'diagTransmit', 'backup', 'merchant', 'printer', 'printerEncoding', 'printers', 'falsePinPadReaders', 'autoPrint', 'contactless', 'nexo', 'metrics', 'log', 'invoice']);
 
 /** Validates a parsed JSON config, filling defaults; ConfigError names the bad key and why. */
 export function parseConfig(json: unknown): DaemonConfig {
@@ -189,7 +200,13 @@ export function parseConfig(json: unknown): DaemonConfig {
     ...(o.contactless !== undefined ? { contactless: parseContactlessSection(o.contactless) } : {}),
     ...nexoSection(o.nexo, parsedLanes),
     ...metricsSection(o.metrics, port),
+    ...invoiceSection(o.invoice, demo),
   };
+}
+
+function invoiceSection(v: unknown, demo: boolean): { invoice?: InvoiceConfig } {
+  const invoice = parseInvoiceConfig(v, demo);
+  return invoice ? { invoice } : {};
 }
 
 function nexoSection(v: unknown, lanes: readonly LaneConfig[]): { nexo?: NexoConfig } {

@@ -38,6 +38,7 @@ import { lanePoiId } from '../nexo/nexo-config.js';
 import { autoCard } from './auto-card.js';
 import type { RunningMetrics } from './metrics.js';
 import { resolveHostTls } from './host-tls.js';
+import { startInvoicing } from './invoicing.js';
 
 /** A running daemon. */
 export interface RunningDaemon {
@@ -66,6 +67,8 @@ export async function startDaemon(config: DaemonConfig, logger: Logger, clock: (
   checkDataDir(dataDir);
   await checkPortFree(config.port);
   const started = new StartedParts();
+  // The invoice QR template rides with the shop's details to every receipt (printed, previewed, sent as text).
+  if (config.invoice?.qrUrl) config = { ...config, merchant: { ...config.merchant, invoiceQrUrl: config.invoice.qrUrl } };
   try {
     return await buildDaemon(config, dataDir, logger, clock, started, demoSlots, demoPrinter);
   } catch (err) {
@@ -137,6 +140,11 @@ async function buildDaemon(config: DaemonConfig, dataDir: string, logger: Logger
     started: (what, close) => started.add(what, close),
     ...(demo ? { simulatedEntry: (supplier) => new demo.SimulatedPinEntry(supplier) } : {}),
   });
+  const invoiceSim = demo && config.invoice?.endpoint === 'simulator' ? new demo.InvoiceEndpointSimulator() : null;
+  const invoiceSimUrl = invoiceSim ? await invoiceSim.start() : undefined;
+  if (invoiceSim) started.add('invoicing-service simulator', () => invoiceSim.stop());
+  const invoicing = startInvoicing({ config, db: stack.db, payments: store, notifier, logger, clock, ...(invoiceSimUrl ? { simulatorUrl: invoiceSimUrl } : {}) });
+  started.add('invoice delivery', () => invoicing.stop());
   const schedules = startSchedules({ config, dataDir, db: stack.db, devices, notifier, logger, clock });
   started.add('schedules', async () => schedules.stop());
   // Demo on in-process readers: a lane with pinpad "reader" gets a class-3 reader whose keypad is sim.enterPin.
@@ -147,6 +155,7 @@ async function buildDaemon(config: DaemonConfig, dataDir: string, logger: Logger
     ...paymentMethods({ store, lanes, driver, refundLimitForCashier: config.refundLimitForCashier, merchant: config.merchant, clock, printingFor: (lane) => devices.printingFor(lane) }),
     ...adminMethods({ store, host: stack, driver, readers: readersByLane, diagEnabled: config.diagTransmit, clock, desk }),
     ...reportMethods({ db: stack.db, batches: stack.batches, merchant: config.merchant, lanes: config.lanes.map((l) => l.name), desk, printingFor: (lane) => devices.printingFor(lane), clock }),
+    ...invoicing.methods,
     ...deviceMethods({
       driver,
       readers: readersByLane,
@@ -160,6 +169,7 @@ async function buildDaemon(config: DaemonConfig, dataDir: string, logger: Logger
   // Demo mode: cards go into the in-process readers, or into the vpcd slots the caller gives (real pcscd).
   const slots: ReadonlyMap<string, CardSlot> | undefined =
     demoSlots ?? (virtual && demo ? demo.virtualSlots(virtual, config.lanes) : undefined);
+  if (demo) for (const [k, v] of demo.invoiceSimMethods(invoiceSim)) methods.set(k, v);
   // sim.alterHost names a payment by its reference; the simulator knows it by terminal id and STAN.
   const stanOf = (reference: string): { terminalId: string; stan: string } | null => {
     const p = store.byReference(reference);
@@ -216,8 +226,10 @@ async function buildDaemon(config: DaemonConfig, dataDir: string, logger: Logger
         ...[...stripes].map(([lane, st]): [string, () => Promise<void>] => [`stripe reader of lane ${lane}`, async () => st.reader?.close()]),
         ['printers and displays', () => devices.close()],
         ['reader driver', () => driver.close()],
+        ['invoice delivery', () => invoicing.stop()],
         ['host link and journal', () => stack.close()],
         ['host simulator', async () => sim?.stop()],
+        ['invoicing-service simulator', async () => invoiceSim?.stop()],
       ];
       for (const [what, close] of closing) {
         try {

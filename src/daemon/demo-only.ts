@@ -18,6 +18,7 @@ export function refuseSimulators(config: DaemonConfig): void {
   if (config.demo) return;
   const demoOnly = 'the simulators run only in the demo ("demo": true or posbridge demo)';
   if (config.host === 'simulator') throw new ConfigError('host', `missing: outside the demo the daemon needs its acquirer, ${HOST_FORM} (${demoOnly})`);
+  if (config.invoice?.endpoint === 'simulator') throw new ConfigError('invoice.endpoint', `"simulator" is refused outside the demo: give {"url": "https://…"} (${demoOnly})`);
   if (config.readers === 'virtual') throw new ConfigError('readers', `"virtual" is refused outside the demo: use "readers": "pcsc" (${demoOnly})`);
   for (const [i, lane] of config.lanes.entries()) {
     refuse(PINPAD_KINDS, lanePinPad(config, lane), `lanes[${i}].pinpad`, '', demoOnly);

@@ -10,7 +10,8 @@ export { HostSimulator } from '../sim/host/host-simulator.js';
 export { InProcessReaderDriver };
 export { SimulatedPinEntry } from '../sim/pinpad/sim-pin-entry.js';
 export { SimulatedHidBinding } from '../sim/stripe/simulated-stripe-reader.js';
-export { simMethods } from '../sim/sim-methods.js';
+export { simMethods, invoiceSimMethods } from '../sim/sim-methods.js';
+export { InvoiceEndpointSimulator } from '../sim/invoice/invoice-endpoint-simulator.js';
 
 /** The demo's card slots of each lane on the in-process readers: its contact reader and, if it has one, its contactless one. */
 export function virtualSlots(driver: InProcessReaderDriver, lanes: readonly { readonly name: string; readonly reader: string; readonly contactless?: string }[]): Map<string, CardSlot> {

@@ -214,6 +214,27 @@ export const MIGRATIONS: readonly string[] = [
      closed_by TEXT CHECK (closed_by IN ('cashier', 'settlement'))
    );
    CREATE UNIQUE INDEX shifts_one_open ON shifts (lane, cashier) WHERE closed_at IS NULL;`,
+  // Invoice requests (docs/invoices.md): the buyer and the exact body sent (masked PAN only), delivered through a
+  // durable queue with one idempotency key each; one live request per payment (a new one only after a permanent
+  // failure).
+  `CREATE TABLE invoice_requests (
+     id TEXT PRIMARY KEY,
+     payment_id TEXT NOT NULL REFERENCES payments (id),
+     idempotency_key TEXT NOT NULL UNIQUE,
+     buyer_name TEXT NOT NULL,
+     buyer_tax_id TEXT,
+     buyer_email TEXT,
+     body TEXT NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('pending', 'delivering', 'delivered', 'failed-permanent')),
+     attempts INTEGER NOT NULL DEFAULT 0,
+     next_attempt_at INTEGER NOT NULL,
+     last_error TEXT,
+     invoice_number TEXT,
+     created_at INTEGER NOT NULL,
+     delivered_at INTEGER
+   );
+   CREATE UNIQUE INDEX invoice_requests_live ON invoice_requests (payment_id) WHERE state <> 'failed-permanent';
+   CREATE INDEX invoice_requests_due ON invoice_requests (state, next_attempt_at);`,
 ];
 
 /** Opens (creating) the journal database: WAL, full sync on commit, foreign keys, migrations applied. */

@@ -3,6 +3,7 @@ import type { Payment } from '../payments/payment-store.js';
 import { receiptLabels, type ReceiptLanguage } from './receipt-labels.js';
 import { receiptPan } from './receipt-pan.js';
 import { hasCjk } from '../drivers/printer/printer-profile.js';
+import { hasInvoiceQr, invoiceQrUrl } from './invoice-qr.js';
 
 /** Who the receipt is from. */
 export interface Merchant {
@@ -11,6 +12,8 @@ export interface Merchant {
   readonly terminalId: string;
   /** The receipt's wording (default English). */
   readonly language?: ReceiptLanguage;
+  /** The invoice-request URL template (config `invoice.qrUrl`): a QR code of it on the customer copy of a sale. */
+  readonly invoiceQrUrl?: string;
 }
 
 /** Which copy: the cardholder's, or the shop's (with the EMV data for disputes). */
@@ -29,6 +32,14 @@ const SPECIAL = /[\\|{}\-=~_"`^]/g;
 /** Control characters (a newline in a card's label or the shop's name would start a line of markup). */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/** Characters with a meaning in a receiptline property value (`{code:…}`); a backslash makes each literal. */
+const PROPERTY_SPECIAL = /[\\|{};]/g;
+
+/** A QR code of `data` (cell 4 dots, error correction M), centred: receiptline's 2D code property. */
+function qrCode(data: string): string {
+  return `{code:${data.replace(CONTROL, '').replace(PROPERTY_SPECIAL, (c) => `\\${c}`)}; option:qrcode,4,m}`;
+}
 
 /** Text as receiptline prints it literally: no markup, no line breaks. */
 export function escapeReceiptText(t: string): string {
@@ -114,6 +125,12 @@ export function receiptDocument(p: Payment, m: Merchant, copy: ReceiptCopy, opti
     if (copy === 'merchant' && signs) out.push('', '', `x${'\\_'.repeat(Math.max(1, cpl - 1))} |`, centre(words.signature));
   }
   out.push(kv(words.reference, p.reference));
+  // The invoice link: on the customer's copy of an approved sale, the code and below it the URL in words (the text
+  // form shows only the words: receiptline's text layout has no images).
+  if (copy === 'customer' && m.invoiceQrUrl && hasInvoiceQr(p)) {
+    const url = invoiceQrUrl(m.invoiceQrUrl, p, m.terminalId);
+    out.push('-', centre(words.invoice), '', qrCode(url), centre(url));
+  }
   if (options.copyMark) out.push('', mark);
   // No trailing "=": receiptline already ends every job with a cut (and GS r 1); "=" would cut twice.
   return markup(out, cpl).join('\n') + '\n';

@@ -28,6 +28,8 @@ export interface ReceiptLabels {
   readonly reference: string;
   /** The duplicate marking of a reprint. */
   readonly duplicate: string;
+  /** Above the invoice-request QR code. */
+  readonly invoice: string;
 }
 
 const EN: ReceiptLabels = {
@@ -58,6 +60,7 @@ const EN: ReceiptLabels = {
   signature: 'Cardholder signature',
   reference: 'Ref',
   duplicate: 'COPY',
+  invoice: 'Scan to request your invoice',
 };
 
 // The wording of Chinese card slips (交易类型 消费/退货, 持卡人存根/商户存根, 授权码, 参考号 …).
@@ -89,6 +92,7 @@ const ZH: ReceiptLabels = {
   signature: '持卡人签名',
   reference: '参考号',
   duplicate: '副本 COPY',
+  invoice: '扫码申请开具发票',
 };
 
 /** The labels of a receipt language (English when none is given). */

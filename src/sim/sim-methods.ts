@@ -7,6 +7,7 @@ import type { MethodSpec } from '../api/rpc.js';
 import { defineMethod } from '../api/contract/define.js';
 import { listProfiles, profileInfo } from './emv/catalog.js';
 import type { HostSimulator } from './host/host-simulator.js';
+import type { InvoiceEndpointSimulator } from './invoice/invoice-endpoint-simulator.js';
 import type { CardSlot } from '../daemon/sim-methods.js';
 import type { VirtualPinPads } from '../daemon/virtual-pin-pads.js';
 import type { HidBinding } from '../drivers/hid/types.js';
@@ -87,6 +88,19 @@ export function simMethods(
       if (!host) throw new ApiError('DISABLED', 'the daemon talks to a real host, not the simulator');
       host.setMode(mode);
       return { mode };
+    }),
+  ]);
+}
+
+/** sim.invoiceEndpoint: what the demo's invoicing-service simulator received, and the failures it answers next. */
+export function invoiceSimMethods(sim: InvoiceEndpointSimulator | null): Map<string, MethodSpec> {
+  return new Map<string, MethodSpec>([
+    defineMethod('sim.invoiceEndpoint', ({ failNext, dropNext, rejectNext }) => {
+      if (!sim) throw new ApiError('DISABLED', 'the invoicing-service simulator is not in use (config invoice.endpoint is not "simulator")');
+      if (failNext !== undefined) sim.failNext(failNext);
+      if (dropNext !== undefined) sim.dropNext(dropNext);
+      if (rejectNext !== undefined) sim.rejectNext(rejectNext);
+      return { requests: sim.received().length, invoices: sim.invoices().map((i) => ({ ...i })) };
     }),
   ]);
 }

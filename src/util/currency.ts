@@ -69,11 +69,20 @@ export function currencyAlpha(numeric: string): string {
   return Object.entries(TABLE).find(([, [n]]) => n === numeric)?.[0] ?? numeric;
 }
 
-/** An amount in minor units as "12.34 EUR" ("1234 JPY"), for a numeric or alphabetic currency code. */
-export function formatMinor(amount: number, currency: string): string {
-  const alpha = /^\d{3}$/.test(currency) ? currencyAlpha(currency) : currency;
-  const decimals = currencyExponent(alpha);
+/** The alphabetic code of a numeric or alphabetic one ('156' → 'CNY', 'CNY' → 'CNY'). */
+export function alphaOf(currency: string): string {
+  return /^\d{3}$/.test(currency) ? currencyAlpha(currency) : currency;
+}
+
+/** An amount in minor units as a decimal with the currency's exponent: "12.34" (CNY), "1234" (JPY), "1.234" (KWD). */
+export function decimalMinor(amount: number, currency: string): string {
+  const decimals = currencyExponent(alphaOf(currency));
   const abs = Math.abs(amount).toString().padStart(decimals + 1, '0');
   const whole = decimals === 0 ? abs : `${abs.slice(0, -decimals)}.${abs.slice(-decimals)}`;
-  return `${amount < 0 ? '-' : ''}${whole} ${alpha}`;
+  return `${amount < 0 ? '-' : ''}${whole}`;
+}
+
+/** An amount in minor units as "12.34 EUR" ("1234 JPY"), for a numeric or alphabetic currency code. */
+export function formatMinor(amount: number, currency: string): string {
+  return `${decimalMinor(amount, currency)} ${alphaOf(currency)}`;
 }

@@ -26,6 +26,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['payments'],
   ['receipts'],
   ['reports'],
+  ['invoices'],
   ['api'],
   ['nexo'],
   ['daemon', 'client'],

@@ -21,6 +21,8 @@ const UPDATE = process.env.UPDATE_GOLDEN === '1';
 const SHOP: Merchant = { name: 'Corner Shop', address: ['Main Street 1', '1000 Brussels'], terminalId: 'POSB0001' };
 const CHINESE_SHOP: Merchant = { name: '街角小店', address: ['人民路 1 号'], terminalId: 'POSB0001', language: 'zh' };
 const EN: PrinterProfile = { cpl: 42, encoding: 'cp858' };
+/** A shop with the invoice QR code configured (invoice.qrUrl). */
+const INVOICE_SHOP: Merchant = { ...SHOP, invoiceQrUrl: 'https://fapiao.example/issue?ref={reference}&amount={amount}&cur={currency}&date={date}&tid={terminalId}' };
 
 const SALE: Payment = {
   id: 'pay-1',
@@ -66,6 +68,8 @@ const LAYOUTS: readonly Layout[] = [
   { name: 'copy', payment: SALE, merchant: SHOP, copy: 'customer', profile: EN, copyMark: true },
   { name: 'chinese', payment: { ...SALE, currency: '156', amount: 8800 }, merchant: CHINESE_SHOP, copy: 'merchant', profile: { cpl: 42, encoding: 'gb18030' } },
   { name: 'sale-58mm', payment: SALE, merchant: SHOP, copy: 'customer', profile: { cpl: 32, encoding: 'cp858' } },
+  { name: 'sale-invoice-qr', payment: { ...SALE, reference: 'order 1/2', currency: '156' }, merchant: INVOICE_SHOP, copy: 'customer', profile: EN },
+  { name: 'chinese-invoice-qr', payment: { ...SALE, currency: '156', amount: 8800 }, merchant: { ...CHINESE_SHOP, invoiceQrUrl: INVOICE_SHOP.invoiceQrUrl }, copy: 'customer', profile: { cpl: 42, encoding: 'gb18030' } },
 ];
 
 /** The layout's three forms, from one document. */
@@ -134,6 +138,32 @@ describe('receipt layouts (golden files in test/fixtures/receipts)', () => {
       emu.feed(renderJob(f.document, l.profile), () => undefined);
       assert.deepEqual(words(emu.lines), words(f.text.split('\n')), l.name);
       assert.equal(emu.events.filter((e) => e.kind === 'cut').length, 1, `${l.name}: one cut`);
+    }
+  });
+
+  test('the invoice QR code: on the customer copy of an approved sale only; the URL below it; a graphic on ESC/POS paper and in the SVG', () => {
+    const l = LAYOUTS.find((x) => x.name === 'sale-invoice-qr') as Layout;
+    const url = 'https://fapiao.example/issue?ref=order%201%2F2&amount=12.34&cur=CNY&date=2026-01-02T10%3A04%3A09Z&tid=POSB0001';
+    const f = forms(l);
+    assert.ok(f.document.includes(`{code:${url}; option:qrcode,4,m}`), f.document);
+    // Below the code, the URL in words (wrapped at the paper's width): the text form's last lines.
+    const after = f.text.split('\n');
+    const from = after.findIndex((line) => line.trim() === 'Scan to request your invoice');
+    assert.equal(after.slice(from + 1).map((line) => line.trim()).join(''), url, f.text);
+    // The SVG draws the code as dark modules (receiptline's QR is a path of rectangles): more than the plain sale's.
+    const plain = forms({ ...l, merchant: SHOP });
+    assert.ok(f.svg.length > plain.svg.length + 1000 && !plain.document.includes('{code:'), 'the SVG has the code, a shop without invoice.qrUrl has none');
+    const job = renderJob(f.document, EN);
+    const graphic = Buffer.from(job).indexOf(Buffer.from([0x1d, 0x38, 0x4c]));
+    assert.ok(graphic > 0 && Buffer.from(job).indexOf(Buffer.from([0x1d, 0x28, 0x4c, 0x02, 0x00, 0x30, 0x32])) > graphic, 'GS 8 L stores the code, GS ( L prints it');
+    const emu = new EscPosEmulator();
+    emu.feed(job, () => undefined);
+    const images = emu.events.flatMap((e) => (e.kind === 'image' ? [e] : []));
+    assert.equal(images.length, 1);
+    // Square: as many rows as dots across (the width is rounded up to whole bytes), 4 dots a module, 21 modules at least.
+    assert.ok(images[0].height % 4 === 0 && images[0].height >= 21 * 4 && images[0].width === Math.ceil(images[0].height / 8) * 8, `a square code of cell 4: ${images[0].width}x${images[0].height}`);
+    for (const other of [{ ...l, copy: 'merchant' as const }, { ...l, payment: { ...l.payment, state: 'declined' as const, result: 'declined' } }, { ...l, payment: { ...l.payment, type: 'refund' as const } }, { ...l, payment: { ...l.payment, type: 'preauth' as const } }]) {
+      assert.ok(!forms(other).document.includes('{code:'), `no code on ${other.copy} ${other.payment.type} ${other.payment.state}`);
     }
   });
 

@@ -5,7 +5,7 @@
 import { Type, type Static, type TObject, type TProperties, type TSchema } from '@sinclair/typebox';
 import type { ApiErrorCode } from '../errors.js';
 import type { Role } from '../clients.js';
-import { API_CURRENCIES, LaneDevices, LaneName, Nullable, OneOf, Payment, PaymentId, PaymentType, ReceiptCopy } from './shapes.js';
+import { API_CURRENCIES, INVOICE_STATES, InvoiceRequest, LaneDevices, LaneName, Nullable, OneOf, Payment, PaymentId, PaymentType, ReceiptCopy } from './shapes.js';
 import { DocumentPrint, Report, REPORT_GROUP_KEYS, ShiftClosed, Shift as ShiftShape } from './report-shapes.js';
 
 /** One method's contract. */
@@ -128,6 +128,41 @@ export const METHODS = {
       waitingFor: Type.Optional(Type.String({ description: "the printer's error code while queued" })),
     }),
     errors: ['NOT_FOUND', 'DEVICE_UNAVAILABLE', 'ALREADY_PRINTED'],
+  },
+  'invoice.request': {
+    summary: 'Records a request for an invoice of an approved sale (or a captured pre-authorisation) and delivers it to the invoicing service; idempotent per payment.',
+    role: 'cashier',
+    params: params({
+      paymentId: PaymentId,
+      buyer: Type.Object(
+        {
+          name: str(100, 'the person or company the invoice is issued to'),
+          taxId: Type.Optional(Type.String({ minLength: 15, maxLength: 20, description: "the company's tax id: 15–20 letters and digits (an 18-character unified social credit code)" })),
+          email: Type.Optional(Type.String({ minLength: 3, maxLength: 254, description: 'where the invoicing service may send the invoice' })),
+        },
+        { additionalProperties: false },
+      ),
+    }),
+    result: Type.Composite([InvoiceRequest, Type.Object({ created: Type.Boolean({ description: "false: the payment's live request, returned as it is" }) })]),
+    errors: ['NOT_FOUND', 'NOT_INVOICEABLE', 'DISABLED'],
+  },
+  'invoice.status': {
+    summary: "A payment's invoice requests, newest first (empty when none was made).",
+    role: 'cashier',
+    params: params({ paymentId: PaymentId }),
+    result: Type.Object({ paymentId: Type.String(), requests: Type.Array(InvoiceRequest) }),
+    errors: ['NOT_FOUND'],
+  },
+  'invoice.list': {
+    summary: 'Invoice requests made between two times, optionally in one state.',
+    role: 'cashier',
+    params: params({
+      from: Type.Optional(Type.String({ maxLength: 40, description: 'ISO 8601 time' })),
+      to: Type.Optional(Type.String({ maxLength: 40, description: 'ISO 8601 time' })),
+      state: Type.Optional(OneOf(INVOICE_STATES)),
+    }),
+    result: Type.Object({ requests: Type.Array(InvoiceRequest) }),
+    errors: [],
   },
   'payment.reverse': {
     summary: 'Voids a completed, approved sale not yet settled (a reversal to the host).',
@@ -276,6 +311,21 @@ export const METHODS = {
     }),
     result: Type.Object({ reference: Type.String(), stan: Type.String() }),
     errors: ['NOT_FOUND', 'DISABLED'],
+  },
+  'sim.invoiceEndpoint': {
+    summary: "What the demo's invoicing-service simulator received, and (optionally) the failures it answers next.",
+    role: 'cashier',
+    demoOnly: true,
+    params: params({
+      failNext: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, description: 'answer the next N requests 503' })),
+      dropNext: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, description: 'close the connection of the next N requests without an answer' })),
+      rejectNext: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, description: 'answer the next N requests 422 (a permanent refusal)' })),
+    }),
+    result: Type.Object({
+      requests: Type.Integer({ description: 'HTTP requests received (repeats included)' }),
+      invoices: Type.Array(Type.Object({ invoiceNumber: Type.String(), idempotencyKey: Type.String(), paymentId: Type.String(), reference: Type.String(), amount: Type.String(), currency: Type.String(), buyer: Type.String(), maskedPan: Nullable(Type.String()), deliveries: Type.Integer() })),
+    }),
+    errors: ['DISABLED'],
   },
   'sim.setHost': {
     summary: "Sets the host simulator's failure mode.",

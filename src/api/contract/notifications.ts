@@ -2,7 +2,7 @@
 // notifications: no id, nothing to answer). The typed client's event types are `Static<>` of these; the OpenRPC
 // document lists each as a method with `"x-notification": true` (OpenRPC has no notifications of its own).
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { Nullable, OneOf, Payment, PaymentUpdate, PrinterState } from './shapes.js';
+import { InvoiceRequest, Nullable, OneOf, Payment, PaymentUpdate, PrinterState } from './shapes.js';
 
 /** One notification's contract. */
 export interface NotificationContract {
@@ -37,6 +37,14 @@ export const NOTIFICATIONS = {
   'receipt.printed': {
     summary: 'A queued receipt printed.',
     params: Type.Object({ jobId: Type.Integer(), paymentId: Type.String(), copy: Type.String(), state: Type.String(), markedCopy: Type.Boolean() }),
+  },
+  'invoice.delivered': {
+    summary: 'An invoice request reached the invoicing service (it answered 2xx).',
+    params: InvoiceRequest,
+  },
+  'invoice.failed': {
+    summary: 'The invoicing service refused an invoice request for good (a 4xx other than 408 and 429); lastError says why.',
+    params: InvoiceRequest,
   },
   'card.inserted': { summary: "A card went into a lane's reader.", params: laneOnly },
   'card.removed': { summary: "A card left a lane's reader.", params: laneOnly },

@@ -95,5 +95,26 @@ export const LaneDevices = Type.Object(
   { $id: 'LaneDevices' },
 );
 
+/** The states of an invoice request (docs/invoices.md). */
+export const INVOICE_STATES = ['pending', 'delivering', 'delivered', 'failed-permanent'] as const;
+
+/** An invoice request as the API shows it (invoice.request, invoice.status, invoice.list, invoice.* notifications). */
+export const InvoiceRequest = Type.Object(
+  {
+    requestId: Type.String(),
+    paymentId: Type.String(),
+    idempotencyKey: Type.String({ description: 'the Idempotency-Key every attempt carries (a UUID)' }),
+    buyer: Type.Object({ name: Type.String(), taxId: Type.Optional(Type.String()), email: Type.Optional(Type.String()) }),
+    state: OneOf(INVOICE_STATES),
+    attempts: Type.Integer({ description: 'attempts made so far' }),
+    nextAttemptAt: Nullable(Type.String({ description: 'ISO 8601; while pending' })),
+    lastError: Nullable(Type.String({ description: "the last failed attempt's words (HTTP status and body, or the network error)" })),
+    invoiceNumber: Nullable(Type.String({ description: "the endpoint's invoiceNumber, when its answer had one" })),
+    createdAt: Type.String({ description: 'ISO 8601' }),
+    deliveredAt: Nullable(Type.String({ description: 'ISO 8601' })),
+  },
+  { $id: 'InvoiceRequest', description: 'An invoice request and where its delivery is' },
+);
+
 /** Every shared shape with an `$id`: the OpenRPC document's `components.schemas`. */
-export const SHARED_SHAPES: readonly TSchema[] = [Payment, PaymentUpdate, PrinterState, LaneDevices];
+export const SHARED_SHAPES: readonly TSchema[] = [Payment, PaymentUpdate, PrinterState, LaneDevices, InvoiceRequest];

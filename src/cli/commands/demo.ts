@@ -84,8 +84,10 @@ async function runDemoDaemon(ctx: CliContext, opts: DemoOptions, port: number, d
   const autoCard = parseAutoCard(opts.autoCard, listProfiles());
   // --nexo: Adyen's local Terminal API beside the WebSocket API, with the demo's published key (never for a shop).
   const nexo = opts.nexo ? { port: nexoPort(opts.nexoPort), bind: '127.0.0.1', keyIdentifier: DEMO_NEXO.keyIdentifier, keyVersion: DEMO_NEXO.keyVersion, passphrase: DEMO_NEXO.passphrase } : undefined;
+  // Invoice requests: the QR code on customer receipts, and the simulated invoicing service as the endpoint.
+  const DEMO_INVOICE = { qrUrl: 'https://invoice.example/issue?ref={reference}&amount={amount}&currency={currency}&date={date}&tid={terminalId}', endpoint: 'simulator' } as const;
   const metrics = demoMetrics(opts.metrics);
-  const config: DaemonConfig = { ...(metrics ? { metrics } : {}), ...(nexo ? { nexo } : {}), ...(autoCard ? { autoCard } : {}), port, dataDir, allowedOrigins: [], host: 'simulator', readers: stack ? 'pcsc' : 'virtual', lanes: [{ name: 'A', reader, contactless, poiId: DEMO_NEXO.poiId }], refundLimitForCashier: 5000, demo: true, diagTransmit: true, backup: null, printer: printerUrl, printerEncoding: 'cp858', merchant: { name: 'posbridge demo shop', address: ['1 Demo Street', '75001 Paris'], terminalId: DEFAULT_TERMINAL_ID, merchantId: DEFAULT_MERCHANT_ID } };
+  const config: DaemonConfig = { ...(metrics ? { metrics } : {}), ...(nexo ? { nexo } : {}), ...(autoCard ? { autoCard } : {}), port, dataDir, allowedOrigins: [], host: 'simulator', readers: stack ? 'pcsc' : 'virtual', lanes: [{ name: 'A', reader, contactless, poiId: DEMO_NEXO.poiId }], refundLimitForCashier: 5000, demo: true, diagTransmit: true, backup: null, printer: printerUrl, printerEncoding: 'cp858', merchant: { name: 'posbridge demo shop', address: ['1 Demo Street', '75001 Paris'], terminalId: DEFAULT_TERMINAL_ID, merchantId: DEFAULT_MERCHANT_ID }, invoice: DEMO_INVOICE };
   const logger = createLogger({ dataDir, consoleLevel: opts.json ? 'silent' : 'warn' });
   const slots = vpcd && vpcdTap ? new Map([['A', { insert: (p: string) => vpcd.insert(p), remove: () => vpcd.remove(), contactless: vpcdTap }]]) : undefined;
   const d = await startDaemon(config, logger, Date.now, slots, printer);
@@ -106,6 +108,7 @@ async function runDemoDaemon(ctx: CliContext, opts: DemoOptions, port: number, d
     if (nexoInfo) ctx.out(`  nexo (Adyen local Terminal API): ${nexoInfo.url} POIID ${nexoInfo.poiId}, key ${nexoInfo.keyIdentifier} v${nexoInfo.keyVersion} passphrase "${nexoInfo.passphrase}", certificate ${nexoInfo.certificate} (docs/nexo.md)`);
     if (d.metrics) ctx.out(`  metrics (Prometheus): ${d.metrics.url}/metrics, ${d.metrics.url}/healthz, ${d.metrics.url}/readyz (docs/operations.md)`);
     if (autoCard) ctx.out(`  auto card: ${autoCard.profile} presented ${autoCard.delayMs} ms after each payment starts waiting for a card`);
+    ctx.out('  invoices: the customer receipt of a sale carries the invoice QR code; invoice.request {paymentId, buyer:{name:"…"}} goes to the simulated invoicing service (sim.invoiceEndpoint shows what it received)');
     ctx.out('  Ctrl-C stops it.');
   }
   await waitForStop(signal);

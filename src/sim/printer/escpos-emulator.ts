@@ -28,7 +28,7 @@ export type PrinterEvent =
   | { readonly kind: 'cut' | 'init' | 'chinese-on' | 'chinese-off' }
   /** A drawer kick: ESC p (or Star BEL/SUB), or the real-time DLE DC4 1 pulse (`realtime`). */
   | { readonly kind: 'drawer'; readonly pin: 2 | 5; readonly onMs: number; readonly offMs: number; readonly realtime: boolean }
-  /** One raster command (GS v 0, Star ESC GS S): its size in dots. */
+  /** One raster command (GS v 0, GS 8 L graphics, Star ESC GS S): its size in dots. */
   | { readonly kind: 'image'; readonly width: number; readonly height: number };
 
 /** What was printed, in order, for rendering: text lines, raster bands and cuts. */
@@ -189,6 +189,18 @@ export class EscPosEmulator {
           this.flush();
           this.push({ kind: 'cut' });
           i += p[i + 2] >= 0x41 ? 4 : 3;
+        } else if (c === 0x38 && p[i + 2] === 0x4c) {
+          // GS 8 L p1..p4 m fn …: a graphics block with a 32-bit length (receiptline's QR codes); fn 112 stores a
+          // raster (a bx by c xL xH yL yH, then the dots), printed by the GS ( L that follows: kept as an image.
+          if (!need(7)) break;
+          const len = p[i + 3] | (p[i + 4] << 8) | (p[i + 5] << 16) | (p[i + 6] << 24);
+          if (!need(7 + len)) break;
+          if (p[i + 8] === 112 && len >= 10) {
+            const width = p[i + 13] | (p[i + 14] << 8);
+            const rows = p[i + 15] | (p[i + 16] << 8);
+            this.image((width + 7) >> 3, rows, Uint8Array.from(p.slice(i + 17, i + 7 + len)));
+          }
+          i += 7 + len;
         } else if (c === 0x28 || (c === 0x76 && p[i + 2] === 0x30)) {
           // GS ( fn pL pH … and GS v 0 m xL xH yL yH …: length-prefixed blocks (2D codes, raster images).
           if (c === 0x28) {
