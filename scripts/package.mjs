@@ -176,7 +176,9 @@ function normaliseModes(dir) {
     } else if (entry.isFile()) {
       const mode = statSync(p).mode & 0o777;
       if (p.endsWith('config.example.json')) continue;
-      chmodSync(p, mode & 0o111 ? 0o755 : 0o644);
+      // Our own code is run by the launcher, never directly: 0644 whatever the checkout's setup made executable.
+      const ours = relative(stage, p).startsWith(join('usr', 'lib', 'posbridge', 'dist'));
+      chmodSync(p, mode & 0o111 && !ours ? 0o755 : 0o644);
     }
   }
 }

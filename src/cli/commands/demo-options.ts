@@ -15,6 +15,12 @@ export interface DemoOptions {
 /** The demo's nexo key, POIID and port (8443 unless --nexo-port). */
 export const DEMO_NEXO = { keyIdentifier: 'posbridge-demo', keyVersion: 1, passphrase: 'posbridge-demo-passphrase', poiId: 'posbridge-A', port: 8443 } as const;
 
+/** The demo's lanes on in-process readers, each with a contact and a contactless reader (--pcsc: lane A only, on vpcd's two slots). */
+export const DEMO_LANES = ['A', 'B'] as const;
+
+/** The demo's cashiers: API clients of the cashier role paired at start, their tokens printed beside the supervisor's. */
+export const DEMO_CASHIERS = ['cashier-1', 'cashier-2'] as const;
+
 /** --nexo-port as a port number. */
 export function nexoPort(v: string | undefined): number {
   if (v === undefined) return DEMO_NEXO.port;
