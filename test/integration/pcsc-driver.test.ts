@@ -109,8 +109,8 @@ for (const [kind, makeDriver] of DRIVERS) describe(`${kind} on pcscd + vpcd`, { 
     }
   });
 
-  // The daemon's driver (many listeners: lanes, notifications, PIN entry); the CLI's has one listener per command.
-  test('a listener that joins while another listens is told the readers and the card present first', { skip: kind === 'PcscReaderDriver' ? 'the CLI driver tells the present state to its first listener only' : false }, async () => {
+  // Many listeners share one driver (lanes, notifications, PIN entry): a late one learns the present state too.
+  test('a listener that joins while another listens is told the readers and the card present first', async () => {
     await waitForCard(driver, fx.readers[0], true);
     const first = new EventLog();
     const offFirst = driver.subscribe(first.push);

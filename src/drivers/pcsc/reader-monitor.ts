@@ -9,6 +9,7 @@ const PNP_READER = '\\\\?PnP?\\Notification';
 interface Known {
   state: number;
   present: boolean;
+  atr: Uint8Array;
 }
 
 /**
@@ -24,6 +25,8 @@ export class ReaderMonitor {
   /** A listener came while the loop was ending: start a new loop once it has. */
   private restartAfterStop = false;
   private wake: (() => void) | null = null;
+  /** The running loop's readers and cards, told to a listener that joins while the loop runs. */
+  private known = new Map<string, Known>();
 
   /** Builds an idle monitor; it starts with the first subscriber. */
   constructor(
@@ -41,6 +44,9 @@ export class ReaderMonitor {
       // The last listener left a moment ago and the loop is still ending: a new one starts once it has (else this
       // listener would wait for events no loop sends).
       this.restartAfterStop = true;
+    } else {
+      // The loop already told the others what is attached: tell this one too, once subscribe has returned.
+      queueMicrotask(() => this.replay(listener));
     }
     return () => {
       this.listeners.delete(listener);
@@ -67,12 +73,22 @@ export class ReaderMonitor {
     this.restartAfterStop = false;
   }
 
+  /** Tells `listener` the readers and cards the running loop knows, as if it had listened from the start. */
+  private replay(listener: (e: ReaderEvent) => void): void {
+    if (!this.listeners.has(listener) || this.stopping) return;
+    for (const [name, k] of this.known) {
+      listener({ type: 'reader-attached', reader: name, at: new Date() });
+      if (k.present) listener({ type: 'card-inserted', reader: name, atr: new Uint8Array(k.atr), at: new Date() });
+    }
+  }
+
   private emit(e: ReaderEvent): void {
     for (const l of [...this.listeners]) l(e);
   }
 
   private async run(): Promise<void> {
     const known = new Map<string, Known>();
+    this.known = known;
     let serviceUp: boolean | null = null;
     let pnpState = 0;
     while (!this.stopping) {
@@ -117,7 +133,7 @@ export class ReaderMonitor {
   private syncReaders(known: Map<string, Known>, names: readonly string[]): void {
     for (const name of names) {
       if (!known.has(name)) {
-        known.set(name, { state: 0, present: false });
+        known.set(name, { state: 0, present: false, atr: new Uint8Array(0) });
         this.emit({ type: 'reader-attached', reader: name, at: new Date() });
       }
     }
@@ -135,12 +151,13 @@ export class ReaderMonitor {
     const b = this.binding;
     const present = (r.state & b.SCARD_STATE_PRESENT) !== 0 && (r.state & b.SCARD_STATE_MUTE) === 0;
     // The upper 16 bits count insertions and removals (pcsc-lite): a change with the card present both times is a swap.
-    const swapped = k.present && present && k.state >>> 16 !== r.state >>> 16 && k.state !== 0;
-    if (k.present && (!present || swapped)) this.emit({ type: 'card-removed', reader: r.name, at: new Date() });
-    if (present && (!k.present || swapped)) {
-      this.emit({ type: 'card-inserted', reader: r.name, atr: r.atr ? new Uint8Array(r.atr) : new Uint8Array(0), at: new Date() });
-    }
+    const wasPresent = k.present;
+    const swapped = wasPresent && present && k.state >>> 16 !== r.state >>> 16 && k.state !== 0;
+    if (wasPresent && (!present || swapped)) this.emit({ type: 'card-removed', reader: r.name, at: new Date() });
+    const atr = present && r.atr ? new Uint8Array(r.atr) : new Uint8Array(0);
     k.present = present;
+    k.atr = atr;
+    if (present && (!wasPresent || swapped)) this.emit({ type: 'card-inserted', reader: r.name, atr: new Uint8Array(atr), at: new Date() });
     k.state = r.state & ~b.SCARD_STATE_CHANGED;
   }
 
