@@ -1,5 +1,6 @@
 // Reads the journal into a report: the payments created in the period (filtered by lane and cashier), the captures
 // made in it, and the batches closed in it (or still settling) with the host's answers. Read-only queries.
+import { schemeOf, schemeOfBin } from '../emv/scheme.js';
 import type { Db } from '../journal/database.js';
 import type { Batches } from '../journal/batches.js';
 import type { EntryMode } from '../payments/payment-store.js';
@@ -55,6 +56,7 @@ interface Row {
   amount: number;
   currency: string;
   scheme: string | null;
+  aid: string | null;
   entry_mode: Exclude<EntryMode, 'contactless'> | null;
   card_interface: 'contact' | 'contactless' | null;
   created_at: number;
@@ -67,7 +69,7 @@ interface Row {
   captured_at: number | null;
 }
 
-const SELECT = `SELECT p.id, p.reference, p.lane, p.cashier, p.type, p.state, p.result, p.amount, p.currency, p.scheme, p.entry_mode,
+const SELECT = `SELECT p.id, p.reference, p.lane, p.cashier, p.type, p.state, p.result, p.amount, p.currency, p.scheme, p.aid, p.entry_mode,
     p.card_interface, p.created_at, p.masked_pan, p.auth_code, p.terminal_id, pa.captured_amount, pa.captured_at,
     (SELECT i.batch_id FROM batch_items i WHERE i.ref = p.id ORDER BY i.id DESC LIMIT 1) AS batch_id,
     (SELECT b.status FROM batch_items i JOIN batches b ON b.id = i.batch_id WHERE i.ref = p.id ORDER BY i.id DESC LIMIT 1) AS batch_status
@@ -84,7 +86,8 @@ function toRow(r: Row): ReportPaymentRow {
     result: r.result,
     amount: r.amount,
     currency: r.currency,
-    scheme: r.scheme,
+    // Rows from before the scheme was recorded: named from the AID, or the BIN of a swipe.
+    scheme: r.scheme ?? schemeOf(r.aid) ?? schemeOfBin(r.masked_pan),
     entryMode: r.card_interface === 'contactless' ? 'contactless' : r.entry_mode,
     createdAt: r.created_at,
     maskedPan: r.masked_pan,

@@ -35,15 +35,17 @@ describe('day and shift report', () => {
   const open = async (name: string, role: 'cashier' | 'supervisor'): Promise<PosbridgeClient> => {
     const c = new PosbridgeClient({ url: d.url, token: d.pair(name, role), WebSocket: WebSocket as unknown as WebSocketFactory });
     await c.connect();
-    // Every virtual card used here has PIN 1234.
     c.on('payment.progress', (m) => {
-      if (m.step === 'pin-entry') void c.call('sim.enterPin', { lane: m.lane, pin: '1234' });
+      if (m.step === 'pin-entry') void c.call('sim.enterPin', { lane: m.lane, pin: pins.get(m.lane) ?? '1234' });
     });
     clients.push(c);
     return c;
   };
-  const pay = async (c: PosbridgeClient, lane: string, type: 'sale' | 'refund' | 'preauth', amount: number, currency: 'EUR' | 'USD', reference: string) => {
-    await c.call('sim.insertCard', { lane, profile: 'visa-sda-pse' });
+  /** The test PIN of the card in each lane. */
+  const pins = new Map<string, string>();
+  const pay = async (c: PosbridgeClient, lane: string, type: 'sale' | 'refund' | 'preauth', amount: number, currency: 'EUR' | 'USD', reference: string, card: 'visa' | 'mastercard' = 'visa') => {
+    pins.set(lane, card === 'visa' ? '1234' : '2468');
+    await c.call('sim.insertCard', { lane, profile: card === 'visa' ? 'visa-sda-pse' : 'mastercard-cda-enciphered-pin' });
     const p = await c.pay({ lane, type, amount, currency, reference });
     await c.call('sim.removeCard', { lane });
     return p;
@@ -95,7 +97,7 @@ describe('day and shift report', () => {
     assert.equal((await pay(ann, 'A', 'sale', 1000, 'EUR', 'r-a1')).result, 'approved');
     assert.equal((await pay(ann, 'A', 'sale', 1205, 'EUR', 'r-a2')).result, 'declined'); // the simulator's .05 rule
     assert.equal((await pay(ann, 'A', 'refund', 300, 'EUR', 'r-a3')).result, 'approved');
-    assert.equal((await pay(ann, 'A', 'sale', 2500, 'USD', 'r-a4')).result, 'approved');
+    assert.equal((await pay(ann, 'A', 'sale', 2500, 'USD', 'r-a4', 'mastercard')).result, 'approved');
     const voided = await pay(bob, 'B', 'sale', 700, 'EUR', 'r-b1');
     const reversed = new Promise<void>((resolve) => {
       const off = sup.on('payment.updated', (u) => {
@@ -126,6 +128,10 @@ describe('day and shift report', () => {
     assert.deepEqual([bobEur?.lines.reversals.amount, bobEur?.lines.captures.amount, bobEur?.lines.sales.count], [700, 4000, 0]);
     // The batch is not settled yet: no settlement line.
     assert.deepEqual(r.settlement, []);
+    // The scheme is the card's, named from the application the payment ran.
+    const bySchemes = await sup.call('report.get', { from: new Date(start).toISOString(), to: new Date(Date.now() + 1).toISOString(), groupBy: ['scheme'] });
+    const schemeSales = Object.fromEntries(bySchemes.groups.map((g) => [`${g.key.scheme ?? 'none'} ${g.currency}`, g.lines.sales.amount]));
+    assert.deepEqual(schemeSales, { 'visa EUR': 1000, 'visa USD': 1500, 'mastercard USD': 2500 });
   });
 
   test('a cashier sees its own shift only, never another cashier nor the batches', async () => {
@@ -236,7 +242,8 @@ describe('day and shift report', () => {
     const col = (name: (typeof REPORT_CSV_COLUMNS)[number]) => REPORT_CSV_COLUMNS.indexOf(name);
     const a1 = records.find((r) => r.startsWith('r-a1,'))?.split(',');
     assert.ok(a1);
-    assert.deepEqual([a1[col('line')], a1[col('amount')], a1[col('currency')], a1[col('amountDecimal')], a1[col('cashier')], a1[col('settled')]], ['sales', '1000', 'EUR', '10.00', 'ann', 'true']);
+    assert.deepEqual([a1[col('line')], a1[col('amount')], a1[col('currency')], a1[col('amountDecimal')], a1[col('cashier')], a1[col('scheme')], a1[col('settled')]], ['sales', '1000', 'EUR', '10.00', 'ann', 'visa', 'true']);
+    assert.equal(records.find((r) => r.startsWith('r-a4,'))?.split(',')[col('scheme')], 'mastercard');
     const a2 = records.find((r) => r.startsWith('r-a2,'))?.split(',');
     assert.equal(a2?.[col('line')], 'declines');
   });
