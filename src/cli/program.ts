@@ -180,7 +180,7 @@ export function buildProgram(ctx: CliContext, result: { code: number }, signal?:
     .command('demo')
     .description('the daemon on simulated devices (virtual card, PIN pad, host) with a demo token')
     .option('--port <n>', 'API port (default 17620; 0 picks a free one)')
-    .option('--json', 'one line {"url","token","page","dataDir","pid"} once ready')
+    .option('--json', 'one line {"url","token","cashiers","lanes","page","dataDir","pid"} once ready')
     .option('--pcsc', 'put the virtual card in a vpcd reader of a private pcscd (needs its own mount namespace)')
     .option('--nexo', 'also serve Adyen\'s local Terminal API on https://127.0.0.1:8443/nexo/ (docs/nexo.md)')
     .option('--nexo-port <n>', 'the nexo endpoint\'s port (default 8443, the one Adyen\'s libraries call; 0 picks a free one)')

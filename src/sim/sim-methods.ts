@@ -12,6 +12,9 @@ import type { CardSlot } from '../daemon/sim-methods.js';
 import type { VirtualPinPads } from '../daemon/virtual-pin-pads.js';
 import type { HidBinding } from '../drivers/hid/types.js';
 
+/** One thing the emulated printer did, as sim.printed tells it. */
+type PrintedWireItem = { kind: 'line'; text: string } | { kind: 'cut' } | { kind: 'image'; width: number; height: number };
+
 /** The demo's stripe cards (public scheme test numbers) by the name sim.swipeCard takes. */
 export const SIM_STRIPE_CARDS = {
   'visa-chip': TEST_CARDS.visaChip,
@@ -69,6 +72,13 @@ export function simMethods(
       printer.setStatus(SIM_PRINTER_STATES[status]);
       await printerChanged(); // device.changed goes out now, not at the next poll
       return { status };
+    }),
+    defineMethod('sim.printed', ({ lane, since = 0 }) => {
+      slotOf(lane);
+      if (!printer) throw new ApiError('DISABLED', 'the daemon prints on a real printer, not the emulated one');
+      const events = printer.events;
+      const items = events.slice(since).flatMap((e): PrintedWireItem[] => (e.kind === 'line' ? [{ kind: 'line', text: e.text }] : e.kind === 'cut' ? [{ kind: 'cut' }] : e.kind === 'image' ? [{ kind: 'image', width: e.width, height: e.height }] : []));
+      return { items, next: events.length };
     }),
     defineMethod('sim.swipeCard', ({ lane, card = 'mastercard-stripe', badRead = false }) => {
       slotOf(lane);

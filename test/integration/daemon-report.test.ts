@@ -200,6 +200,15 @@ describe('day and shift report', () => {
     assert.ok(lines.some((l) => l.includes('DAY REPORT')), lines.join('\n'));
     assert.ok(lines.some((l) => l.includes('47.00 EUR')), lines.join('\n'));
     assert.ok(lines.some((l) => l.includes('r-a1') && l.includes('9.00')), lines.join('\n'));
+    // The rules around its tables are the printer's box-drawing characters, not stray letters.
+    assert.ok(lines.some((l) => /^─{20,}$/.test(l.trim())), lines.join('\n'));
+    // A cashier app (or a tester) reads the same through sim.printed, from the index it saw last.
+    const seen = await ann.call('sim.printed', { lane: 'A', since: before });
+    assert.deepEqual(seen.items.filter((i) => i.kind === 'line').map((i) => i.text), lines);
+    assert.equal(seen.items.at(-1)?.kind, 'cut');
+    assert.equal(seen.next, printerA.events.length);
+    assert.deepEqual((await ann.call('sim.printed', { lane: 'A', since: seen.next })).items, []);
+    assert.equal(await code(ann.call('sim.printed', { lane: 'Z' })), 'NOT_FOUND');
     assert.equal(await code(ann.call('report.print', { lane: 'A', from: new Date(start).toISOString(), to: new Date().toISOString() })), 'FORBIDDEN');
   });
 

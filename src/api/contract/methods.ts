@@ -292,6 +292,24 @@ export const METHODS = {
     result: Type.Object({ status: Type.String() }),
     errors: ['NOT_FOUND', 'DISABLED'],
   },
+  'sim.printed': {
+    summary: "What the demo's emulated printer has printed (text lines, cuts, images), from an index on; the demo's lanes share it.",
+    role: 'cashier',
+    demoOnly: true,
+    params: params({ lane: LaneName, since: Type.Optional(Type.Integer({ minimum: 0, description: "the `next` of an earlier call: only what was printed after it; default 0, everything" })) }),
+    result: Type.Object({
+      items: Type.Array(
+        Type.Object({
+          kind: OneOf(['line', 'cut', 'image'] as const),
+          text: Type.Optional(Type.String({ description: 'a line, decoded with the code page the printer was told' })),
+          width: Type.Optional(Type.Integer({ description: "an image's width in dots" })),
+          height: Type.Optional(Type.Integer({ description: "an image's height in dots" })),
+        }),
+      ),
+      next: Type.Integer({ description: 'pass it as `since` to get only what comes next' }),
+    }),
+    errors: ['NOT_FOUND', 'DISABLED'],
+  },
   'sim.swipeCard': {
     summary: "Swipes a public test card on the lane's virtual stripe reader.",
     role: 'cashier',

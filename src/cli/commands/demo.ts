@@ -40,7 +40,7 @@ async function freePortPair(): Promise<number> {
 
 /**
  * `posbridge demo [--port N] [--json]`: the daemon in demo mode — a virtual reader and card, a virtual PIN pad and
- * the host simulator — with a demo token; `--json` prints one line {"url","token","page"} once ready.
+ * the host simulator — with a demo token; `--json` prints one line {"url","token","cashiers","lanes","page",…} once ready.
  */
 export async function demoCommand(ctx: CliContext, opts: DemoOptions, signal?: AbortSignal): Promise<number> {
   const port = opts.port === undefined ? 17620 : Number(opts.port);
@@ -116,7 +116,7 @@ async function runDemoDaemon(ctx: CliContext, opts: DemoOptions, port: number, d
     for (const c of cashiers) ctx.out(`  token (cashier "${c.name}"): ${c.token}`);
     ctx.out(`  lanes: ${laneNames.join(', ')} (each a contact and a contactless reader; one emulated printer)`);
     ctx.out(`  data: ${dataDir}${ownDir ? ' (removed at Ctrl-C)' : ''} — more clients: POSBRIDGE_DATA_DIR=${dataDir} posbridge pair --role cashier`);
-    ctx.out(`  receipt printer (emulated): ${printerUrl} — receipt.print {paymentId}`);
+    ctx.out(`  receipt printer (emulated): ${printerUrl} — receipt.print {paymentId}; sim.printed {lane} shows what it printed`);
     ctx.out('  try: sim.insertCard {lane:"A", profile:"visa-sda-pse"}, payment.start {lane:"A", type:"sale", amount:1234, currency:"EUR", reference:"r1"}, sim.enterPin {lane:"A", pin:"1234"}');
     ctx.out('  or tap: payment.start {…}, then sim.tapCard {lane:"A", profile:"visa-qvsdc-fdda"} (a phone: "visa-qvsdc-phone")');
     if (nexoInfo) ctx.out(`  nexo (Adyen local Terminal API): ${nexoInfo.url} POIID ${nexoInfo.poiId}, key ${nexoInfo.keyIdentifier} v${nexoInfo.keyVersion} passphrase "${nexoInfo.passphrase}", certificate ${nexoInfo.certificate} (docs/nexo.md)`);

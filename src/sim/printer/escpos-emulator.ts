@@ -7,7 +7,19 @@ import { starAsbBytes } from '../../drivers/printer/star-status.js';
 import type { PrinterStatus } from '../../drivers/printer/types.js';
 import { StarParser } from './star-parser.js';
 
-const CODE_PAGES: Readonly<Record<number, string>> = { 0: 'cp437', 2: 'cp850', 16: 'cp1252', 17: 'cp866', 19: 'cp858' };
+/** Epson's page 1 (Katakana), which layout tools select for its box-drawing characters (rules around a table). */
+const KATAKANA = 'katakana';
+/** Page 1's box-drawing bytes (Epson's character code table, page 1). */
+const KATAKANA_BOX: Readonly<Record<number, string>> = { 0x8f: '┼', 0x90: '┴', 0x91: '┬', 0x95: '─', 0x96: '│', 0x9c: '┌', 0x9d: '┐', 0x9e: '└', 0x9f: '┘' };
+
+/** Text on page 1: ASCII, the box-drawing bytes, half-width katakana (as in JIS X 0201); '?' for the rest. */
+function decodeKatakana(bytes: readonly number[]): string {
+  return bytes
+    .map((b) => (b < 0x80 ? String.fromCharCode(b) : (KATAKANA_BOX[b] ?? (b >= 0xa1 && b <= 0xdf ? String.fromCharCode(0xff61 + b - 0xa1) : '?'))))
+    .join('');
+}
+
+const CODE_PAGES: Readonly<Record<number, string>> = { 0: 'cp437', 1: KATAKANA, 2: 'cp850', 16: 'cp1252', 17: 'cp866', 19: 'cp858' };
 /** Star's ESC GS t table (StarPRNT spec): 0/1 code page 437, 4 code page 858, 32 Windows-1252. */
 const STAR_CODE_PAGES: Readonly<Record<number, string>> = { 0: 'cp437', 1: 'cp437', 4: 'cp858', 32: 'cp1252' };
 
@@ -267,7 +279,8 @@ export class EscPosEmulator {
 
   private flush(): void {
     if (this.line.length === 0) return;
-    this.push({ kind: 'line', text: iconv.decode(Buffer.from(this.line), this.chinese ? 'gb18030' : this.codePage).trimEnd() });
+    const text = this.chinese ? iconv.decode(Buffer.from(this.line), 'gb18030') : this.codePage === KATAKANA ? decodeKatakana(this.line) : iconv.decode(Buffer.from(this.line), this.codePage);
+    this.push({ kind: 'line', text: text.trimEnd() });
     this.line = [];
   }
 }
