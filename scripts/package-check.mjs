@@ -181,8 +181,11 @@ try {
   if (!sysroot) check('systemd-analyze verify posbridge.service', verify.status === 0 && verify.stderr.trim() === '', verify.stderr.trim() || 'no warning');
 
   // 6. Upgrade with the admin's config and the daemon's data in place.
-  writeFileSync(at('/etc/posbridge/config.json'), readFileSync(at('/etc/posbridge/config.example.json')), { mode: 0o640 });
-  must('chgrp', ['posbridge', '/etc/posbridge/config.json']);
+  // The config written by `sudo posbridge init` (the launcher's /etc/posbridge), readable by the service as it is.
+  const init = sys('posbridge', ['init', '--non-interactive', '--json', '--host', 'acquirer.example:7001', '--terminal-id', 'TILL0001', '--merchant-name', 'Package Check Shop', '--reader', 'Any Reader 00 00'], { env: BARE });
+  check('sudo posbridge init writes /etc/posbridge/config.json for the service', init.status === 0 && ownership('/etc/posbridge/config.json') === 'root:posbridge 640', init.status === 0 ? ownership('/etc/posbridge/config.json') : init.stderr.trim());
+  const initDoctor = sys('runuser', ['-u', 'posbridge', '--', 'posbridge', 'doctor', '--config', '/etc/posbridge/config.json'], { env: BARE });
+  check('the service user reads it: doctor --config accepts it', /^ok\s+config: \/etc\/posbridge\/config\.json: 1 lane/m.test(initDoctor.stdout), initDoctor.stdout.split('\n').find((l) => / config/.test(l)) ?? initDoctor.stderr.trim());
   must('runuser', ['-u', 'posbridge', '--', 'sh', '-c', 'echo kept > /var/lib/posbridge/marker']);
   const configBefore = readFileSync(at('/etc/posbridge/config.json'), 'utf8');
   const upgrade = must('apt-get', ['install', '-y', '-q', builds.second], { env: APT_ENV });

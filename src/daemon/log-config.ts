@@ -45,7 +45,7 @@ export function daemonLoggerOptions(log: LogConfig, dataDir: string, journald: b
   return {
     file: wanted === false ? null : { path, maxSizeBytes: Math.round(log.maxSizeMB * 1024 * 1024), keep: log.keep },
     level: log.level,
-    consoleLevel: log.level === 'debug' ? 'debug' : 'info',
+    consoleLevel: log.level,
     journald,
   };
 }

@@ -3,7 +3,7 @@
 // overwrite without --force, names a missing flag; an interactive run answered on standard input writes one too.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -77,6 +77,19 @@ describe('posbridge init', { skip: pcscSkip }, () => {
     const config = checks.find((c) => c.name === 'config');
     assert.equal(config?.status, 'ok', JSON.stringify(checks));
     assert.equal(checks.find((c) => c.name === 'lane A')?.status, 'ok', 'the lane\'s reader is present');
+  });
+
+  // The package's /etc/posbridge is root:posbridge 0750: `sudo posbridge init` must leave a file the service can read.
+  test("the file takes its directory's group (a config written as root is readable by the service's group)", { skip: process.getuid?.() !== 0 ? 'needs root to give the directory another group' : false }, async () => {
+    const etc = join(dir, 'etc-posbridge');
+    mkdirSync(etc, { mode: 0o750 });
+    chownSync(etc, 0, 4242);
+    const out = join(etc, 'config.json');
+    const r = await posbridge(flags(out), env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(statSync(out).gid, 4242);
+    assert.equal(statSync(out).uid, 0);
+    assert.doesNotMatch(r.stderr, /note:/);
   });
 
   test('an existing file is not overwritten without --force (exit 2, left as it was); --force replaces it', async () => {

@@ -95,7 +95,7 @@ function golden(file: string, actual: string): void {
 }
 
 /** The words of a printout, rules and blank lines left out. */
-const words = (lines: readonly string[]): string[] => lines.filter((l) => !/^[-ò]+$/.test(l.trim())).flatMap((l) => l.split(/\s+/).filter((w) => w !== ''));
+const words = (lines: readonly string[]): string[] => lines.filter((l) => !/^[-─]+$/.test(l.trim())).flatMap((l) => l.split(/\s+/).filter((w) => w !== ''));
 
 describe('receipt layouts (golden files in test/fixtures/receipts)', () => {
   for (const l of LAYOUTS) {

@@ -1,7 +1,7 @@
 // `posbridge init`: the first-run set-up of a till. Finds the readers, serial ports and stripe readers, asks (or takes
 // flags for) the acquirer, the terminal's identity and the lane's devices, checks the result exactly as the daemon
 // and `posbridge doctor --config` will, and writes it (mode 0640, never over a file without --force).
-import { linkSync, mkdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chownSync, linkSync, mkdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { defaultConfigFile } from '../../config/paths.js';
 import { parseConfig } from '../../daemon/config.js';
@@ -47,12 +47,37 @@ function answersFromFlags(opts: InitOptions, found: Found): InitAnswers {
   };
 }
 
-/** Writes `text` to `file` with mode 0640: atomically, and never over an existing file unless `force`. */
-function writeConfig(file: string, text: string, force: boolean): void {
+/**
+ * Gives the new file its directory's group where the two differ (POSIX): a service reading its config through the
+ * group (/etc/posbridge is root:posbridge 0750 in the package) can read what root wrote. Null when done or not
+ * needed, else the command that does it.
+ */
+function takeDirectoryGroup(tmp: string, file: string): string | null {
+  if (process.platform === 'win32') return null;
+  const dirGid = statSync(dirname(file)).gid;
+  const own = statSync(tmp);
+  if (own.gid === dirGid) return null;
+  try {
+    chownSync(tmp, own.uid, dirGid);
+    return null;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'EACCES') throw err;
+    return `chgrp ${dirGid} ${file}`;
+  }
+}
+
+/**
+ * Writes `text` to `file` with mode 0640 and its directory's group: atomically, and never over an existing file
+ * unless `force`. Returns the command still to run when the group could not be given.
+ */
+function writeConfig(file: string, text: string, force: boolean): string | null {
   mkdirSync(dirname(file), { recursive: true, mode: 0o750 });
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, text, { mode: 0o640, flag: 'wx' });
+  let todo: string | null;
   try {
+    todo = takeDirectoryGroup(tmp, file);
     // link() fails when the name exists: no window in which another writer's file could be replaced.
     if (force) renameSync(tmp, file);
     else linkSync(tmp, file);
@@ -62,6 +87,7 @@ function writeConfig(file: string, text: string, force: boolean): void {
     throw err;
   }
   if (!force) unlinkSync(tmp);
+  return todo;
 }
 
 /**
@@ -77,7 +103,9 @@ export async function initCommand(ctx: CliContext, opts: InitOptions, input: Nod
   const config = configOf(withMetrics);
   // Checked as the daemon will read it: a ConfigError (exit 2) names the key; a simulator is refused.
   refuseSimulators(parseConfig(config));
-  writeConfig(out, `${JSON.stringify(config, null, 2)}\n`, opts.force === true);
+  const todo = writeConfig(out, `${JSON.stringify(config, null, 2)}\n`, opts.force === true);
+  // Not fatal (the file is written), but the service may not read it until this is done.
+  if (todo) ctx.err(`note: ${out} could not take its directory's group; run: sudo ${todo}`);
   if (opts.json) ctx.out(JSON.stringify({ found, file: out, config }));
   else {
     ctx.out(`wrote ${out} (lane ${answers.lane}: reader "${answers.reader}"${answers.contactless ? `, contactless "${answers.contactless}"` : ''}; host ${answers.host.host}:${answers.host.port})`);
