@@ -216,13 +216,30 @@ export class ReceiptPrinting {
     const before = this.prints(job.payment_id, job.copy);
     const bytes = renderEscPos(receiptDocument(this.payment(job.payment_id), this.merchant, job.copy, { cpl: this.profile.cpl, copyMark: before > 0 }), this.profile);
     const base = { jobId: job.id, paymentId: job.payment_id, copy: job.copy, markedCopy: before > 0 };
+    const countPrint = (): void => {
+      this.db
+        .prepare(`INSERT INTO receipt_prints (payment_id, copy, prints, last_at) VALUES (?, ?, 1, ?) ON CONFLICT (payment_id, copy) DO UPDATE SET prints = prints + 1, last_at = excluded.last_at`)
+        .run(job.payment_id, job.copy, now);
+    };
+    return { ...base, ...(await this.send(job.id, bytes, now, countPrint)) };
+  }
+
+  /** One try of a document job, written ahead like a receipt's (`attempt`), without a print count. */
+  private async attemptDocument(job: DocumentRow, now: number): Promise<DocumentPrintOutcome> {
+    return { jobId: job.id, title: job.title ?? '', ...(await this.send(job.id, renderEscPos(job.document, this.profile), now, () => undefined)) };
+  }
+
+  /**
+   * Sends a job's bytes and records the outcome: right before its first byte, one transaction runs `alsoWriteAhead`
+   * and moves the job to `unconfirmed` (`last_error = 'PRINTING'`); after, printed, unconfirmed (some bytes may have
+   * left, or the printer cannot tell) or still queued (refused before any byte left).
+   */
+  private async send(jobId: number, bytes: Uint8Array, now: number, alsoWriteAhead: () => void): Promise<{ state: 'printed' | 'unconfirmed' | 'queued'; waitingFor?: string }> {
     let wroteAhead = false;
     const writeAhead = (): void => {
       this.db.transaction(() => {
-        this.db
-          .prepare(`INSERT INTO receipt_prints (payment_id, copy, prints, last_at) VALUES (?, ?, 1, ?) ON CONFLICT (payment_id, copy) DO UPDATE SET prints = prints + 1, last_at = excluded.last_at`)
-          .run(job.payment_id, job.copy, now);
-        this.db.prepare(`UPDATE print_jobs SET state = 'unconfirmed', last_error = '${IN_FLIGHT}', attempts = attempts + 1, updated_at = ? WHERE id = ?`).run(now, job.id);
+        alsoWriteAhead();
+        this.db.prepare(`UPDATE print_jobs SET state = 'unconfirmed', last_error = '${IN_FLIGHT}', attempts = attempts + 1, updated_at = ? WHERE id = ?`).run(now, jobId);
       })();
       wroteAhead = true;
     };
@@ -230,48 +247,21 @@ export class ReceiptPrinting {
       const status = await this.printer.print(bytes, writeAhead);
       if (status === null) {
         // A printer with no back channel took the job unchecked: sent, never known printed.
-        this.db.prepare(`UPDATE print_jobs SET last_error = 'PRINTER_TIMEOUT', updated_at = ? WHERE id = ?`).run(now, job.id);
-        return { ...base, state: 'unconfirmed', waitingFor: 'PRINTER_TIMEOUT' };
+        this.db.prepare(`UPDATE print_jobs SET last_error = 'PRINTER_TIMEOUT', updated_at = ? WHERE id = ?`).run(now, jobId);
+        return { state: 'unconfirmed', waitingFor: 'PRINTER_TIMEOUT' };
       }
-      this.db.prepare(`UPDATE print_jobs SET state = 'printed', last_error = NULL, updated_at = ? WHERE id = ?`).run(now, job.id);
-      return { ...base, state: 'printed' };
+      this.db.prepare(`UPDATE print_jobs SET state = 'printed', last_error = NULL, updated_at = ? WHERE id = ?`).run(now, jobId);
+      return { state: 'printed' };
     } catch (err) {
       if (!(err instanceof PrinterError)) throw err; // written ahead or not, the journal already says the safe thing
       if (wroteAhead) {
-        // Some bytes may have reached the printer: it stays unconfirmed (the print already counted).
-        this.db.prepare(`UPDATE print_jobs SET last_error = ?, updated_at = ? WHERE id = ?`).run(err.code, now, job.id);
-        return { ...base, state: 'unconfirmed', waitingFor: err.code };
+        // Some bytes may have reached the printer: it stays unconfirmed (a receipt's print already counted).
+        this.db.prepare(`UPDATE print_jobs SET last_error = ?, updated_at = ? WHERE id = ?`).run(err.code, now, jobId);
+        return { state: 'unconfirmed', waitingFor: err.code };
       }
       // Refused before any byte of the job left (offline, paper end, unreachable): still queued, nothing counted.
-      this.db.prepare(`UPDATE print_jobs SET attempts = attempts + 1, last_error = ?, updated_at = ? WHERE id = ?`).run(err.code, now, job.id);
-      return { ...base, state: 'queued', waitingFor: err.code };
-    }
-  }
-
-  /** One try of a document job, written ahead like a receipt's (`attempt`), without a print count. */
-  private async attemptDocument(job: DocumentRow, now: number): Promise<DocumentPrintOutcome> {
-    const base = { jobId: job.id, title: job.title ?? '' };
-    let wroteAhead = false;
-    const writeAhead = (): void => {
-      this.db.prepare(`UPDATE print_jobs SET state = 'unconfirmed', last_error = '${IN_FLIGHT}', attempts = attempts + 1, updated_at = ? WHERE id = ?`).run(now, job.id);
-      wroteAhead = true;
-    };
-    try {
-      const status = await this.printer.print(renderEscPos(job.document, this.profile), writeAhead);
-      if (status === null) {
-        this.db.prepare(`UPDATE print_jobs SET last_error = 'PRINTER_TIMEOUT', updated_at = ? WHERE id = ?`).run(now, job.id);
-        return { ...base, state: 'unconfirmed', waitingFor: 'PRINTER_TIMEOUT' };
-      }
-      this.db.prepare(`UPDATE print_jobs SET state = 'printed', last_error = NULL, updated_at = ? WHERE id = ?`).run(now, job.id);
-      return { ...base, state: 'printed' };
-    } catch (err) {
-      if (!(err instanceof PrinterError)) throw err;
-      if (wroteAhead) {
-        this.db.prepare(`UPDATE print_jobs SET last_error = ?, updated_at = ? WHERE id = ?`).run(err.code, now, job.id);
-        return { ...base, state: 'unconfirmed', waitingFor: err.code };
-      }
-      this.db.prepare(`UPDATE print_jobs SET attempts = attempts + 1, last_error = ?, updated_at = ? WHERE id = ?`).run(err.code, now, job.id);
-      return { ...base, state: 'queued', waitingFor: err.code };
+      this.db.prepare(`UPDATE print_jobs SET attempts = attempts + 1, last_error = ?, updated_at = ? WHERE id = ?`).run(err.code, now, jobId);
+      return { state: 'queued', waitingFor: err.code };
     }
   }
 
