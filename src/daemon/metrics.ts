@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { ReaderError } from '../drivers/pcsc/errors.js';
 import type { ReaderDriver } from '../drivers/pcsc/types.js';
-import { KNOWN_SCHEMES, schemeOf, schemeOfBin } from '../emv/scheme.js';
+import { KNOWN_SCHEMES, schemeOfPayment } from '../emv/scheme.js';
 import type { HostChannel } from '../host/channel.js';
 import type { Db } from '../journal/database.js';
 import type { Logger } from '../log/logger.js';
@@ -87,7 +87,7 @@ function followPayments(registry: Registry, store: PaymentStore): () => void {
     const outcome = outcomeOf(c);
     if (!outcome) return;
     // The application's scheme (its AID), else the card number's range (a swipe): a closed set, else "other".
-    const found = pay.scheme ?? schemeOf(pay.aid) ?? schemeOfBin(pay.maskedPan);
+    const found = schemeOfPayment(pay);
     const scheme = found === null ? (pay.maskedPan || pay.aid ? 'other' : 'none') : schemes.has(found) ? found : 'other';
     payments.inc({ outcome, entry_mode: pay.entryMode ?? 'none', scheme, type: pay.type, lane: pay.lane });
   });

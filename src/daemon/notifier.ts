@@ -5,9 +5,8 @@ import type { DaemonConfig } from './config.js';
 import type { ReaderDriver } from '../drivers/pcsc/types.js';
 import type { Payment } from '../payments/payment-store.js';
 import { textReceipt } from '../receipts/text-receipt.js';
-import { schemeOf } from '../emv/scheme.js';
+import { schemeOfPayment } from '../emv/scheme.js';
 
-export { schemeOf };
 
 /** Where notifications go: the API server's notify. */
 export type NotifySink = (method: string, params: Record<string, unknown>) => void;
@@ -49,7 +48,7 @@ export function forwardReaderEvents(driver: ReaderDriver, lanes: DaemonConfig['l
 export function completedParams(p: Payment, merchant: DaemonConfig['merchant'], width = 42): Record<string, unknown> {
   return {
     ...paymentView(p),
-    scheme: schemeOf(p.aid),
+    scheme: schemeOfPayment(p),
     receipt: p.state === 'completed' || p.state === 'declined' ? textReceipt(p, merchant, 'customer', width).join('\n') : null,
   };
 }

@@ -20,6 +20,11 @@ export function schemeOf(aid: string | null): string | null {
   return SCHEME_BY_RID[aid.slice(0, 10).toUpperCase()] ?? null;
 }
 
+/** A payment's card scheme: the one recorded, else named from its AID, else from its card number's first digits. */
+export function schemeOfPayment(p: { readonly scheme?: string | null; readonly aid: string | null; readonly maskedPan: string | null }): string | null {
+  return p.scheme ?? schemeOf(p.aid) ?? schemeOfBin(p.maskedPan);
+}
+
 /**
  * The card scheme from the first digits of a card number (a masked PAN keeps the first six), for a card read
  * without an AID (a swipe): the schemes' published ranges, the larger ones only; null when none matches.

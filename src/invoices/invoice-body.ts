@@ -1,6 +1,6 @@
 // The JSON body an invoice request is delivered with (docs/invoices.md, "What the endpoint receives"): built once,
 // when the request is recorded, and sent byte for byte the same on every attempt. The card appears only masked.
-import { schemeOf } from '../emv/scheme.js';
+import { schemeOfPayment } from '../emv/scheme.js';
 import { alphaOf, currencyExponent } from '../util/currency.js';
 import type { Payment } from '../payments/payment-store.js';
 import { decimalAmount, invoiceDate } from '../receipts/invoice-qr.js';
@@ -54,7 +54,7 @@ export function invoiceBody(ids: { readonly requestId: string; readonly idempote
     date: invoiceDate(what.at),
     terminalId: p.terminalId ?? merchant.terminalId,
     merchant: { id: merchant.merchantId, name: merchant.name },
-    card: { maskedPan: p.maskedPan ? receiptPan(p.maskedPan) : null, scheme: p.scheme ?? schemeOf(p.aid), authCode: p.authCode },
+    card: { maskedPan: p.maskedPan ? receiptPan(p.maskedPan) : null, scheme: schemeOfPayment(p), authCode: p.authCode },
     buyer,
     requestedAt: invoiceDate(now),
   };

@@ -1,7 +1,7 @@
 // A posbridge payment as the nexo PaymentResponse body: result, POI transaction, card (masked PAN only), amounts,
 // approval code and the cashier and customer receipts as OutputText lines (the receipts module's text receipt).
 import type { Payment } from '../payments/payment-store.js';
-import { schemeOf } from '../emv/scheme.js';
+import { schemeOfPayment } from '../emv/scheme.js';
 import { textReceipt, type Merchant, type ReceiptCopy } from '../receipts/text-receipt.js';
 import { currencyAlpha, currencyExponent } from '../util/currency.js';
 import { response, toMajor, type ErrorCondition, type Json } from './nexo-messages.js';
@@ -41,7 +41,7 @@ export function paymentResponse(p: Payment, saleTransactionId: Json, merchant: M
   const alpha = currencyAlpha(p.currency);
   const decided = p.state === 'completed' || p.state === 'declined';
   const approved = p.state === 'completed' && p.result === 'approved';
-  const brand = p.scheme ?? schemeOf(p.aid);
+  const brand = schemeOfPayment(p);
   return {
     Response: paymentOutcome(p, aborted),
     SaleData: { SaleTransactionID: saleTransactionId },

@@ -1,6 +1,6 @@
 import { failpoint } from '../util/failpoint.js';
 import { createHmac, randomUUID } from 'node:crypto';
-import { schemeOf, schemeOfBin } from '../emv/scheme.js';
+import { schemeOfPayment } from '../emv/scheme.js';
 import type { Db } from '../journal/database.js';
 import { maskPan } from '../log/redact.js';
 import { PaymentError } from './errors.js';
@@ -203,7 +203,7 @@ export class PaymentStore {
           update.pan ? maskPan(update.pan) : null,
           update.pan ? this.panHash(update.pan) : null,
           update.aid ?? null,
-          update.scheme ?? schemeOf(update.aid ?? null) ?? (update.pan ? schemeOfBin(update.pan) : null),
+          schemeOfPayment({ scheme: update.scheme, aid: update.aid ?? null, maskedPan: update.pan ?? null }),
           update.cvm ?? null,
           update.authCode ?? null,
           update.responseCode ?? null,

@@ -1,6 +1,6 @@
 // Reads the journal into a report: the payments created in the period (filtered by lane and cashier), the captures
 // made in it, and the batches closed in it (or still settling) with the host's answers. Read-only queries.
-import { schemeOf, schemeOfBin } from '../emv/scheme.js';
+import { schemeOfPayment } from '../emv/scheme.js';
 import type { Db } from '../journal/database.js';
 import type { Batches } from '../journal/batches.js';
 import type { EntryMode } from '../payments/payment-store.js';
@@ -87,7 +87,7 @@ function toRow(r: Row): ReportPaymentRow {
     amount: r.amount,
     currency: r.currency,
     // Rows from before the scheme was recorded: named from the AID, or the BIN of a swipe.
-    scheme: r.scheme ?? schemeOf(r.aid) ?? schemeOfBin(r.masked_pan),
+    scheme: schemeOfPayment({ scheme: r.scheme, aid: r.aid, maskedPan: r.masked_pan }),
     entryMode: r.card_interface === 'contactless' ? 'contactless' : r.entry_mode,
     createdAt: r.created_at,
     maskedPan: r.masked_pan,
